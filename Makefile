@@ -1,0 +1,34 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+# Setup is idempotent: the venv is rebuilt only when pyproject.toml or the constraints change.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONSTRAINTS := constraints-cpu.txt
+
+.PHONY: setup run test lint bench clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade --quiet pip
+	# torch first, from the CPU constraints, so nothing pulls a CUDA build
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) torch
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/knowmvg-viewer
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check knowmvg_viewer model_core tests bench scripts
+
+bench: $(STAMP)
+	$(BIN)/python bench/display.py
+
+clean-venv:
+	rm -rf $(VENV)

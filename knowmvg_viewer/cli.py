@@ -1,0 +1,200 @@
+"""`knowmvg`: the headless command line (DESIGN section 7).
+
+Exit status: 0 all went well; 2 bad input or usage (one stderr line per failure,
+the batch goes on); 1 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._logging import configure_logging
+from .export.atomic import encode_png, write_bytes_atomic
+from .study import (
+    DisplayRenderer,
+    RadiographImage,
+    Report,
+    StudyError,
+    VoiFunction,
+    WindowPreset,
+    load_image,
+    open_study,
+)
+
+log = logging.getLogger("knowmvg")
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return args.handler(args)
+    except StudyError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception:  # the last line of defence: an internal error, with its traceback
+        log.exception("internal error")
+        return EXIT_INTERNAL
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="knowmvg", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress at INFO")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    info = commands.add_parser("info", help="describe images and their reports")
+    info.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    info.add_argument("--json", action="store_true", help="one JSON list on stdout")
+    info.set_defaults(handler=run_info)
+
+    render = commands.add_parser("render", help="write the display image at native resolution")
+    render.add_argument("image", type=Path, metavar="IMAGE")
+    render.add_argument("out", type=Path, metavar="OUT.png")
+    window = render.add_mutually_exclusive_group()
+    window.add_argument("--preset", type=int, metavar="N", help="window preset, 1-based")
+    window.add_argument("--window", type=float, nargs=2, metavar=("CENTER", "WIDTH"))
+    render.add_argument("--invert", action="store_true")
+    render.add_argument("--overwrite", action="store_true", help="replace an existing OUT.png")
+    render.set_defaults(handler=run_render)
+    return parser
+
+
+def run_info(args: argparse.Namespace) -> int:
+    records: list[dict] = []
+    failed = False
+    for path in args.paths:
+        try:
+            records += describe_path(path)
+        except StudyError as exc:
+            failed = True
+            print(exc, file=sys.stderr)
+            records.append({"path": str(path), "error": exc.reason})
+    if args.json:
+        json.dump(records, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for record in records:
+            if "error" not in record:
+                sys.stdout.write(format_info(record) + "\n")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def describe_path(path: Path) -> list[dict]:
+    """One record per image of the study at `path`; unreadable images get an error record."""
+    study = open_study(path)
+    records = []
+    for image_path in study.images:
+        try:
+            records.append(describe_image(load_image(image_path), study.report))
+        except StudyError as exc:
+            print(exc, file=sys.stderr)
+            records.append({"path": str(image_path), "error": exc.reason})
+    return records
+
+
+def describe_image(image: RadiographImage, report: Report | None) -> dict:
+    spacing = image.spacing
+    return {
+        "path": str(image.path),
+        "modality": image.modality,
+        "width": image.width,
+        "height": image.height,
+        "frames": image.n_frames,
+        "photometric_interpretation": image.photometric,
+        "transfer_syntax": image.transfer_syntax,
+        "bits_stored": image.bits_stored,
+        "spacing_mm": [spacing.row_mm, spacing.col_mm] if spacing else None,
+        "spacing_kind": spacing.kind if spacing else None,
+        "window_presets": [_preset_record(p) for p in image.presets],
+        "report": _report_record(report),
+    }
+
+
+def _preset_record(preset: WindowPreset) -> dict:
+    if preset.is_lut:
+        return {"name": preset.name, "source": preset.source, "lut_entries": len(preset.lut)}
+    return {
+        "name": preset.name,
+        "source": preset.source,
+        "center": preset.center,
+        "width": preset.width,
+        "function": preset.function.value,
+    }
+
+
+def _report_record(report: Report | None) -> dict | None:
+    if report is None:
+        return None
+    return {
+        "source": report.source,
+        "characters": len(report.text),
+        "sections": [
+            {"name": s.name, "start": s.start, "body_start": s.body_start, "end": s.end}
+            for s in report.sections
+        ],
+    }
+
+
+def format_info(record: dict) -> str:
+    spacing = record["spacing_mm"]
+    spacing_text = (
+        f"{spacing[0]:g} x {spacing[1]:g} mm ({record['spacing_kind']})" if spacing else "unknown"
+    )
+    presets = ", ".join(
+        p["name"] if "center" not in p else f"{p['name']} {p['center']:g}/{p['width']:g}"
+        for p in record["window_presets"]
+    )
+    report = record["report"]
+    sections = (
+        ", ".join(s["name"] or "(untitled)" for s in report["sections"]) if report else "no report"
+    )
+    return (
+        f"{record['path']}\n"
+        f"  modality {record['modality']}, {record['width']} x {record['height']}, "
+        f"{record['frames']} frame(s), {record['photometric_interpretation']}\n"
+        f"  transfer syntax {record['transfer_syntax']}\n"
+        f"  spacing {spacing_text}\n"
+        f"  window presets: {presets}\n"
+        f"  report sections: {sections}"
+    )
+
+
+def run_render(args: argparse.Namespace) -> int:
+    image = load_image(args.image)
+    preset = _chosen_preset(image, args)
+    pixels = DisplayRenderer(image).render(preset, invert=args.invert)
+    try:
+        write_bytes_atomic(args.out, encode_png(pixels), overwrite=args.overwrite)
+    except FileExistsError:
+        raise StudyError(args.out, "already exists (use --overwrite to replace it)") from None
+    except OSError as exc:
+        raise StudyError(args.out, f"cannot write ({exc.strerror or exc})") from None
+    return EXIT_OK
+
+
+def _chosen_preset(image: RadiographImage, args: argparse.Namespace) -> WindowPreset:
+    if args.window is not None:
+        center, width = args.window
+        if width <= 0:
+            raise StudyError(args.image, f"window width must be positive, got {width:g}")
+        return WindowPreset("User", center, width, VoiFunction.LINEAR, source="user")
+    if args.preset is not None:
+        if not 1 <= args.preset <= len(image.presets):
+            names = ", ".join(f"{i + 1} {p.name}" for i, p in enumerate(image.presets))
+            raise StudyError(
+                args.image, f"preset {args.preset} does not exist (presets: {names})"
+            )
+        return image.presets[args.preset - 1]
+    return image.default_preset()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

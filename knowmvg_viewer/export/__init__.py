@@ -1,0 +1,1 @@
+"""Exporters (annotated PNG, JSON sidecar, DICOM SR); Qt-free."""

@@ -1,0 +1,1 @@
+"""Colormaps and compositing for export (numpy/OpenCV, no Qt)."""

@@ -1,0 +1,26 @@
+"""Qt-free, torch-free study loading: DICOM and raster images, reports, display pipeline."""
+
+from .errors import StudyError
+from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
+from .report import Report, ReportSection, load_sr_report, load_text_report
+from .study import Study, load_image, open_study
+from .window import DisplayRenderer, auto_window, model_input, voi_normalized
+
+__all__ = [
+    "DisplayRenderer",
+    "PixelSpacing",
+    "RadiographImage",
+    "Report",
+    "ReportSection",
+    "Study",
+    "StudyError",
+    "VoiFunction",
+    "WindowPreset",
+    "auto_window",
+    "load_image",
+    "load_sr_report",
+    "load_text_report",
+    "model_input",
+    "open_study",
+    "voi_normalized",
+]

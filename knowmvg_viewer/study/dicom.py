@@ -1,0 +1,299 @@
+"""Read one frame of a DICOM image into a RadiographImage, never modifying the file."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
+from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
+
+from .errors import StudyError
+from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
+from .window import auto_window
+
+log = logging.getLogger(__name__)
+
+SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
+
+
+def read_dataset(path: Path, *, header_only: bool = False) -> Dataset:
+    """dcmread with one clear StudyError for anything that is not readable DICOM.
+
+    Files without the Part 10 preamble are accepted when a forced read finds an
+    image or SOP header in them (old ACR-NEMA style exports do this).
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                ds = pydicom.dcmread(path, stop_before_pixels=header_only)
+            except InvalidDicomError:
+                ds = pydicom.dcmread(path, stop_before_pixels=header_only, force=True)
+                if not _looks_like_dicom(ds):
+                    raise StudyError(path, "not a DICOM file") from None
+        for warning in caught:
+            log.debug("%s: %s", path, warning.message)
+        ds._truncated = any("End of file reached" in str(w.message) for w in caught)
+    except FileNotFoundError:
+        raise StudyError(path, "file not found") from None
+    except IsADirectoryError:
+        raise StudyError(path, "is a folder, not a file") from None
+    except PermissionError:
+        raise StudyError(path, "permission denied") from None
+    except StudyError:
+        raise
+    except Exception as exc:  # pydicom raises many types for damaged files
+        raise StudyError(path, f"unreadable DICOM ({_first_line(exc)})") from None
+    _infer_transfer_syntax(ds)
+    return ds
+
+
+def _looks_like_dicom(ds: Dataset) -> bool:
+    return any(key in ds for key in ("SOPClassUID", "PixelData", "Rows", "Modality"))
+
+
+def _infer_transfer_syntax(ds: Dataset) -> None:
+    """Give a file without one the transfer syntax it was read with (in memory only)."""
+    if "TransferSyntaxUID" in getattr(ds, "file_meta", Dataset()):
+        return
+    implicit, little = ds.original_encoding
+    if implicit is None:
+        return
+    uid = ImplicitVRLittleEndian if implicit else (
+        ExplicitVRLittleEndian if little else ExplicitVRBigEndian
+    )
+    ds.ensure_file_meta()
+    ds.file_meta.TransferSyntaxUID = UID(uid)
+
+
+def is_dicom(path: Path) -> bool:
+    """A Part 10 file ('DICM' after the preamble), or a preamble-less one that parses."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(128)
+            if handle.read(4) == b"DICM":
+                return True
+    except OSError:
+        return False
+    if path.suffix.lower() not in ("", ".dcm", ".dicom", ".ima"):
+        return False
+    try:
+        read_dataset(path, header_only=True)
+    except StudyError:
+        return False
+    return True
+
+
+def is_structured_report(ds: Dataset) -> bool:
+    return str(ds.get("SOPClassUID", "")).startswith(SR_SOP_CLASS_PREFIX) or ds.get(
+        "Modality"
+    ) == "SR"
+
+
+def load_dicom_image(path: Path, frame: int = 0) -> RadiographImage:
+    """Decode `frame` (0-based) of a DICOM image with its display attributes."""
+    ds = read_dataset(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pydicom's VR and padding notes; not the user's concern
+            return _image_from_dataset(ds, path, frame)
+    except StudyError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise StudyError(path, f"invalid DICOM header ({_first_line(exc)})") from None
+
+
+def _image_from_dataset(ds: Dataset, path: Path, frame: int) -> RadiographImage:
+    if "PixelData" not in ds and "FloatPixelData" not in ds and "DoubleFloatPixelData" not in ds:
+        kind = "a structured report" if is_structured_report(ds) else "a DICOM object"
+        if getattr(ds, "_truncated", False):
+            kind = "the file is truncated"
+        raise StudyError(path, f"no pixel data ({kind}, SOP class {_sop_class_name(ds)})")
+    n_frames = int(ds.get("NumberOfFrames", 1) or 1)
+    if not 0 <= frame < n_frames:
+        raise StudyError(path, f"frame {frame} out of range (the file has {n_frames})")
+    stored = _decode_frame(ds, path, frame if n_frames > 1 else None)
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
+    if photometric == "PALETTE COLOR":
+        from pydicom.pixels import apply_color_lut
+
+        stored = np.asarray(apply_color_lut(stored, ds))
+    if stored.ndim == 3 and stored.shape[-1] == 3:
+        photometric = "RGB"  # pydicom converts YBR_* to RGB on decode
+    elif stored.ndim != 2:
+        raise StudyError(path, f"unsupported pixel array shape {stored.shape}")
+    image = RadiographImage(
+        path=path,
+        stored=stored,
+        photometric=photometric,
+        modality=str(ds.get("Modality", "OT")),
+        transfer_syntax=_transfer_syntax_text(ds),
+        frame_index=frame,
+        n_frames=n_frames,
+        bits_stored=int(ds.get("BitsStored", 8) or 8),
+        presentation_inverse=str(ds.get("PresentationLUTShape", "")).upper() == "INVERSE",
+        spacing=_pixel_spacing(ds),
+        attributes=_describe(ds),
+    )
+    if not image.is_color:
+        _apply_modality_lut(ds, image)
+    image.presets = _window_presets(ds, image)
+    return image
+
+
+def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
+    try:
+        ds.pixel_array_options(index=index)
+        return ds.pixel_array
+    except Exception as exc:  # decoders raise many types; the user needs one message
+        raise StudyError(
+            path,
+            f"cannot decode pixel data with transfer syntax {_transfer_syntax_text(ds)} "
+            f"({_compact(exc)})",
+        ) from None
+
+
+def _apply_modality_lut(ds: Dataset, image: RadiographImage) -> None:
+    """Keep linear rescale as slope/intercept; bake a Modality LUT Sequence into `stored`."""
+    if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
+        from pydicom.pixels import apply_modality_lut
+
+        image.stored = np.asarray(apply_modality_lut(image.stored, ds))
+        image.rescale_type = str(ds.ModalityLUTSequence[0].get("ModalityLUTType", ""))
+        return
+    slope = float(ds.get("RescaleSlope", 1.0) or 1.0)
+    intercept = float(ds.get("RescaleIntercept", 0.0) or 0.0)
+    image.modality_slope, image.modality_intercept = slope, intercept
+    image.rescale_type = str(ds.get("RescaleType", ""))
+
+
+def _window_presets(ds: Dataset, image: RadiographImage) -> list[WindowPreset]:
+    """VOI LUT Sequence items, then every WindowCenter/Width pair, then the automatic window."""
+    presets: list[WindowPreset] = []
+    if not image.is_color:
+        presets += _voi_lut_presets(ds)
+        presets += _window_pairs(ds)
+    presets.append(auto_window(image))
+    return presets
+
+
+def _voi_lut_presets(ds: Dataset) -> list[WindowPreset]:
+    presets = []
+    for number, item in enumerate(ds.get("VOILUTSequence", []) or [], start=1):
+        try:
+            n_entries, first, bits = (int(v) for v in item.LUTDescriptor)
+            lut = _lut_data(item, bits)
+        except (AttributeError, TypeError, ValueError):
+            log.warning("skipping malformed VOI LUT item %d", number)
+            continue
+        n_entries = n_entries or 65536
+        if first < 0 and ds.get("PixelRepresentation", 0) == 0:
+            first &= 0xFFFF  # US descriptor value read as signed
+        name = str(item.get("LUTExplanation", "") or f"VOI LUT {number}")
+        presets.append(
+            WindowPreset(
+                name=name,
+                source="voi-lut",
+                lut=lut[:n_entries].astype(np.float32),
+                lut_first=first,
+                lut_max=float(2**bits - 1),
+            )
+        )
+    return presets
+
+
+def _lut_data(item: Dataset, bits: int) -> np.ndarray:
+    raw = item.LUTData
+    if isinstance(raw, bytes):
+        dtype = "<u2" if bits > 8 else "u1"
+        return np.frombuffer(raw, dtype=dtype)
+    return np.asarray(list(raw) if isinstance(raw, MultiValue) else raw, dtype=np.float64).ravel()
+
+
+def _window_pairs(ds: Dataset) -> list[WindowPreset]:
+    centers = _as_list(ds.get("WindowCenter"))
+    widths = _as_list(ds.get("WindowWidth"))
+    explanations = _as_list(ds.get("WindowCenterWidthExplanation"))
+    function = _voi_function(ds)
+    presets = []
+    for index, (center, width) in enumerate(zip(centers, widths, strict=False)):
+        try:
+            center_f, width_f = float(center), float(width)
+        except (TypeError, ValueError):
+            continue
+        if width_f < 1.0 and function != VoiFunction.LINEAR_EXACT or width_f <= 0.0:
+            continue  # PS3.3: width >= 1 (LINEAR, SIGMOID) or > 0 (LINEAR_EXACT)
+        explanation = str(explanations[index]) if index < len(explanations) else ""
+        name = explanation or f"Window {index + 1}"
+        presets.append(WindowPreset(name, center_f, width_f, function, source="file"))
+    return presets
+
+
+def _voi_function(ds: Dataset) -> VoiFunction:
+    value = str(ds.get("VOILUTFunction", "LINEAR") or "LINEAR").strip().upper()
+    try:
+        return VoiFunction(value)
+    except ValueError:
+        log.warning("unknown VOI LUT Function %r, using LINEAR", value)
+        return VoiFunction.LINEAR
+
+
+def _pixel_spacing(ds: Dataset) -> PixelSpacing | None:
+    for keyword, kind in (("PixelSpacing", "pixel"), ("ImagerPixelSpacing", "detector")):
+        values = _as_list(ds.get(keyword))
+        try:
+            row_mm, col_mm = float(values[0]), float(values[1])
+        except (IndexError, TypeError, ValueError):
+            continue
+        if row_mm > 0 and col_mm > 0:
+            return PixelSpacing(row_mm, col_mm, kind)
+    return None
+
+
+def _describe(ds: Dataset) -> dict[str, str]:
+    """Header fields worth showing in `knowmvg info` and the viewer's title."""
+    keys = (
+        "PatientID", "PatientName", "StudyDate", "StudyDescription", "SeriesDescription",
+        "ViewPosition", "BodyPartExamined", "Manufacturer", "StudyInstanceUID",
+        "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID",
+    )
+    return {key: str(ds.get(key)) for key in keys if ds.get(key) not in (None, "")}
+
+
+def _transfer_syntax_text(ds: Dataset) -> str:
+    uid = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    if uid is None:
+        return "unknown"
+    return f"{uid.name} ({uid})" if uid.name != str(uid) else str(uid)
+
+
+def _sop_class_name(ds: Dataset) -> str:
+    uid = ds.get("SOPClassUID") or getattr(ds, "file_meta", Dataset()).get(
+        "MediaStorageSOPClassUID"
+    )
+    return getattr(uid, "name", None) or str(uid or "unknown")
+
+
+def _as_list(value: object) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (MultiValue, list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _compact(exc: BaseException, limit: int = 300) -> str:
+    """All lines of a decoder error on one line (pydicom lists each plugin's reason)."""
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return (text[: limit - 3] + "...") if len(text) > limit else text or type(exc).__name__
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,155 @@
+"""Free-text reports: loading (.txt or DICOM SR) and splitting into sections.
+
+Offsets are character offsets into `Report.text` exactly as kept (line endings
+normalised to '\\n'), so highlights and spans from the engine index the same string.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydicom.dataset import Dataset
+
+from .dicom import read_dataset
+from .errors import StudyError
+
+log = logging.getLogger(__name__)
+
+MAX_REPORT_BYTES = 4 * 1024 * 1024  # far beyond any real report; larger files are refused
+KNOWN_SECTIONS = (
+    "INDICATION", "CLINICAL INDICATION", "CLINICAL HISTORY", "HISTORY", "REASON FOR EXAM",
+    "EXAMINATION", "EXAM", "TECHNIQUE", "COMPARISON", "FINDINGS", "IMPRESSION",
+    "CONCLUSION", "RECOMMENDATION", "RECOMMENDATIONS", "NOTIFICATION", "ADDENDUM",
+)
+_HEADER = re.compile(
+    r"^[ \t]*(?P<name>[A-Za-z][A-Za-z /&()-]{1,40}?)[ \t]*:[ \t]*",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """`[start, end)` covers the header and body; the body starts at `body_start`."""
+
+    name: str
+    start: int
+    body_start: int
+    end: int
+
+
+@dataclass
+class Report:
+    text: str
+    sections: list[ReportSection] = field(default_factory=list)
+    source: str = "typed"  # a file path, or "typed" for text entered by the user
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "typed") -> Report:
+        text = normalise_newlines(text)
+        return cls(text=text, sections=split_sections(text), source=source)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    def section_at(self, offset: int) -> ReportSection | None:
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+    def section_text(self, name: str) -> str:
+        for section in self.sections:
+            if section.name == name.upper():
+                return self.text[section.body_start : section.end].strip()
+        return ""
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_sections(text: str) -> list[ReportSection]:
+    """Sections start at a header line ('FINDINGS:'); text before the first one is ''."""
+    headers = [m for m in _HEADER.finditer(text) if _is_section_name(m.group("name"))]
+    sections: list[ReportSection] = []
+    if headers and text[: headers[0].start()].strip():
+        sections.append(ReportSection("", 0, 0, headers[0].start()))
+    elif not headers and text.strip():
+        sections.append(ReportSection("", 0, 0, len(text)))
+    for index, match in enumerate(headers):
+        end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        name = " ".join(match.group("name").upper().split())
+        sections.append(ReportSection(name, match.start(), match.end(), end))
+    return sections
+
+
+def _is_section_name(name: str) -> bool:
+    """Known headers in any case; unknown ones only when written in capitals."""
+    canonical = " ".join(name.upper().split())
+    return canonical in KNOWN_SECTIONS or (name.isupper() and len(canonical) >= 3)
+
+
+def load_text_report(path: Path) -> Report:
+    try:
+        size = path.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise StudyError(path, f"report too large ({size} bytes, limit {MAX_REPORT_BYTES})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StudyError(path, f"cannot read report ({exc.strerror or exc})") from None
+    return Report.from_text(_decode(raw), source=str(path))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        log.info("report is not UTF-8; reading it as Windows-1252")
+        return raw.decode("cp1252", errors="replace")
+
+
+def load_sr_report(path: Path) -> Report:
+    """Walk an SR content tree: CONTAINERs are sections, TEXT items carry the text."""
+    ds = read_dataset(path)
+    if "ContentSequence" not in ds:
+        raise StudyError(path, "structured report has no content tree")
+    blocks: list[tuple[str, list[str]]] = [("", [])]
+    for item in ds.ContentSequence:
+        _collect(item, blocks, depth=0)
+    text = "\n".join(
+        (f"{name}:\n" if name else "") + " ".join(texts) + "\n"
+        for name, texts in blocks
+        if texts
+    )
+    return Report.from_text(text, source=str(path))
+
+
+def _collect(item: Dataset, blocks: list[tuple[str, list[str]]], depth: int) -> None:
+    value_type = str(item.get("ValueType", ""))
+    if value_type == "CONTAINER":
+        if depth == 0:
+            blocks.append((_concept_name(item).upper(), []))
+        for child in item.get("ContentSequence", []) or []:
+            _collect(child, blocks, depth + 1)
+        return
+    text = _item_text(item, value_type)
+    if text:
+        blocks[-1][1].append(text)
+
+
+def _item_text(item: Dataset, value_type: str) -> str:
+    if value_type == "TEXT":
+        return str(item.get("TextValue", "")).strip()
+    if value_type == "CODE" and item.get("ConceptCodeSequence"):
+        meaning = str(item.ConceptCodeSequence[0].get("CodeMeaning", ""))
+        return f"{_concept_name(item)}: {meaning}." if meaning else ""
+    return ""
+
+
+def _concept_name(item: Dataset) -> str:
+    codes = item.get("ConceptNameCodeSequence") or []
+    return str(codes[0].get("CodeMeaning", "")) if codes else ""
