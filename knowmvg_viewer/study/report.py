@@ -25,7 +25,7 @@ KNOWN_SECTIONS = (
     "CONCLUSION", "RECOMMENDATION", "RECOMMENDATIONS", "NOTIFICATION", "ADDENDUM",
 )
 _HEADER = re.compile(
-    r"^[ \t]*(?P<name>[A-Za-z][A-Za-z /&()-]{1,40}?)[ \t]*:[ \t]*",
+    r"^[ \t]*(?P<name>[A-Za-z][A-Za-z /&()-]{1,40}?)[ \t]*:[ \t]*(?:\n[ \t]*)?",
     re.MULTILINE,
 )
 
