@@ -10,7 +10,7 @@ CONSTRAINTS := constraints-cpu.txt
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+$(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --quiet pip
 	# torch first, from the CPU constraints, so nothing pulls a CUDA build
@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/knowmvg-viewer
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check knowmvg_viewer model_core tests bench scripts

@@ -1,0 +1,104 @@
+"""What the user is looking at: image, window, polarity. Qt-free, so the rules are testable.
+
+The Qt view only renders what this state says and forwards gestures to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .image import RadiographImage, VoiFunction, WindowPreset
+from .window import DisplayRenderer
+
+DRAG_PIXELS_FOR_FULL_RANGE = 800.0  # a drag this long sweeps the whole value range
+
+
+@dataclass
+class ViewingState:
+    image: RadiographImage
+    window: WindowPreset = field(init=False)
+    invert: bool = False
+    preset_index: int | None = 0  # None once the user drags away from a preset
+    renderer: DisplayRenderer = field(init=False, repr=False)
+    value_span: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = DisplayRenderer(self.image)
+        self.window = self.image.default_preset()
+        values = self.image.stored
+        low, high = float(np.min(values)), float(np.max(values))
+        if not self.image.is_color:
+            low, high = (
+                low * self.image.modality_slope + self.image.modality_intercept,
+                high * self.image.modality_slope + self.image.modality_intercept,
+            )
+        self.value_span = max(abs(high - low), 1.0)
+
+    def render(self) -> np.ndarray:
+        return self.renderer.render(self.window, self.invert)
+
+    def choose_preset(self, index: int) -> bool:
+        """Select preset `index` (0-based); False when there is no such preset."""
+        if not 0 <= index < len(self.image.presets):
+            return False
+        self.window, self.preset_index = self.image.presets[index], index
+        return True
+
+    def toggle_invert(self) -> None:
+        self.invert = not self.invert
+
+    def reset(self) -> None:
+        self.invert = False
+        self.choose_preset(0)
+
+    def drag_window(self, dx: float, dy: float) -> None:
+        """Right-drag: horizontal changes the width, vertical the level (center).
+
+        A LUT preset becomes the equivalent linear window of its input range first.
+        """
+        center, width = self.window_center_width()
+        step = self.value_span / DRAG_PIXELS_FOR_FULL_RANGE
+        width = max(1.0, width + dx * step)
+        center = center + dy * step
+        function = VoiFunction.LINEAR if self.window.is_lut else self.window.function
+        self.window = WindowPreset("User", center, width, function, source="user")
+        self.preset_index = None
+
+    def window_center_width(self) -> tuple[float, float]:
+        if not self.window.is_lut:
+            return self.window.center, self.window.width
+        first, n = self.window.lut_first, len(self.window.lut)
+        return first + n / 2.0, float(n)
+
+    def window_text(self) -> str:
+        if self.window.is_lut:
+            return f"{self.window.name} (VOI LUT)"
+        return f"{self.window.name}: C {self.window.center:.0f} / W {self.window.width:.0f}"
+
+    def pixel_readout(self, x: int, y: int) -> str | None:
+        """Status-bar text for image pixel (x, y): stored value, modality value, mm."""
+        image = self.image
+        if not (0 <= x < image.width and 0 <= y < image.height):
+            return None
+        stored = image.stored[y, x]
+        parts = [f"x {x}, y {y}"]
+        if image.is_color:
+            parts.append("RGB " + " ".join(str(int(c)) for c in stored))
+        else:
+            parts.append(f"stored {_number(stored)}")
+            if image.modality_slope != 1.0 or image.modality_intercept != 0.0:
+                value = float(stored) * image.modality_slope + image.modality_intercept
+                unit = f" {image.rescale_type}" if image.rescale_type else ""
+                parts.append(f"value {value:g}{unit}")
+        if image.spacing is not None:
+            kind = " (detector)" if image.spacing.kind == "detector" else ""
+            parts.append(
+                f"{x * image.spacing.col_mm:.1f}, {y * image.spacing.row_mm:.1f} mm{kind}"
+            )
+        return "  |  ".join(parts)
+
+
+def _number(value: np.generic) -> str:
+    return str(int(value)) if np.issubdtype(np.asarray(value).dtype, np.integer) else f"{float(value):g}"

@@ -1,0 +1,1 @@
+"""PySide6 views: thin widgets over the Qt-free study state."""

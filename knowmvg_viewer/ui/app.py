@@ -1,0 +1,56 @@
+"""`knowmvg-viewer`: the desktop application's entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from .._logging import configure_logging
+from ..resources import demo_study_dir
+from .main_window import APP_NAME, MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="knowmvg-viewer", description="Open a chest study.")
+    parser.add_argument(
+        "path", nargs="?", type=Path, metavar="PATH",
+        help="an image file or a study folder (default: the bundled demo study)",
+    )
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="render the window after loading to PNG, then exit")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def save_screenshot(window: MainWindow, path: Path) -> bool:
+    QApplication.processEvents()
+    ok = window.grab().save(str(path))
+    if not ok:
+        log.error("%s: cannot write the screenshot", path)
+    return ok
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("KnowMVG")
+    window = MainWindow()
+    window.show()
+    opened = window.open_path(args.path or demo_study_dir())
+    if args.screenshot is not None:
+        ok = save_screenshot(window, args.screenshot)
+        return 0 if ok and opened else 2
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The viewer shell, driven offscreen with pytest-qt."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from knowmvg_viewer.ui.app import main as viewer_main
+from knowmvg_viewer.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture()
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _send_mouse(widget, kind, pos: QPoint, button, buttons) -> None:
+    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def _hover(view, scene_x: float, scene_y: float) -> None:
+    pos = view.mapFromScene(QPointF(scene_x, scene_y))
+    _send_mouse(view.viewport(), QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton,
+                Qt.MouseButton.NoButton)
+
+
+def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot):
+    assert window.open_path(demo_study)
+    state, view = window.state, window.view
+    assert state is not None and window.report_panel.toPlainText() == window.study.report.text
+    assert "FINDINGS" in window.report_panel.section_names()
+
+    # fit on open: the whole image is visible
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.contains(view.sceneRect().adjusted(1, 1, -1, -1))
+
+    # wheel zoom
+    before = view.current_scale()
+    centre = view.viewport().rect().center()
+    wheel = QWheelEvent(QPointF(centre), QPointF(view.viewport().mapToGlobal(centre)), QPoint(0, 0),
+                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.current_scale() == pytest.approx(before * 1.25, rel=1e-3)
+
+    # right-drag changes the window: horizontal = width, vertical = level
+    width_before, center_before = state.window.width, state.window.center
+    pixels_before = state.render().copy()
+    start = centre
+    _send_mouse(view.viewport(), QEvent.Type.MouseButtonPress, start, Qt.MouseButton.RightButton,
+                Qt.MouseButton.RightButton)
+    _send_mouse(view.viewport(), QEvent.Type.MouseMove, start + QPoint(40, 25),
+                Qt.MouseButton.NoButton, Qt.MouseButton.RightButton)
+    _send_mouse(view.viewport(), QEvent.Type.MouseButtonRelease, start + QPoint(40, 25),
+                Qt.MouseButton.RightButton, Qt.MouseButton.NoButton)
+    assert state.window.width > width_before and state.window.center > center_before
+    assert "User" in window.window_label.text()
+    assert not np.array_equal(state.render(), pixels_before)
+
+    # pixel readout names the stored value at the hovered pixel, and mm with spacing
+    x, y = 700, 900
+    _hover(view, x + 0.5, y + 0.5)
+    text = window.readout_label.text()
+    assert f"x {x}, y {y}" in text
+    assert f"stored {int(state.image.stored[y, x])}" in text
+    if state.image.spacing is not None:
+        assert f"{x * state.image.spacing.col_mm:.1f}" in text and "mm" in text
+
+
+def test_shortcuts_invert_preset_and_reset(window, demo_study, qtbot):
+    window.open_path(demo_study)
+    state = window.state
+    original = state.render().copy()
+    qtbot.keyClick(window, Qt.Key.Key_I)
+    assert state.invert and np.array_equal(state.render(), 255 - original)
+    if len(state.image.presets) > 1:
+        qtbot.keyClick(window, Qt.Key.Key_2)
+        assert state.preset_index == 1
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert not state.invert and state.preset_index == 0
+    assert np.array_equal(state.render(), original)
+
+
+def test_several_images_show_thumbnails_and_switch(window, tmp_path, chest_film_raw, qtbot):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(chest_film_raw, folder / "a.dcm")
+    import cv2
+
+    cv2.imwrite(str(folder / "b.png"), np.full((300, 200), 90, np.uint8))
+    assert window.open_path(folder)
+    assert window.thumbnails.isVisible() and window.thumbnails.count() == 2
+    window.thumbnails.setCurrentRow(1)
+    assert window.state.image.path.name == "b.png"
+
+
+def test_bad_file_shows_one_message_and_keeps_the_current_study(window, demo_study, tmp_path):
+    window.open_path(demo_study)
+    shown = window.state
+    bad = tmp_path / "broken.dcm"
+    bad.write_bytes(b"\x00" * 128 + b"DICM" + b"\x01\x02" * 50)
+    assert not window.open_path(bad)
+    assert str(bad) in window.last_error
+    assert window.state is shown  # still showing the demo
+
+
+def test_screenshot_flag_writes_png(tmp_path, demo_study, qapp):
+    out = tmp_path / "shot.png"
+    assert viewer_main([str(demo_study), "--screenshot", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
