@@ -189,9 +189,7 @@ def _chosen_preset(image: RadiographImage, args: argparse.Namespace) -> WindowPr
     if args.preset is not None:
         if not 1 <= args.preset <= len(image.presets):
             names = ", ".join(f"{i + 1} {p.name}" for i, p in enumerate(image.presets))
-            raise StudyError(
-                args.image, f"preset {args.preset} does not exist (presets: {names})"
-            )
+            raise StudyError(args.image, f"preset {args.preset} does not exist (presets: {names})")
         return image.presets[args.preset - 1]
     return image.default_preset()
 

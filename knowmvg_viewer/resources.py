@@ -25,8 +25,7 @@ def resources_dir() -> Path:
     if (installed / _MARKER).is_dir():
         return installed
     raise FileNotFoundError(
-        f"resources folder not found (looked in {checkout} and {installed}); "
-        "reinstall the package"
+        f"resources folder not found (looked in {checkout} and {installed}); reinstall the package"
     )
 
 

@@ -36,7 +36,9 @@ def _violations(folders: list[str], forbidden: set[str]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("folders", "forbidden"), [(QT_FREE, QT_MODULES), (TORCH_FREE, TORCH_MODULES)])
+@pytest.mark.parametrize(
+    ("folders", "forbidden"), [(QT_FREE, QT_MODULES), (TORCH_FREE, TORCH_MODULES)]
+)
 def test_layers_do_not_import_forbidden_modules(folders, forbidden):
     assert _violations(folders, forbidden) == []
 

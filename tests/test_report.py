@@ -98,7 +98,9 @@ def _container(meaning: str, children: list[Dataset]) -> Dataset:
 def test_sr_content_tree_becomes_sections(tmp_path) -> None:
     ds = pydicom.dcmread(pydicom_test_files_dir() / "reportsi.dcm")
     ds.ContentSequence = [
-        _container("Findings", [_text_item("Right lower lobe opacity."), _text_item("No effusion.")]),
+        _container(
+            "Findings", [_text_item("Right lower lobe opacity."), _text_item("No effusion.")]
+        ),
         _container("Impression", [_text_item("Pneumonia.")]),
     ]
     path = tmp_path / "sr.dcm"

@@ -23,9 +23,21 @@ def test_checkout_layout_finds_repo_resources():
 def test_installed_wheel_carries_and_finds_resources(tmp_path):
     wheel_dir, site = tmp_path / "wheel", tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheel_dir), str(REPO_ROOT)],
-        check=True, timeout=300, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(REPO_ROOT),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
     )
     (wheel,) = wheel_dir.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -35,8 +47,13 @@ def test_installed_wheel_carries_and_finds_resources(tmp_path):
     code = "from knowmvg_viewer.resources import demo_study_dir; print(demo_study_dir())"
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-        check=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     located = result.stdout.strip()
     assert located.startswith(str(site)) and os.path.isdir(located)

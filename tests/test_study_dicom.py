@@ -104,7 +104,11 @@ def _reference_display(path: Path) -> np.ndarray:
     ds = pydicom.dcmread(path)
     values = apply_voi_lut(apply_modality_lut(ds.pixel_array, ds), ds).astype(np.float64)
     bits = ds.BitsStored
-    low, high = (0.0, 2.0**bits - 1) if ds.PixelRepresentation == 0 else (-(2.0 ** (bits - 1)), 2.0 ** (bits - 1) - 1)
+    low, high = (
+        (0.0, 2.0**bits - 1)
+        if ds.PixelRepresentation == 0
+        else (-(2.0 ** (bits - 1)), 2.0 ** (bits - 1) - 1)
+    )
     scaled = np.rint((values - low) / (high - low) * 255.0)
     if ds.PhotometricInterpretation == "MONOCHROME1":
         scaled = 255.0 - scaled

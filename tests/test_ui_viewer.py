@@ -27,15 +27,26 @@ def window(qtbot):
 
 
 def _send_mouse(widget, kind, pos: QPoint, button, buttons) -> None:
-    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        kind,
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        button,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, event)
 
 
 def _hover(view, scene_x: float, scene_y: float) -> None:
     pos = view.mapFromScene(QPointF(scene_x, scene_y))
-    _send_mouse(view.viewport(), QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton,
-                Qt.MouseButton.NoButton)
+    _send_mouse(
+        view.viewport(),
+        QEvent.Type.MouseMove,
+        pos,
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+    )
 
 
 def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot):
@@ -51,9 +62,16 @@ def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot)
     # wheel zoom
     before = view.current_scale()
     centre = view.viewport().rect().center()
-    wheel = QWheelEvent(QPointF(centre), QPointF(view.viewport().mapToGlobal(centre)), QPoint(0, 0),
-                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        QPointF(centre),
+        QPointF(view.viewport().mapToGlobal(centre)),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(view.viewport(), wheel)
     assert view.current_scale() == pytest.approx(before * 1.25, rel=1e-3)
 
@@ -61,12 +79,27 @@ def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot)
     width_before, center_before = state.window.width, state.window.center
     pixels_before = state.render().copy()
     start = centre
-    _send_mouse(view.viewport(), QEvent.Type.MouseButtonPress, start, Qt.MouseButton.RightButton,
-                Qt.MouseButton.RightButton)
-    _send_mouse(view.viewport(), QEvent.Type.MouseMove, start + QPoint(40, 25),
-                Qt.MouseButton.NoButton, Qt.MouseButton.RightButton)
-    _send_mouse(view.viewport(), QEvent.Type.MouseButtonRelease, start + QPoint(40, 25),
-                Qt.MouseButton.RightButton, Qt.MouseButton.NoButton)
+    _send_mouse(
+        view.viewport(),
+        QEvent.Type.MouseButtonPress,
+        start,
+        Qt.MouseButton.RightButton,
+        Qt.MouseButton.RightButton,
+    )
+    _send_mouse(
+        view.viewport(),
+        QEvent.Type.MouseMove,
+        start + QPoint(40, 25),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.RightButton,
+    )
+    _send_mouse(
+        view.viewport(),
+        QEvent.Type.MouseButtonRelease,
+        start + QPoint(40, 25),
+        Qt.MouseButton.RightButton,
+        Qt.MouseButton.NoButton,
+    )
     assert state.window.width > width_before and state.window.center > center_before
     assert "User" in window.window_label.text()
     assert not np.array_equal(state.render(), pixels_before)

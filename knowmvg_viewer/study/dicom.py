@@ -65,8 +65,10 @@ def _infer_transfer_syntax(ds: Dataset) -> None:
     implicit, little = ds.original_encoding
     if implicit is None:
         return
-    uid = ImplicitVRLittleEndian if implicit else (
-        ExplicitVRLittleEndian if little else ExplicitVRBigEndian
+    uid = (
+        ImplicitVRLittleEndian
+        if implicit
+        else (ExplicitVRLittleEndian if little else ExplicitVRBigEndian)
     )
     ds.ensure_file_meta()
     ds.file_meta.TransferSyntaxUID = UID(uid)
@@ -91,9 +93,9 @@ def is_dicom(path: Path) -> bool:
 
 
 def is_structured_report(ds: Dataset) -> bool:
-    return str(ds.get("SOPClassUID", "")).startswith(SR_SOP_CLASS_PREFIX) or ds.get(
-        "Modality"
-    ) == "SR"
+    return (
+        str(ds.get("SOPClassUID", "")).startswith(SR_SOP_CLASS_PREFIX) or ds.get("Modality") == "SR"
+    )
 
 
 def load_dicom_image(path: Path, frame: int = 0) -> RadiographImage:
@@ -101,7 +103,9 @@ def load_dicom_image(path: Path, frame: int = 0) -> RadiographImage:
     ds = read_dataset(path)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pydicom's VR and padding notes; not the user's concern
+            warnings.simplefilter(
+                "ignore"
+            )  # pydicom's VR and padding notes; not the user's concern
             return _image_from_dataset(ds, path, frame)
     except StudyError:
         raise
@@ -259,9 +263,18 @@ def _pixel_spacing(ds: Dataset) -> PixelSpacing | None:
 def _describe(ds: Dataset) -> dict[str, str]:
     """Header fields worth showing in `knowmvg info` and the viewer's title."""
     keys = (
-        "PatientID", "PatientName", "StudyDate", "StudyDescription", "SeriesDescription",
-        "ViewPosition", "BodyPartExamined", "Manufacturer", "StudyInstanceUID",
-        "SeriesInstanceUID", "SOPInstanceUID", "SOPClassUID",
+        "PatientID",
+        "PatientName",
+        "StudyDate",
+        "StudyDescription",
+        "SeriesDescription",
+        "ViewPosition",
+        "BodyPartExamined",
+        "Manufacturer",
+        "StudyInstanceUID",
+        "SeriesInstanceUID",
+        "SOPInstanceUID",
+        "SOPClassUID",
     )
     return {key: str(ds.get(key)) for key in keys if ds.get(key) not in (None, "")}
 

@@ -20,9 +20,22 @@ log = logging.getLogger(__name__)
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024  # far beyond any real report; larger files are refused
 KNOWN_SECTIONS = (
-    "INDICATION", "CLINICAL INDICATION", "CLINICAL HISTORY", "HISTORY", "REASON FOR EXAM",
-    "EXAMINATION", "EXAM", "TECHNIQUE", "COMPARISON", "FINDINGS", "IMPRESSION",
-    "CONCLUSION", "RECOMMENDATION", "RECOMMENDATIONS", "NOTIFICATION", "ADDENDUM",
+    "INDICATION",
+    "CLINICAL INDICATION",
+    "CLINICAL HISTORY",
+    "HISTORY",
+    "REASON FOR EXAM",
+    "EXAMINATION",
+    "EXAM",
+    "TECHNIQUE",
+    "COMPARISON",
+    "FINDINGS",
+    "IMPRESSION",
+    "CONCLUSION",
+    "RECOMMENDATION",
+    "RECOMMENDATIONS",
+    "NOTIFICATION",
+    "ADDENDUM",
 )
 _HEADER = re.compile(
     r"^[ \t]*(?P<name>[A-Za-z][A-Za-z /&()-]{1,40}?)[ \t]*:[ \t]*(?:\n[ \t]*)?",
@@ -121,9 +134,7 @@ def load_sr_report(path: Path) -> Report:
     for item in ds.ContentSequence:
         _collect(item, blocks, depth=0)
     text = "\n".join(
-        (f"{name}:\n" if name else "") + " ".join(texts) + "\n"
-        for name, texts in blocks
-        if texts
+        (f"{name}:\n" if name else "") + " ".join(texts) + "\n" for name, texts in blocks if texts
     )
     return Report.from_text(text, source=str(path))
 

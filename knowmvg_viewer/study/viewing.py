@@ -94,11 +94,13 @@ class ViewingState:
                 parts.append(f"value {value:g}{unit}")
         if image.spacing is not None:
             kind = " (detector)" if image.spacing.kind == "detector" else ""
-            parts.append(
-                f"{x * image.spacing.col_mm:.1f}, {y * image.spacing.row_mm:.1f} mm{kind}"
-            )
+            parts.append(f"{x * image.spacing.col_mm:.1f}, {y * image.spacing.row_mm:.1f} mm{kind}")
         return "  |  ".join(parts)
 
 
 def _number(value: np.generic) -> str:
-    return str(int(value)) if np.issubdtype(np.asarray(value).dtype, np.integer) else f"{float(value):g}"
+    return (
+        str(int(value))
+        if np.issubdtype(np.asarray(value).dtype, np.integer)
+        else f"{float(value):g}"
+    )

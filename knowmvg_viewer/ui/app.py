@@ -20,11 +20,18 @@ log = logging.getLogger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="knowmvg-viewer", description="Open a chest study.")
     parser.add_argument(
-        "path", nargs="?", type=Path, metavar="PATH",
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="PATH",
         help="an image file or a study folder (default: the bundled demo study)",
     )
-    parser.add_argument("--screenshot", type=Path, metavar="PNG",
-                        help="render the window after loading to PNG, then exit")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="render the window after loading to PNG, then exit",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
 

@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.open_file_action = self._action("Open file…", "fa5s.file-medical", self.choose_file, ["Ctrl+O"])
+        self.open_file_action = self._action(
+            "Open file…", "fa5s.file-medical", self.choose_file, ["Ctrl+O"]
+        )
         self.open_folder_action = self._action(
             "Open study folder…", "fa5s.folder-open", self.choose_folder, ["Ctrl+Shift+O"]
         )
@@ -92,11 +94,20 @@ class MainWindow(QMainWindow):
         self.invert_action.setCheckable(True)
         self.reset_action = self._action("Reset view", "fa5s.undo", self.reset_view, ["Space", "R"])
         self.fit_action = self._action("Fit to window", "fa5s.expand", self.view.fit, ["="])
-        self.zoom_in_action = self._action("Zoom in", "fa5s.search-plus", lambda: self.view.zoom(1.25), ["+", "Ctrl++"])
-        self.zoom_out_action = self._action("Zoom out", "fa5s.search-minus", lambda: self.view.zoom(0.8), ["-", "Ctrl+-"])
+        self.zoom_in_action = self._action(
+            "Zoom in", "fa5s.search-plus", lambda: self.view.zoom(1.25), ["+", "Ctrl++"]
+        )
+        self.zoom_out_action = self._action(
+            "Zoom out", "fa5s.search-minus", lambda: self.view.zoom(0.8), ["-", "Ctrl+-"]
+        )
         self.quit_action = self._action("Quit", "fa5s.times", self.close, ["Ctrl+Q"])
         self.preset_shortcuts = [
-            self._action(f"Preset {n}", "fa5s.sliders-h", lambda _=False, i=n - 1: self.choose_preset(i), [str(n)])
+            self._action(
+                f"Preset {n}",
+                "fa5s.sliders-h",
+                lambda _=False, i=n - 1: self.choose_preset(i),
+                [str(n)],
+            )
             for n in range(1, MAX_PRESET_SHORTCUTS + 1)
         ]
         self.preset_group = QActionGroup(self)
@@ -109,7 +120,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions(
-            [self.fit_action, self.zoom_in_action, self.zoom_out_action, self.invert_action, self.reset_action]
+            [
+                self.fit_action,
+                self.zoom_in_action,
+                self.zoom_out_action,
+                self.invert_action,
+                self.reset_action,
+            ]
         )
         view_menu.addMenu(self.presets_menu)
         toolbar = self.addToolBar("Main")
@@ -192,7 +209,9 @@ class MainWindow(QMainWindow):
         """The one place bad input reaches the user: a non-blocking dialog."""
         log.warning("%s", message)
         self.last_error = message
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -248,8 +267,14 @@ class MainWindow(QMainWindow):
 
     def _update_enabled(self) -> None:
         has_image = self.state is not None
-        for action in (self.invert_action, self.reset_action, self.fit_action,
-                       self.zoom_in_action, self.zoom_out_action, *self.preset_shortcuts):
+        for action in (
+            self.invert_action,
+            self.reset_action,
+            self.fit_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            *self.preset_shortcuts,
+        ):
             action.setEnabled(has_image)
 
     # -- drag and drop -------------------------------------------------------------

@@ -11,7 +11,9 @@ def to_qimage(pixels: np.ndarray) -> QImage:
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     height, width = pixels.shape[:2]
     if pixels.ndim == 2:
-        image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_Grayscale8)
+        image = QImage(
+            pixels.data, width, height, pixels.strides[0], QImage.Format.Format_Grayscale8
+        )
     elif pixels.ndim == 3 and pixels.shape[2] == 3:
         image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_RGB888)
     else:
