@@ -116,3 +116,10 @@ def test_real_sr_file_yields_its_text() -> None:
     report = load_sr_report(pydicom_test_files_dir() / "reportsi.dcm")
     assert not report.is_empty
     assert report.sections  # the real SR has section containers
+
+
+def test_demo_sr_report_matches_its_reconstruction(demo_study):
+    folder = demo_study.parent / "chest-pa-002"
+    report = load_sr_report(folder / "report-sr.dcm")
+    assert report.text == (folder / "report-sr.expected.txt").read_text()
+    assert [s.name for s in report.sections] == ["HISTORY", "FINDINGS", "IMPRESSIONS"]

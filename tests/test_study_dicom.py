@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -225,3 +226,26 @@ def test_sixteen_bit_png_keeps_its_depth(tmp_path) -> None:
     image = load_image(path)
     assert image.stored.dtype == np.uint16 and np.array_equal(image.stored, pixels)
     assert image.bits_stored == 16
+
+
+def test_demo_monochrome1_with_inverse_shape_is_inverted_once(demo_study) -> None:
+    """DX files pair MONOCHROME1 with an INVERSE Presentation LUT Shape: one inversion."""
+    folder = demo_study.parent / "chest-pa-002"
+    truth = json.loads((folder / "ground_truth.json").read_text())
+    image = load_image(folder / "image-pa.dcm")
+    assert image.photometric == "MONOCHROME1" and image.presentation_inverse
+    display = DisplayRenderer(image).render(image.default_preset())
+    assert image.default_preset().source == "voi-lut"
+    height, width = display.shape
+    # right lung field (image left), clear of the annotated mass, versus the spine column
+    lung = display[int(height * 0.45) : int(height * 0.6), int(width * 0.2) : int(width * 0.3)]
+    spine = display[int(height * 0.45) : int(height * 0.6), int(width * 0.48) : int(width * 0.52)]
+    assert float(lung.mean()) + 40 < float(spine.mean()), truth["image"]
+
+
+def test_study_folder_orders_images_by_series_and_reads_sr_report(demo_study) -> None:
+    from knowmvg_viewer.study import open_study
+
+    study = open_study(demo_study.parent / "chest-pa-002")
+    assert [p.name for p in study.images] == ["image-pa.dcm", "image-pa-repeat.dcm"]
+    assert study.report is not None and study.report.source.endswith("report-sr.dcm")

@@ -38,17 +38,6 @@ def _send_mouse(widget, kind, pos: QPoint, button, buttons) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def _hover(view, scene_x: float, scene_y: float) -> None:
-    pos = view.mapFromScene(QPointF(scene_x, scene_y))
-    _send_mouse(
-        view.viewport(),
-        QEvent.Type.MouseMove,
-        pos,
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-    )
-
-
 def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot):
     assert window.open_path(demo_study)
     state, view = window.state, window.view
@@ -105,13 +94,23 @@ def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot)
     assert not np.array_equal(state.render(), pixels_before)
 
     # pixel readout names the stored value at the hovered pixel, and mm with spacing
-    x, y = 700, 900
-    _hover(view, x + 0.5, y + 0.5)
+    pos = view.mapFromScene(QPointF(700.5, 900.5))
+    _send_mouse(
+        view.viewport(),
+        QEvent.Type.MouseMove,
+        pos,
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+    )
+    under = view.mapToScene(pos)
+    x, y = int(under.x()), int(under.y())
+    assert abs(x - 700) <= 2 and abs(y - 900) <= 2
     text = window.readout_label.text()
     assert f"x {x}, y {y}" in text
     assert f"stored {int(state.image.stored[y, x])}" in text
-    if state.image.spacing is not None:
-        assert f"{x * state.image.spacing.col_mm:.1f}" in text and "mm" in text
+    spacing = state.image.spacing
+    assert spacing is not None and spacing.kind == "detector"
+    assert f"{x * spacing.col_mm:.1f}, {y * spacing.row_mm:.1f} mm (detector)" in text
 
 
 def test_shortcuts_invert_preset_and_reset(window, demo_study, qtbot):

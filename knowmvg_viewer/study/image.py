@@ -93,8 +93,14 @@ class RadiographImage:
 
     @property
     def inverted_by_file(self) -> bool:
-        """True when the file says high values are dark (MONOCHROME1 xor an INVERSE shape)."""
-        return (self.photometric == "MONOCHROME1") != self.presentation_inverse
+        """True when the file says high values are dark.
+
+        MONOCHROME1 alone, or MONOCHROME2 with an INVERSE Presentation LUT Shape. The DX
+        IOD pairs MONOCHROME1 with INVERSE to say the same thing once, not twice.
+        """
+        return self.photometric == "MONOCHROME1" or (
+            self.photometric == "MONOCHROME2" and self.presentation_inverse
+        )
 
     def modality_values(self) -> np.ndarray:
         """Stored values through the modality LUT, as float32."""

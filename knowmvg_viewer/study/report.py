@@ -147,6 +147,8 @@ def _collect(item: Dataset, blocks: list[tuple[str, list[str]]], depth: int) -> 
         for child in item.get("ContentSequence", []) or []:
             _collect(child, blocks, depth + 1)
         return
+    if depth == 0 and value_type != "TEXT":
+        return  # root-level context items (language, observer) are not report text
     text = _item_text(item, value_type)
     if text:
         blocks[-1][1].append(text)

@@ -61,39 +61,52 @@ def open_study(path: Path) -> Study:
 
 
 def _open_folder(folder: Path) -> Study:
-    images: list[Path] = []
+    images: list[tuple[tuple, Path]] = []
     sr_reports: list[Path] = []
     skipped: list[str] = []
     for entry in sorted(p for p in folder.iterdir() if p.is_file()):
-        kind = _classify(entry)
+        kind, order = _classify(entry)
         if kind == "image":
-            images.append(entry)
+            images.append((order, entry))
         elif kind == "sr":
             sr_reports.append(entry)
         elif kind != "text":
             skipped.append(f"{entry.name}: {kind}")
     if not images:
         raise StudyError(folder, "no readable images in this folder")
-    report = _folder_report(folder, images, sr_reports)
-    return Study(path=folder, images=images, report=report, skipped=skipped)
+    ordered = [path for _, path in sorted(images, key=lambda pair: pair[0])]
+    report = _folder_report(folder, ordered, sr_reports)
+    return Study(path=folder, images=ordered, report=report, skipped=skipped)
 
 
-def _classify(path: Path) -> str:
-    """'image', 'sr', 'text', or the reason the file is not used."""
+def _classify(path: Path) -> tuple[str, tuple]:
+    """('image' | 'sr' | 'text' | why the file is unused, display order key).
+
+    DICOM images sort by series then instance number, as a PACS would list them.
+    """
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return "text"
+        return "text", ()
     if suffix in RASTER_SUFFIXES:
-        return "image"
+        return "image", (1 << 30, 0, path.name)
     if not is_dicom(path):
-        return "not DICOM or a supported image"
+        return "not DICOM or a supported image", ()
     try:
         ds = read_dataset(path, header_only=True)
     except StudyError as exc:
-        return exc.reason
+        return exc.reason, ()
     if is_structured_report(ds):
-        return "sr"
-    return "image" if "PixelData" in ds or ds.get("Rows") else "DICOM without pixel data"
+        return "sr", ()
+    if "PixelData" not in ds and not ds.get("Rows"):
+        return "DICOM without pixel data", ()
+    return "image", (_as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber")), path.name)
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1 << 30
 
 
 def _sidecar_report(image_path: Path) -> Report | None:

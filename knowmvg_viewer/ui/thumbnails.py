@@ -26,6 +26,8 @@ class ThumbnailStrip(QListWidget):
         self.setMovement(QListView.Movement.Static)
         self.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         self.setFixedWidth(THUMBNAIL_SIZE + 36)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentRowChanged.connect(self._on_row_changed)
         self._quiet = False
 
