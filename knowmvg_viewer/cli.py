@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--invert", action="store_true")
     render.add_argument("--overwrite", action="store_true", help="replace an existing OUT.png")
     render.set_defaults(handler=run_render)
+
+    ground = commands.add_parser("ground", help="find and localise the report's findings")
+    ground.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    report = ground.add_mutually_exclusive_group()
+    report.add_argument("--report", type=Path, metavar="FILE", help="report text file")
+    report.add_argument("--report-text", metavar="TEXT", help="report text")
+    ground.add_argument(
+        "--phrase",
+        action="append",
+        metavar="TEXT",
+        help="ground this phrase (query mode); repeatable",
+    )
+    ground.add_argument("--model", type=Path, metavar="DIR", help="model directory")
+    ground.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    ground.add_argument("--threads", type=int, metavar="N", help="CPU threads for inference")
+    ground.add_argument("--json", type=Path, metavar="OUT", help="results as JSON ('-': stdout)")
+    ground.add_argument("--png", type=Path, metavar="OUT", help="annotated image (one PATH)")
+    ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    ground.set_defaults(handler=run_ground)
     return parser
 
 
@@ -178,6 +197,12 @@ def run_render(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise StudyError(args.out, f"cannot write ({exc.strerror or exc})") from None
     return EXIT_OK
+
+
+def run_ground(args: argparse.Namespace) -> int:
+    from .grounding import ground_paths  # imports torch: only when grounding
+
+    return ground_paths(args)
 
 
 def _chosen_preset(image: RadiographImage, args: argparse.Namespace) -> WindowPreset:

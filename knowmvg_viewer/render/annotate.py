@@ -1,0 +1,106 @@
+"""Burn findings into the display image at native resolution (the export renderer).
+
+The CLI's `--png` and the viewer's export both call `annotate`, so the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import cv2
+import numpy as np
+
+from model_core.results import GroundedFinding
+
+from .palette import QUERY_COLOUR, finding_colour
+
+DISCLAIMER = "AI output - not a diagnosis"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A finding to draw: its box in image pixels, label and colour (RGB)."""
+
+    box: tuple[float, float, float, float]
+    label: str
+    colour: tuple[int, int, int]
+
+
+def annotations_for(findings: list[GroundedFinding]) -> list[Annotation]:
+    """Boxed (non-negated) findings, coloured by their index among the boxed ones."""
+    result = []
+    boxed = [f for f in findings if f.box is not None and not f.negated]
+    for index, finding in enumerate(boxed):
+        score = f" ({finding.score:.2f})" if finding.score is not None else ""
+        colour = QUERY_COLOUR if finding.source == "query" else finding_colour(index)
+        result.append(Annotation(finding.box, f"{finding.phrase}{score}", colour))
+    return result
+
+
+def annotate(
+    display: np.ndarray, annotations: list[Annotation], model_name: str, when: date | None = None
+) -> np.ndarray:
+    """RGB uint8 (H, W) image: boxes, labels, and a caption band over the bottom rows.
+
+    The output keeps the image's native size, so pixel coordinates stay those of the source.
+    """
+    rgb = cv2.cvtColor(display, cv2.COLOR_GRAY2RGB) if display.ndim == 2 else display.copy()
+    height, width = rgb.shape[:2]
+    scale = max(height, width) / 1000.0
+    thickness = max(1, round(2 * scale))
+    for annotation in annotations:
+        _draw_box(rgb, annotation, scale, thickness)
+    caption = _caption(annotations, model_name, when or date.today())
+    strip = _caption_strip(caption, width, scale)[: height // 3]
+    band = rgb[height - strip.shape[0] :]
+    lit = strip.any(axis=-1, keepdims=True)
+    shaded = (band * 0.35).astype(np.uint8)
+    band[:] = np.where(lit, strip, shaded)
+    return rgb
+
+
+def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: int) -> None:
+    x0, y0, x1, y1 = (int(round(v)) for v in annotation.box)
+    cv2.rectangle(rgb, (x0, y0), (x1, y1), annotation.colour, thickness, cv2.LINE_AA)
+    font_scale = 0.55 * scale
+    (text_w, text_h), baseline = cv2.getTextSize(
+        annotation.label, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
+    )
+    top = y0 - text_h - baseline - 4 if y0 - text_h - baseline - 4 >= 0 else y1 + 2
+    cv2.rectangle(rgb, (x0, top), (x0 + text_w + 6, top + text_h + baseline + 4), (0, 0, 0), -1)
+    cv2.putText(
+        rgb,
+        annotation.label,
+        (x0 + 3, top + text_h + 2),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        font_scale,
+        annotation.colour,
+        thickness,
+        cv2.LINE_AA,
+    )
+
+
+def _caption(annotations: list[Annotation], model_name: str, when: date) -> list[str]:
+    lines = [f"{DISCLAIMER} | model {model_name} | {when.isoformat()}"]
+    lines += [a.label for a in annotations] or ["no grounded findings"]
+    return lines
+
+
+def _caption_strip(lines: list[str], width: int, scale: float) -> np.ndarray:
+    font_scale = 0.5 * scale
+    thickness = max(1, round(scale))
+    line_height = int(28 * scale) + 4
+    strip = np.zeros((line_height * len(lines) + line_height // 2, width, 3), np.uint8)
+    for row, text in enumerate(lines):
+        cv2.putText(
+            strip,
+            text,
+            (int(10 * scale), line_height * (row + 1)),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            font_scale,
+            (255, 255, 255),
+            thickness,
+            cv2.LINE_AA,
+        )
+    return strip

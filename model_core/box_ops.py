@@ -1,0 +1,117 @@
+"""Box and coordinate conversions, the one place for them (model, metrics, exporters, viewer).
+
+Formats are in the names: `xyxy` corners, `cxcywh` centre/size, `xywh` top-left/size.
+Torch functions take `(..., 4)` tensors; `*_np` twins take numpy arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor
+
+
+def box_cxcywh_to_xyxy(boxes: Tensor) -> Tensor:
+    cx, cy, w, h = boxes.unbind(-1)
+    return torch.stack((cx - 0.5 * w, cy - 0.5 * h, cx + 0.5 * w, cy + 0.5 * h), dim=-1)
+
+
+def box_xyxy_to_cxcywh(boxes: Tensor) -> Tensor:
+    x0, y0, x1, y1 = boxes.unbind(-1)
+    return torch.stack(((x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0), dim=-1)
+
+
+def box_area(boxes: Tensor) -> Tensor:
+    """Area of xyxy boxes; degenerate boxes count 0."""
+    return (boxes[..., 2] - boxes[..., 0]).clamp(min=0) * (boxes[..., 3] - boxes[..., 1]).clamp(
+        min=0
+    )
+
+
+def box_iou_pairwise(boxes1: Tensor, boxes2: Tensor) -> tuple[Tensor, Tensor]:
+    """IoU and union of matching xyxy boxes, shapes (..., 4) -> (...)."""
+    top_left = torch.maximum(boxes1[..., :2], boxes2[..., :2])
+    bottom_right = torch.minimum(boxes1[..., 2:], boxes2[..., 2:])
+    inter = (bottom_right - top_left).clamp(min=0).prod(-1)
+    union = box_area(boxes1) + box_area(boxes2) - inter
+    return inter / union.clamp(min=1e-9), union
+
+
+def generalized_box_iou_pairwise(boxes1: Tensor, boxes2: Tensor) -> Tensor:
+    """GIoU of matching xyxy boxes (..., 4) -> (...), in [-1, 1]."""
+    iou, union = box_iou_pairwise(boxes1, boxes2)
+    top_left = torch.minimum(boxes1[..., :2], boxes2[..., :2])
+    bottom_right = torch.maximum(boxes1[..., 2:], boxes2[..., 2:])
+    hull = (bottom_right - top_left).clamp(min=0).prod(-1)
+    return iou - (hull - union) / hull.clamp(min=1e-9)
+
+
+def box_iou_matrix(boxes1: Tensor, boxes2: Tensor) -> Tensor:
+    """IoU of every pair: (N, 4) x (M, 4) -> (N, M)."""
+    iou, _ = box_iou_pairwise(boxes1[:, None, :], boxes2[None, :, :])
+    return iou
+
+
+def box_iou_np(box1: np.ndarray, box2: np.ndarray) -> np.ndarray:
+    """IoU of matching xyxy boxes in continuous coordinates (no +1), numpy (..., 4)."""
+    box1, box2 = np.asarray(box1, np.float64), np.asarray(box2, np.float64)
+    top_left = np.maximum(box1[..., :2], box2[..., :2])
+    bottom_right = np.minimum(box1[..., 2:], box2[..., 2:])
+    inter = np.clip(bottom_right - top_left, 0, None).prod(-1)
+    area1 = np.clip(box1[..., 2:] - box1[..., :2], 0, None).prod(-1)
+    area2 = np.clip(box2[..., 2:] - box2[..., :2], 0, None).prod(-1)
+    union = area1 + area2 - inter
+    return np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
+
+
+def box_xywh_to_xyxy_np(boxes: np.ndarray) -> np.ndarray:
+    boxes = np.asarray(boxes, np.float64)
+    return np.concatenate((boxes[..., :2], boxes[..., :2] + boxes[..., 2:]), axis=-1)
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    """Resize-and-pad of an (height, width) image into a `size` x `size` square.
+
+    The image is scaled by `scale` and placed at (`pad_x`, `pad_y`); this is the
+    mapping between original pixels and the model's normalised [0, 1] frame.
+    """
+
+    height: int
+    width: int
+    size: int
+
+    @property
+    def scale(self) -> float:
+        return self.size / max(self.height, self.width)
+
+    @property
+    def pad_x(self) -> float:
+        return (self.size - self.width * self.scale) / 2.0
+
+    @property
+    def pad_y(self) -> float:
+        return (self.size - self.height * self.scale) / 2.0
+
+    def model_to_image_xyxy(self, boxes: np.ndarray) -> np.ndarray:
+        """Normalised model-frame xyxy -> original image pixels, clipped to the image."""
+        boxes = np.asarray(boxes, np.float64) * self.size
+        x = (boxes[..., 0::2] - self.pad_x) / self.scale
+        y = (boxes[..., 1::2] - self.pad_y) / self.scale
+        x, y = np.clip(x, 0, self.width), np.clip(y, 0, self.height)
+        return np.stack((x[..., 0], y[..., 0], x[..., 1], y[..., 1]), axis=-1)
+
+    def image_to_model_xyxy(self, boxes: np.ndarray) -> np.ndarray:
+        """Original image pixels xyxy -> normalised model-frame xyxy."""
+        boxes = np.asarray(boxes, np.float64)
+        x = boxes[..., 0::2] * self.scale + self.pad_x
+        y = boxes[..., 1::2] * self.scale + self.pad_y
+        out = np.stack((x[..., 0], y[..., 0], x[..., 1], y[..., 1]), axis=-1)
+        return out / self.size
+
+    def content_box(self) -> tuple[int, int, int, int]:
+        """The image's footprint in the model frame, integer pixels xyxy."""
+        x0, y0 = round(self.pad_x), round(self.pad_y)
+        return x0, y0, x0 + round(self.width * self.scale), y0 + round(self.height * self.scale)

@@ -1,0 +1,330 @@
+"""GroundingEngine: load a checkpoint, ground(image, report) -> GroundingResult.
+
+The viewer, the CLI and the benchmarks all go through this one class.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from transformers import DynamicCache
+
+from .box_ops import Letterbox, box_cxcywh_to_xyxy
+from .knowledge import KnowledgeBase
+from .modeling.knowmvg import KnowMVGModel, PhraseQueries
+from .resources import resources_dir
+from .results import GroundedFinding, GroundingResult
+from .text.negation import Assertion, normal_statements, scope_mentions
+from .text.sequences import char_span, query_sequence, report_tokens
+from .text.spans import SpanConstraint
+from .text.tokenizer import ReportTokenizer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "knowmvg-tiny"
+MODEL_CARD = "MODEL_CARD.md"
+UNTRAINED_MARKER = "UNTRAINED"
+
+
+def default_model_dir() -> Path:
+    return resources_dir() / "models" / DEFAULT_MODEL
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """'auto' = CUDA, then MPS, then CPU; an explicit device that is absent is a ValueError."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' requested but no CUDA GPU is available")
+    if name not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"unknown device {name!r}; choose auto, cpu, cuda or mps")
+    return torch.device(name)
+
+
+class GroundingEngine:
+    def __init__(
+        self,
+        model: KnowMVGModel,
+        tokenizer: ReportTokenizer,
+        knowledge: KnowledgeBase,
+        device: torch.device,
+        name: str,
+        trained: bool = True,
+    ) -> None:
+        self.model = model.to(device).eval()
+        self.tokenizer = tokenizer
+        self.knowledge = knowledge
+        self.device = device
+        self.name = name
+        self.trained = trained
+        self.config = model.config
+
+    @classmethod
+    def load(
+        cls, path: Path | str | None = None, device: str = "auto", threads: int | None = None
+    ) -> GroundingEngine:
+        """Load a model directory (None = the bundled default). ValueError on a bad one."""
+        directory = Path(path) if path is not None else default_model_dir()
+        if threads is not None:
+            torch.set_num_threads(max(1, int(threads)))
+        torch.manual_seed(0)
+        model = KnowMVGModel.from_pretrained(directory)
+        tokenizer = ReportTokenizer.load(directory)
+        if tokenizer.vocab_size != model.config.vocab_size:
+            raise ValueError(
+                f"{directory}: tokenizer has {tokenizer.vocab_size} tokens, the model "
+                f"{model.config.vocab_size}"
+            )
+        trained = not (directory / UNTRAINED_MARKER).exists()
+        if not trained:
+            log.warning("%s is an untrained checkpoint: its boxes are meaningless", directory)
+        return cls(
+            model, tokenizer, KnowledgeBase.load(), pick_device(device), directory.name, trained
+        )
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "size": self.config.size_name,
+            "device": str(self.device),
+            "trained": self.trained,
+            "knowledge_prompts": self.config.knowledge_prompts,
+            "global_local": self.config.global_local,
+        }
+
+    # -- public API --------------------------------------------------------------------
+    def ground(self, image: np.ndarray, report: str) -> GroundingResult:
+        """Find the report's diagnostic phrases (span-constrained generation) and ground them."""
+        return self._run(image, report, queries=None)
+
+    def ground_phrase(
+        self, image: np.ndarray, report: str, phrase: str | list[str]
+    ) -> GroundingResult:
+        """Query mode: ground the given phrase(s) in one forward pass."""
+        phrases = [phrase] if isinstance(phrase, str) else list(phrase)
+        return self._run(image, report, queries=phrases)
+
+    # -- the pipeline ------------------------------------------------------------------
+    @torch.inference_mode()
+    def _run(self, image: np.ndarray, report: str, queries: list[str] | None) -> GroundingResult:
+        timing: dict[str, float] = {}
+        start = time.perf_counter()
+        pixels, letterbox = self.preprocess(image)
+        tokens, truncated = report_tokens(
+            self.tokenizer, report or "", self.config.max_report_tokens
+        )
+        with self._autocast():
+            features = self.model.encode_image(pixels)
+            prefix = self.model.prefix_embeddings(pixels, features, self.tokenizer.bos_id)
+            timing["image_ms"] = _ms(start)
+            lm_start = time.perf_counter()
+            if queries is None:
+                spans, hidden, passes = self._generate(prefix, tokens)
+                phrases = [(span, report[span[0] : span[1]]) for span in spans]
+                source = "report"
+            else:
+                requested = [(_find_span(report or "", q), q) for q in queries]
+                kept, hidden, passes = self._teacher_force(prefix, tokens, requested)
+                phrases = [requested[i] for i in kept]
+                source = "query"
+            timing["lm_ms"] = _ms(lm_start)
+            box_start = time.perf_counter()
+            findings = self._decode(features, hidden, phrases, letterbox, source)
+            timing["boxes_ms"] = _ms(box_start)
+        if queries is None:
+            findings = self._with_negations(report or "", findings, tokens)
+        timing["total_ms"] = _ms(start)
+        return GroundingResult(
+            width=letterbox.width,
+            height=letterbox.height,
+            report=report or "",
+            findings=findings,
+            letterbox=letterbox,
+            timing_ms=timing,
+            lm_forward_passes=passes,
+            report_truncated=truncated,
+        )
+
+    def preprocess(self, image: np.ndarray) -> tuple[torch.Tensor, Letterbox]:
+        """(H, W) float in [0, 1] -> letterboxed (1, 1, S, S) tensor and its mapping."""
+        image = np.asarray(image)
+        if image.ndim != 2 or min(image.shape) < 2:
+            raise ValueError(f"expected a 2-D (H, W) image, got shape {image.shape}")
+        image = np.nan_to_num(image.astype(np.float32), nan=0.0).clip(0.0, 1.0)
+        letterbox = Letterbox(image.shape[0], image.shape[1], self.config.image_size)
+        x0, y0, x1, y1 = letterbox.content_box()
+        canvas = np.zeros((letterbox.size, letterbox.size), np.float32)
+        interpolation = cv2.INTER_AREA if letterbox.scale < 1 else cv2.INTER_LINEAR
+        canvas[y0:y1, x0:x1] = cv2.resize(image, (x1 - x0, y1 - y0), interpolation=interpolation)
+        tensor = torch.from_numpy(canvas)[None, None].to(self.device)
+        return tensor, letterbox
+
+    def _autocast(self):
+        if self.device.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return nullcontext()
+
+    def _generate(self, prefix: torch.Tensor, tokens) -> tuple[list, list, int]:
+        """Greedy span-constrained decoding: one prefill, then one token per pass (KV cache)."""
+        mllm, tok = self.model.mllm, self.tokenizer
+        context_ids = torch.tensor([tokens.ids + [tok.sep_id]], device=self.device)
+        embeds = torch.cat((prefix, mllm.embed(context_ids).to(prefix.dtype)), dim=1)
+        cache = DynamicCache(config=getattr(mllm.causal_lm, "config", None))
+        logits, _, cache = mllm(embeds, cache=cache)
+        passes, next_logits = 1, logits[0, -1]
+        constraint = SpanConstraint(
+            tokens.ids, tok.box_id, tok.eos_id, max_phrases=self.config.max_phrases
+        )
+        spans, hidden_states = [], []
+        max_steps = self.config.max_phrases * (constraint.max_phrase_tokens + 1) + 1
+        for _ in range(max_steps):
+            allowed = torch.tensor(constraint.allowed(), device=self.device)
+            token = int(allowed[next_logits[allowed].float().argmax()])
+            span = constraint.advance(token)
+            if constraint.done:
+                break
+            step = mllm.embed(torch.tensor([[token]], device=self.device)).to(prefix.dtype)
+            logits, hidden, cache = mllm(step, cache=cache)
+            passes += 1
+            next_logits = logits[0, -1]
+            if span is not None:
+                spans.append(char_span(tokens, span))
+                hidden_states.append(hidden[0, -1])
+        return spans, hidden_states, passes
+
+    def _teacher_force(self, prefix, tokens, phrases) -> tuple[list[int], list, int]:
+        sequence = query_sequence(self.tokenizer, tokens, phrases)
+        if not sequence.box_indices:
+            return [], [], 0
+        ids = torch.tensor([sequence.ids], device=self.device)
+        embeds = torch.cat((prefix, self.model.mllm.embed(ids).to(prefix.dtype)), dim=1)
+        _, hidden, _ = self.model.mllm(embeds)
+        offset = prefix.shape[1]
+        states = [hidden[0, offset + i] for i in sequence.box_indices]
+        return sequence.phrase_indices, states, 1
+
+    def _decode(self, features, hidden, phrases, letterbox, source) -> list[GroundedFinding]:
+        if not phrases:
+            return []
+        texts = [text for _, text in phrases]
+        queries = PhraseQueries(
+            image_index=torch.zeros(len(texts), dtype=torch.long, device=self.device),
+            box_hidden=torch.stack(hidden),
+        )
+        if self.config.knowledge_prompts:
+            queries.knowledge_ids, queries.knowledge_mask = self._knowledge_tokens(texts)
+            queries.prior_boxes = torch.tensor(
+                [self.knowledge.prior_box(t) for t in texts],
+                dtype=torch.float32,
+                device=self.device,
+            )
+        output = self.model.decode_boxes(features, queries)
+        boxes = letterbox.model_to_image_xyxy(
+            box_cxcywh_to_xyxy(output.boxes).float().cpu().numpy()
+        )
+        heatmaps = self._heatmaps(output)
+        scores = output.confidence.float().cpu().numpy()
+        pixel_scale = letterbox.size / letterbox.scale
+        uncertainty = output.uncertainty.float().cpu().numpy() * pixel_scale
+        region_ids = self.config.region_ids
+        findings = []
+        for i, (span, text) in enumerate(phrases):
+            priors = []
+            if output.region_indices is not None:
+                priors = [
+                    (region_ids[int(r)], float(w))
+                    for r, w in zip(output.region_indices[i], output.region_weights[i], strict=True)
+                ]
+            match = self.knowledge.match_finding(text)
+            findings.append(
+                GroundedFinding(
+                    phrase=text,
+                    span=span,
+                    box=tuple(float(v) for v in boxes[i]),
+                    score=float(scores[i]),
+                    uncertainty=float(uncertainty[i]),
+                    priors=priors,
+                    source=source,
+                    finding=match.name if match else None,
+                    heatmap=heatmaps[i],
+                )
+            )
+        return findings
+
+    def _knowledge_tokens(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        limit = self.config.max_knowledge_text_tokens
+        encoded = [
+            self.tokenizer.encode(self.knowledge.knowledge_text(t)).ids[:limit] for t in texts
+        ]
+        width = max(1, max(len(ids) for ids in encoded))
+        ids = torch.full((len(texts), width), self.tokenizer.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(texts), width), dtype=torch.long)
+        for row, values in enumerate(encoded):
+            ids[row, : len(values)] = torch.tensor(values, dtype=torch.long)
+            mask[row, : len(values)] = 1
+        return ids.to(self.device), mask.to(self.device)
+
+    @staticmethod
+    def _heatmaps(output) -> list[np.ndarray]:
+        """Semantic mask where the global branch exists, else the cross-attention map."""
+        if output.mask_logits is not None:
+            maps = torch.sigmoid(output.mask_logits.float())
+        else:
+            maps = output.attention.float()
+            maps = maps / maps.flatten(1).amax(-1).clamp(min=1e-9)[:, None, None]
+        return [m.cpu().numpy().astype(np.float32) for m in maps]
+
+    def _with_negations(self, report: str, findings: list[GroundedFinding], tokens) -> list:
+        """Negated and normal mentions of known findings: negated, no box.
+
+        A generated phrase that the negation rules call negated loses its box too.
+        """
+        limit = tokens.offsets[-1][1] if tokens.offsets else 0
+        text = report[:limit]
+        mentions = [(m.start, m.end, m.finding) for m in self.knowledge.find_mentions(text)]
+        negated = [
+            m for m in scope_mentions(text, mentions) if m.assertion == Assertion.NEGATED
+        ] + normal_statements(text)
+        kept = []
+        for finding in findings:
+            if any(_overlaps(finding.span, (m.start, m.end)) for m in negated):
+                finding.negated, finding.box, finding.heatmap = True, None, None
+            kept.append(finding)
+        for mention in negated:
+            span = (mention.phrase_start, mention.phrase_end)
+            if any(_overlaps(f.span, span) for f in kept):
+                continue
+            kept.append(
+                GroundedFinding(
+                    phrase=report[span[0] : span[1]],
+                    span=span,
+                    negated=True,
+                    finding=mention.finding,
+                    source="report",
+                )
+            )
+        return sorted(kept, key=lambda f: f.span or (0, 0))
+
+
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _find_span(report: str, phrase: str) -> tuple[int, int] | None:
+    """The phrase's first case-insensitive occurrence in the report, if any."""
+    index = report.lower().find(phrase.strip().lower()) if phrase.strip() else -1
+    return (index, index + len(phrase.strip())) if index >= 0 else None
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0

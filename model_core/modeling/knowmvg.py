@@ -1,0 +1,259 @@
+"""KnowMVGModel: grounding encoder + multimodal LM with [BOX] + knowledge prompts + BOX decoder."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import Tensor, nn
+
+from ..box_ops import box_xyxy_to_cxcywh
+from .box_decoder import BoxDecoder, mlp
+from .configuration import KnowMVGConfig
+from .knowledge_prompts import KnowledgeEncoder, LocationPromptBank, PromptSelection
+from .language import build_multimodal_lm
+from .position import BoxEncoding
+from .vision import build_grounding_encoder
+
+log = logging.getLogger(__name__)
+
+WEIGHTS_NAME = "model.safetensors"
+EXTERNAL_PREFIXES = ("mllm.causal_lm.", "grounding_encoder.vision.")
+
+
+@dataclass
+class PhraseQueries:
+    """Per phrase: which image, its [BOX] hidden state, knowledge tokens and prior box."""
+
+    image_index: Tensor  # (N,) long
+    box_hidden: Tensor  # (N, D_lm)
+    knowledge_ids: Tensor | None = None  # (N, L) long
+    knowledge_mask: Tensor | None = None  # (N, L)
+    prior_boxes: Tensor | None = None  # (N, 4) normalised xyxy
+
+
+@dataclass
+class KnowMVGOutput:
+    """Shapes: N phrases, L decoder layers, H hypotheses, R regions, k selected, h x w grid.
+
+    lm_logits (B, T, V): lm_logits[:, i] predicts text token i (None in box-only calls).
+    boxes (N, 4) cxcywh mean of the last layer's hypotheses; hypotheses (L, N, H, 4);
+    confidence (N,) predicted IoU; uncertainty (N,) mean std of the hypotheses;
+    mask_logits (N, h, w) or None; attention (N, h, w) softmax cross-attention;
+    region_scores (N, R), region_indices / region_weights (N, k), or None.
+    """
+
+    boxes: Tensor
+    hypotheses: Tensor
+    confidence_logits: Tensor
+    uncertainty: Tensor
+    attention: Tensor
+    mask_logits: Tensor | None = None
+    lm_logits: Tensor | None = None
+    region_scores: Tensor | None = None
+    region_indices: Tensor | None = None
+    region_weights: Tensor | None = None
+
+    @property
+    def confidence(self) -> Tensor:
+        return torch.sigmoid(self.confidence_logits)
+
+
+class KnowMVGModel(nn.Module):
+    def __init__(self, config: KnowMVGConfig, *, load_pretrained: bool = False) -> None:
+        super().__init__()
+        config.validate()
+        self.config = config
+        dim = config.feature_dim
+        self.grounding_encoder = build_grounding_encoder(config, load_pretrained=load_pretrained)
+        self.mllm = build_multimodal_lm(config, load_pretrained=load_pretrained)
+        embed_dim = self.mllm.hidden_size
+        self.box_query = mlp(embed_dim, embed_dim, dim)
+        if config.knowledge_prompts:
+            if not config.region_ids:
+                raise ValueError("knowledge_prompts needs region_ids/region_boxes from the atlas")
+            self.knowledge_encoder = KnowledgeEncoder(
+                embed_dim, dim, config.knowledge_tokens, config.decoder_heads
+            )
+            self.prompt_bank = LocationPromptBank(
+                torch.tensor(config.region_boxes, dtype=torch.float32), dim, config.top_k
+            )
+            self.prior_encoding = BoxEncoding(dim)
+        self.box_decoder = BoxDecoder(
+            dim,
+            config.decoder_heads,
+            config.decoder_layers,
+            config.num_hypotheses,
+            config.global_local,
+            config.local_margin,
+            uses_box_cue=config.knowledge_prompts,
+        )
+
+    # -- the two halves ------------------------------------------------------------
+    def encode_image(self, pixels: Tensor) -> Tensor:
+        """pixels (B, 1, S, S) letterboxed, [0, 1] -> features (B, C, S/16, S/16)."""
+        return self.grounding_encoder(pixels)
+
+    def prefix_embeddings(self, pixels: Tensor, features: Tensor, bos_id: int) -> Tensor:
+        """[BOS] + image tokens, (B, 1 + N_img, D)."""
+        batch = pixels.shape[0]
+        bos = self.mllm.embed(torch.full((batch, 1), bos_id, device=pixels.device))
+        image = self.mllm.image_tokens(pixels, features).to(bos.dtype)
+        return torch.cat((bos, image), dim=1)
+
+    def forward(
+        self,
+        pixels: Tensor,
+        text_ids: Tensor,
+        text_mask: Tensor,
+        box_positions: Tensor,
+        bos_id: int,
+        knowledge_ids: Tensor | None = None,
+        knowledge_mask: Tensor | None = None,
+        prior_boxes: Tensor | None = None,
+    ) -> KnowMVGOutput:
+        """Teacher-forced pass: text = report [SEP] phrase [BOX] ... [EOS] (right padded).
+
+        box_positions (N, 2): (batch index, text index) of each [BOX] token.
+        """
+        features = self.encode_image(pixels)
+        prefix = self.prefix_embeddings(pixels, features, bos_id)
+        embeds = torch.cat((prefix, self.mllm.embed(text_ids)), dim=1)
+        mask = torch.cat((torch.ones(prefix.shape[:2], device=pixels.device), text_mask), dim=1)
+        logits, hidden, _ = self.mllm(embeds, attention_mask=mask.long())
+        offset = prefix.shape[1]
+        batch_index, text_index = box_positions.unbind(-1)
+        queries = PhraseQueries(
+            image_index=batch_index,
+            box_hidden=hidden[batch_index, offset + text_index],
+            knowledge_ids=knowledge_ids,
+            knowledge_mask=knowledge_mask,
+            prior_boxes=prior_boxes,
+        )
+        output = self.decode_boxes(features, queries)
+        output.lm_logits = logits[:, offset - 1 : -1]
+        return output
+
+    def decode_boxes(self, features: Tensor, queries: PhraseQueries) -> KnowMVGOutput:
+        """The BOX decoder, batched over all phrases (of one or several images)."""
+        query = self.box_query(queries.box_hidden.to(features.dtype))
+        phrase_features = features[queries.image_index]
+        context, box_cue, selection = None, None, None
+        if self.config.knowledge_prompts:
+            selection, context = self._knowledge_context(query, queries)
+            box_cue = selection.box_cue
+        decoded = self.box_decoder(query, phrase_features, context, box_cue)
+        last = decoded.boxes[-1]  # (N, H, 4)
+        grid = features.shape[-2:]
+        return KnowMVGOutput(
+            boxes=last.mean(dim=1),
+            hypotheses=decoded.boxes,
+            confidence_logits=decoded.confidence_logits,
+            uncertainty=last.std(dim=1, unbiased=False).mean(dim=-1),
+            attention=decoded.attention.view(-1, *grid),
+            mask_logits=None
+            if decoded.mask_logits is None
+            else decoded.mask_logits.view(-1, *grid),
+            region_scores=None if selection is None else selection.scores,
+            region_indices=None if selection is None else selection.indices,
+            region_weights=None if selection is None else selection.weights,
+        )
+
+    def _knowledge_context(
+        self, query: Tensor, queries: PhraseQueries
+    ) -> tuple[PromptSelection, Tensor]:
+        if queries.knowledge_ids is None or queries.prior_boxes is None:
+            raise ValueError("knowledge_prompts is on: knowledge_ids and prior_boxes are required")
+        token_embeds = self.mllm.embed(queries.knowledge_ids).to(query.dtype)
+        knowledge = self.knowledge_encoder(token_embeds, queries.knowledge_mask)
+        selection = self.prompt_bank(query, knowledge)
+        prior = self.prior_encoding(box_xyxy_to_cxcywh(queries.prior_boxes.to(query.dtype)))
+        context = torch.cat((selection.tokens, knowledge, prior.unsqueeze(1)), dim=1)
+        return selection, context
+
+    # -- checkpoints ---------------------------------------------------------------
+    def has_external_weights(self) -> bool:
+        """True when base weights come from local pretrained directories (base config)."""
+        return self.config.mllm == "llava" or bool(self.config.grounding_encoder_path)
+
+    def checkpoint_state(self) -> dict[str, Tensor]:
+        """What we save: everything, or for external bases only what was trained/added."""
+        state = self.state_dict()
+        if not self.has_external_weights():
+            return {k: v.contiguous() for k, v in state.items()}
+        trainable = {name for name, p in self.named_parameters() if p.requires_grad}
+        return {
+            k: v.contiguous()
+            for k, v in state.items()
+            if not k.startswith(EXTERNAL_PREFIXES) or k in trainable or "lora_" in k
+        }
+
+    def save_pretrained(self, directory: Path, tokenizer=None) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.config.save(directory)
+        state = _untie(self.checkpoint_state())
+        external = "yes" if self.has_external_weights() else "no"
+        save_file(state, str(directory / WEIGHTS_NAME), metadata={"external_base": external})
+        if tokenizer is not None:
+            tokenizer.save(directory)
+
+    @classmethod
+    def from_pretrained(cls, directory: Path) -> KnowMVGModel:
+        """Build from config.json, load model.safetensors; ValueError naming what is wrong."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise ValueError(f"{directory}: model directory not found")
+        config = KnowMVGConfig.load(directory)
+        weights = directory / WEIGHTS_NAME
+        if not weights.is_file():
+            raise ValueError(f"{weights}: missing")
+        try:
+            state = load_file(str(weights))
+        except (SafetensorError, OSError, ValueError) as exc:
+            raise ValueError(f"{weights}: unreadable safetensors file ({exc})") from None
+        model = cls(config, load_pretrained=True)
+        model.load_checkpoint_state(state, weights)
+        return model.eval()
+
+    def load_checkpoint_state(self, state: dict[str, Tensor], source: Path) -> None:
+        missing, unexpected = self.load_state_dict_checked(state, source)
+        if not self.has_external_weights() and missing:
+            raise ValueError(
+                f"{source}: weights missing for {len(missing)} tensors, e.g. {missing[:3]}"
+            )
+        external_missing = [k for k in missing if not k.startswith(EXTERNAL_PREFIXES)]
+        if external_missing:
+            raise ValueError(f"{source}: weights missing for {external_missing[:3]}")
+        if unexpected:
+            raise ValueError(f"{source}: unexpected tensors {unexpected[:3]} (config mismatch?)")
+
+    def load_state_dict_checked(self, state: dict[str, Tensor], source: Path):
+        own = self.state_dict()
+        for key, tensor in state.items():
+            if key in own and own[key].shape != tensor.shape:
+                raise ValueError(
+                    f"{source}: tensor {key} has shape {tuple(tensor.shape)}, the config "
+                    f"builds {tuple(own[key].shape)} (config.json does not match the weights)"
+                )
+        result = self.load_state_dict(state, strict=False)
+        return list(result.missing_keys), list(result.unexpected_keys)
+
+
+def _untie(state: dict[str, Tensor]) -> dict[str, Tensor]:
+    """safetensors refuses shared storage; clone tensors that share it."""
+    seen: set[int] = set()
+    out = {}
+    for key, tensor in state.items():
+        pointer = tensor.untyped_storage().data_ptr()
+        out[key] = tensor.clone() if pointer in seen else tensor
+        seen.add(pointer)
+    return out
+
+
+def build_model(config: KnowMVGConfig, *, load_pretrained: bool = True) -> KnowMVGModel:
+    return KnowMVGModel(config, load_pretrained=load_pretrained)

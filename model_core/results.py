@@ -1,0 +1,76 @@
+"""What the engine returns: plain data, JSON-ready, no torch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .box_ops import Letterbox
+
+
+@dataclass
+class GroundedFinding:
+    """One phrase of the report (or a user query) and where it is in the image.
+
+    box: (x0, y0, x1, y1) in original image pixels, None when negated or ungrounded.
+    uncertainty: mean standard deviation of the box hypotheses' coordinates, in pixels.
+    heatmap: (h, w) float32 in [0, 1] on the model's feature grid (see GroundingResult
+    .heatmap_in_image for image space).
+    """
+
+    phrase: str
+    span: tuple[int, int] | None
+    negated: bool = False
+    box: tuple[float, float, float, float] | None = None
+    score: float | None = None
+    uncertainty: float | None = None
+    priors: list[tuple[str, float]] = field(default_factory=list)
+    source: str = "report"  # "report" (found by the model) or "query" (asked for)
+    finding: str | None = None  # knowledge-base finding name, when the phrase names one
+    heatmap: np.ndarray | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict:
+        return {
+            "phrase": self.phrase,
+            "span": list(self.span) if self.span is not None else None,
+            "negated": self.negated,
+            "box": [round(v, 2) for v in self.box] if self.box is not None else None,
+            "score": None if self.score is None else round(self.score, 4),
+            "uncertainty": None if self.uncertainty is None else round(self.uncertainty, 2),
+            "priors": [{"region": r, "weight": round(w, 4)} for r, w in self.priors],
+            "source": self.source,
+            "finding": self.finding,
+        }
+
+
+@dataclass
+class GroundingResult:
+    width: int
+    height: int
+    report: str
+    findings: list[GroundedFinding]
+    letterbox: Letterbox
+    timing_ms: dict[str, float] = field(default_factory=dict)
+    lm_forward_passes: int = 0
+    report_truncated: bool = False
+
+    def heatmap_in_image(self, finding: GroundedFinding) -> np.ndarray | None:
+        """The finding's heatmap resampled to original image pixels (H, W), float32."""
+        if finding.heatmap is None:
+            return None
+        size = self.letterbox.size
+        model_space = cv2.resize(finding.heatmap, (size, size), interpolation=cv2.INTER_LINEAR)
+        x0, y0, x1, y1 = self.letterbox.content_box()
+        content = model_space[max(y0, 0) : y1, max(x0, 0) : x1]
+        return cv2.resize(content, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
+
+    def to_json(self) -> dict:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "report": self.report,
+            "findings": [f.to_json() for f in self.findings],
+            "timing_ms": {k: round(v, 1) for k, v in self.timing_ms.items()},
+        }
