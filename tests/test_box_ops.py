@@ -1,0 +1,56 @@
+"""Box conversions and the letterbox mapping, against values computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from model_core.box_ops import (
+    Letterbox,
+    box_cxcywh_to_xyxy,
+    box_iou_np,
+    box_xywh_to_xyxy_np,
+    box_xyxy_to_cxcywh,
+    generalized_box_iou_pairwise,
+)
+
+
+def test_format_round_trip():
+    boxes = torch.tensor([[0.2, 0.3, 0.6, 0.9]])
+    assert torch.allclose(box_xyxy_to_cxcywh(boxes), torch.tensor([[0.4, 0.6, 0.4, 0.6]]))
+    assert torch.allclose(box_cxcywh_to_xyxy(box_xyxy_to_cxcywh(boxes)), boxes)
+    assert box_xywh_to_xyxy_np([10, 20, 30, 40]).tolist() == [10, 20, 40, 60]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "iou"),
+    [
+        ([0, 0, 10, 10], [0, 0, 10, 10], 1.0),
+        ([0, 0, 10, 10], [5, 0, 15, 10], 50 / 150),
+        ([0, 0, 10, 10], [10, 0, 20, 10], 0.0),  # touching: no overlap, no +1
+        ([0, 0, 10, 10], [0, 0, 5, 10], 0.5),
+        ([0, 0, 0, 0], [0, 0, 0, 0], 0.0),
+    ],
+)
+def test_iou_continuous_coordinates(a, b, iou):
+    assert box_iou_np(np.array(a), np.array(b)) == pytest.approx(iou)
+
+
+def test_giou_penalises_distance():
+    a = torch.tensor([0.0, 0.0, 1.0, 1.0])
+    near, far = torch.tensor([1.0, 0.0, 2.0, 1.0]), torch.tensor([3.0, 0.0, 4.0, 1.0])
+    assert generalized_box_iou_pairwise(a, near) == pytest.approx(0.0)
+    assert generalized_box_iou_pairwise(a, far) == pytest.approx(-0.5)
+
+
+def test_letterbox_round_trip_on_a_tall_image():
+    box = Letterbox(height=2000, width=1000, size=256)
+    assert box.scale == pytest.approx(0.128) and box.pad_x == pytest.approx(64.0)
+    assert box.pad_y == 0
+    pixels = np.array([100.0, 200.0, 700.0, 1800.0])
+    model = box.image_to_model_xyxy(pixels)
+    assert model[0] == pytest.approx((100 * 0.128 + 64) / 256)
+    assert np.allclose(box.model_to_image_xyxy(model), pixels)
+    # a model box in the padding is clipped to the image
+    assert box.model_to_image_xyxy(np.array([0.0, 0.0, 0.1, 0.1]))[0] == 0.0
