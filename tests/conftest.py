@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pydicom
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # UI tests never need a display
 
 
 def pydicom_data_dir() -> Path:
