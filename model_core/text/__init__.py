@@ -1,0 +1,1 @@
+"""Report text: tokenizer, sequence layout, span-constrained decoding, negation scope."""
