@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import torch
 from torch import Tensor
@@ -115,3 +116,11 @@ class Letterbox:
         """The image's footprint in the model frame, integer pixels xyxy."""
         x0, y0 = round(self.pad_x), round(self.pad_y)
         return x0, y0, x0 + round(self.width * self.scale), y0 + round(self.height * self.scale)
+
+    def resize(self, image: np.ndarray) -> np.ndarray:
+        """The (H, W) image resized and padded (with 0) into the size x size model frame."""
+        x0, y0, x1, y1 = self.content_box()
+        canvas = np.zeros((self.size, self.size), dtype=image.dtype)
+        interpolation = cv2.INTER_AREA if self.scale < 1 else cv2.INTER_LINEAR
+        canvas[y0:y1, x0:x1] = cv2.resize(image, (x1 - x0, y1 - y0), interpolation=interpolation)
+        return canvas

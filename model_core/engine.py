@@ -10,12 +10,12 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 from transformers import DynamicCache
 
 from .box_ops import Letterbox, box_cxcywh_to_xyxy
+from .data.collate import knowledge_inputs
 from .knowledge import KnowledgeBase
 from .modeling.knowmvg import KnowMVGModel, PhraseQueries
 from .resources import resources_dir
@@ -162,11 +162,7 @@ class GroundingEngine:
             raise ValueError(f"expected a 2-D (H, W) image, got shape {image.shape}")
         image = np.nan_to_num(image.astype(np.float32), nan=0.0).clip(0.0, 1.0)
         letterbox = Letterbox(image.shape[0], image.shape[1], self.config.image_size)
-        x0, y0, x1, y1 = letterbox.content_box()
-        canvas = np.zeros((letterbox.size, letterbox.size), np.float32)
-        interpolation = cv2.INTER_AREA if letterbox.scale < 1 else cv2.INTER_LINEAR
-        canvas[y0:y1, x0:x1] = cv2.resize(image, (x1 - x0, y1 - y0), interpolation=interpolation)
-        tensor = torch.from_numpy(canvas)[None, None].to(self.device)
+        tensor = torch.from_numpy(letterbox.resize(image))[None, None].to(self.device)
         return tensor, letterbox
 
     def _autocast(self):
@@ -260,19 +256,6 @@ class GroundingEngine:
                 )
             )
         return findings
-
-    def _knowledge_tokens(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        limit = self.config.max_knowledge_text_tokens
-        encoded = [
-            self.tokenizer.encode(self.knowledge.knowledge_text(t)).ids[:limit] for t in texts
-        ]
-        width = max(1, max(len(ids) for ids in encoded))
-        ids = torch.full((len(texts), width), self.tokenizer.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(texts), width), dtype=torch.long)
-        for row, values in enumerate(encoded):
-            ids[row, : len(values)] = torch.tensor(values, dtype=torch.long)
-            mask[row, : len(values)] = 1
-        return ids.to(self.device), mask.to(self.device)
 
     @staticmethod
     def _heatmaps(output) -> list[np.ndarray]:

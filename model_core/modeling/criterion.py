@@ -30,6 +30,10 @@ class GroundingCriterion:
 
     def __call__(self, output: KnowMVGOutput, targets: GroundingTargets) -> dict[str, Tensor]:
         """All losses by name plus `loss`, their weighted sum (the only thing backpropagated)."""
+        if not targets.gt_boxes:
+            losses = {"lm": self.loss_lm(output, targets)}
+            losses["loss"] = self.weights.get("lm", 0.0) * losses["lm"]
+            return losses
         matched = self._matched_targets(output.hypotheses, targets.gt_boxes)  # (L, N, H, 4)
         losses = {"l1": self.loss_l1(output, matched), "giou": self.loss_giou(output, matched)}
         if output.lm_logits is not None and targets.lm_labels is not None:

@@ -62,6 +62,20 @@ class KnowMVGOutput:
     def confidence(self) -> Tensor:
         return torch.sigmoid(self.confidence_logits)
 
+    @classmethod
+    def empty(cls, features: Tensor, config: KnowMVGConfig, lm_logits: Tensor) -> KnowMVGOutput:
+        """No phrases: zero-length box fields, the LM logits kept."""
+        grid = features.shape[-2:]
+        zeros = features.new_zeros
+        return cls(
+            boxes=zeros((0, 4)),
+            hypotheses=zeros((config.decoder_layers, 0, config.num_hypotheses, 4)),
+            confidence_logits=zeros((0,)),
+            uncertainty=zeros((0,)),
+            attention=zeros((0, *grid)),
+            lm_logits=lm_logits,
+        )
+
 
 class KnowMVGModel(nn.Module):
     def __init__(self, config: KnowMVGConfig, *, load_pretrained: bool = False) -> None:
@@ -126,6 +140,8 @@ class KnowMVGModel(nn.Module):
         mask = torch.cat((torch.ones(prefix.shape[:2], device=pixels.device), text_mask), dim=1)
         logits, hidden, _ = self.mllm(embeds, attention_mask=mask.long())
         offset = prefix.shape[1]
+        if box_positions.shape[0] == 0:  # reports with no phrase to ground: LM targets only
+            return KnowMVGOutput.empty(features, self.config, logits[:, offset - 1 : -1])
         batch_index, text_index = box_positions.unbind(-1)
         queries = PhraseQueries(
             image_index=batch_index,

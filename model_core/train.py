@@ -1,0 +1,285 @@
+"""Train KnowMVG: `python -m model_core.train` (one process) or under `torchrun` (several).
+
+AdamW with warm-up and cosine decay, gradient clipping, bf16 autocast on GPU,
+validation (phrase-given mIoU) each epoch keeping the best checkpoint, resumable
+state (safetensors + JSON), a metrics JSONL log. Ctrl-C saves a resumable checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from safetensors.torch import load_file
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from .data.collate import GroundingCollator
+from .data.prepared import PreparedSplit
+from .evaluate_protocols import evaluate_phrase_given
+from .knowledge import KnowledgeBase
+from .modeling.configuration import KnowMVGConfig
+from .modeling.criterion import GroundingCriterion
+from .modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
+from .text.tokenizer import ReportTokenizer
+from .training_state import load_training_state, save_training_state
+
+log = logging.getLogger("model_core.train")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m model_core.train", description=__doc__.split("\n")[0]
+    )
+    p.add_argument("--train-data", type=Path, required=True, help="prepared split folder")
+    p.add_argument("--val-data", type=Path, required=True, help="prepared split folder")
+    p.add_argument("--out", type=Path, required=True, help="run folder (best/, last/, metrics)")
+    p.add_argument("--size", default="tiny", choices=["tiny", "base"])
+    p.add_argument("--mllm-path", help="base: local llava-hf checkpoint directory")
+    p.add_argument("--sam-path", help="base: local SAM/MedSAM vision checkpoint directory")
+    p.add_argument("--no-knowledge-prompts", action="store_true")
+    p.add_argument("--no-global-local", action="store_true")
+    p.add_argument("--tokenizer", type=Path, help="reuse this tokenizer.json folder")
+    p.add_argument("--vocab-size", type=int, default=2048)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch-size", type=int, default=16, help="per process")
+    p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--weight-decay", type=float, default=0.01)
+    p.add_argument("--warmup-steps", type=int, default=200)
+    p.add_argument("--grad-clip", type=float, default=1.0)
+    p.add_argument("--time-budget-min", type=float, help="stop after this many minutes")
+    p.add_argument("--val-limit", type=int, help="validate on the first N samples only")
+    p.add_argument("--gradient-checkpointing", action="store_true", help="base: save memory")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/last")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, help="CPU threads")
+    p.add_argument("--log-every", type=int, default=25)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    rank, world, device = _setup_distributed()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed + rank)
+    try:
+        return Trainer(args, rank, world, device).run()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+def _setup_distributed() -> tuple[int, int, torch.device]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world == 1:
+        return 0, 1, torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    use_cuda = torch.cuda.is_available()
+    dist.init_process_group(backend="nccl" if use_cuda else "gloo")
+    if use_cuda:
+        torch.cuda.set_device(local_rank)
+        return dist.get_rank(), world, torch.device("cuda", local_rank)
+    return dist.get_rank(), world, torch.device("cpu")
+
+
+class Trainer:
+    def __init__(self, args: argparse.Namespace, rank: int, world: int, device: torch.device):
+        self.args, self.rank, self.world, self.device = args, rank, world, device
+        self.main_process = rank == 0
+        self.train_split = PreparedSplit.load(args.train_data)
+        self.val_split = PreparedSplit.load(args.val_data)
+        self.knowledge = KnowledgeBase.load()
+        self.tokenizer = self._tokenizer()
+        self.config = self._config()
+        self.model = KnowMVGModel(self.config, load_pretrained=True).to(device)
+        if args.gradient_checkpointing and hasattr(
+            self.model.mllm.causal_lm, "gradient_checkpointing_enable"
+        ):
+            self.model.mllm.causal_lm.gradient_checkpointing_enable()
+        self.collator = GroundingCollator(self.tokenizer, self.knowledge, self.config)
+        region_boxes = torch.tensor(self.config.region_boxes) if self.config.region_boxes else None
+        self.criterion = GroundingCriterion(self.config.loss_weights, region_boxes)
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+        self.steps_per_epoch = math.ceil(len(self.train_split) / (args.batch_size * world))
+        self.total_steps = self.steps_per_epoch * args.epochs
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
+        self.wrapped = (
+            DistributedDataParallel(self.model, find_unused_parameters=True)
+            if world > 1
+            else self.model
+        )
+        self.progress = {"epoch": 0, "step": 0, "best_miou": -1.0}
+        if args.resume:
+            last = args.out / "last"
+            self.model.load_checkpoint_state(load_file(str(last / WEIGHTS_NAME)), last)
+            self.progress = load_training_state(last, self.optimizer, self.scheduler)
+            log.info("resumed at epoch %d step %d", self.progress["epoch"], self.progress["step"])
+
+    def _tokenizer(self) -> ReportTokenizer:
+        if self.args.resume:
+            return ReportTokenizer.load(self.args.out / "last")
+        if self.args.tokenizer is not None:
+            return ReportTokenizer.load(self.args.tokenizer)
+        reports = [r["report"] for r in self.train_split.records]
+        reports += [self.knowledge.knowledge_text(f.name) for f in self.knowledge.findings]
+        return ReportTokenizer.train(reports, vocab_size=self.args.vocab_size)
+
+    def _config(self) -> KnowMVGConfig:
+        regions = self.knowledge.regions
+        overrides = dict(
+            vocab_size=self.tokenizer.vocab_size,
+            knowledge_prompts=not self.args.no_knowledge_prompts,
+            global_local=not self.args.no_global_local,
+            region_ids=[r.id for r in regions],
+            region_boxes=[list(r.box) for r in regions],
+            image_size=self.train_split.image_size,
+        )
+        if self.args.size == "base":
+            overrides.update(
+                mllm_path=self.args.mllm_path, grounding_encoder_path=self.args.sam_path
+            )
+        return KnowMVGConfig.named(self.args.size, **overrides)
+
+    def _lr_factor(self, step: int) -> float:
+        warmup = max(1, self.args.warmup_steps)
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, self.total_steps - warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    def _autocast(self):
+        if self.device.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return nullcontext()
+
+    # -- the loop ----------------------------------------------------------------------
+    def run(self) -> int:
+        args = self.args
+        args.out.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        log_file = (args.out / "metrics.jsonl").open("a") if self.main_process else None
+        try:
+            for epoch in range(self.progress["epoch"], args.epochs):
+                stopped = self._train_epoch(epoch, started, log_file)
+                self.progress["epoch"] = epoch + 1 if not stopped else epoch
+                self._validate(epoch, log_file)
+                if stopped:
+                    log.info(
+                        "time budget reached after %.1f min", (time.monotonic() - started) / 60
+                    )
+                    break
+        except KeyboardInterrupt:
+            log.warning("interrupted: saving a resumable checkpoint in %s", args.out / "last")
+            self._save_last()
+            return 130
+        finally:
+            if log_file is not None:
+                log_file.close()
+        self._save_last()
+        return 0
+
+    def _epoch_indices(self, epoch: int) -> list[int]:
+        """Same permutation on every rank; each rank takes its stride (a distributed sampler)."""
+        order = np.random.default_rng(self.args.seed + epoch).permutation(len(self.train_split))
+        usable = len(order) - len(order) % (self.args.batch_size * self.world) or len(order)
+        return order[:usable][self.rank :: self.world].tolist()
+
+    def _train_epoch(self, epoch: int, started: float, log_file) -> bool:
+        self.model.train()
+        indices = self._epoch_indices(epoch)
+        size = self.args.batch_size
+        batches = [indices[i : i + size] for i in range(0, len(indices), size)]
+        skip = self.progress["step"] - epoch * self.steps_per_epoch if self.args.resume else 0
+        bar = tqdm(batches, desc=f"epoch {epoch + 1}", disable=not self.main_process, leave=False)
+        for position, batch_indices in enumerate(bar):
+            if position < max(0, skip):
+                continue
+            losses = self._train_step(batch_indices)
+            self.progress["step"] += 1
+            step = self.progress["step"]
+            bar.set_postfix(loss=f"{losses['loss']:.3f}")
+            if log_file is not None and step % self.args.log_every == 0:
+                record = {
+                    "step": step,
+                    "epoch": epoch,
+                    "lr": self.scheduler.get_last_lr()[0],
+                    **losses,
+                }
+                log_file.write(json.dumps(record) + "\n")
+                log_file.flush()
+            budget = self.args.time_budget_min
+            if budget is not None and time.monotonic() - started > budget * 60:
+                return True
+        return False
+
+    def _train_step(self, batch_indices: list[int]) -> dict[str, float]:
+        batch = self.collator(self.train_split, batch_indices)
+        inputs = {
+            k: v.to(self.device) if torch.is_tensor(v) else v for k, v in batch.inputs.items()
+        }
+        targets = batch.targets
+        if targets.lm_labels is not None:
+            targets.lm_labels = targets.lm_labels.to(self.device)
+        targets.gt_boxes = [b.to(self.device) for b in targets.gt_boxes]
+        with self._autocast():
+            output = self.wrapped(**inputs)
+            losses = self.criterion(output, targets)
+        self.optimizer.zero_grad(set_to_none=True)
+        losses["loss"].backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.args.grad_clip)
+        self.optimizer.step()
+        self.scheduler.step()
+        return {k: round(float(v.detach()), 5) for k, v in losses.items()}
+
+    def _validate(self, epoch: int, log_file) -> None:
+        if not self.main_process:
+            if self.world > 1:
+                dist.barrier()
+            return
+        split = self.val_split
+        if self.args.val_limit:
+            split = PreparedSplit(
+                split.pixels[: self.args.val_limit], split.records[: self.args.val_limit]
+            )
+        with self._autocast():
+            scores = evaluate_phrase_given(self.model, self.collator, split)
+        log.info("epoch %d validation: %s", epoch + 1, scores)
+        if log_file is not None:
+            log_file.write(
+                json.dumps({"epoch": epoch + 1, "step": self.progress["step"], "val": scores})
+                + "\n"
+            )
+            log_file.flush()
+        if scores["mIoU"] > self.progress["best_miou"]:
+            self.progress["best_miou"] = scores["mIoU"]
+            self.model.save_pretrained(self.args.out / "best", self.tokenizer)
+            (self.args.out / "best" / "val_metrics.json").write_text(json.dumps(scores, indent=2))
+        self._save_last()
+        if self.world > 1:
+            dist.barrier()
+
+    def _save_last(self) -> None:
+        if not self.main_process:
+            return
+        self.model.save_pretrained(self.args.out / "last", self.tokenizer)
+        save_training_state(self.args.out / "last", self.optimizer, self.scheduler, self.progress)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
