@@ -193,8 +193,8 @@ class GroundingEngine:
             logits, hidden, cache = mllm(step, cache=cache)
             passes += 1
             next_logits = logits[0, -1]
-            if span is not None:
-                spans.append(char_span(tokens, span))
+            if span is not None and char_span(tokens, span) not in spans:
+                spans.append(char_span(tokens, span))  # a repeated phrase is grounded once
                 hidden_states.append(hidden[0, -1])
         return spans, hidden_states, passes
 
@@ -218,12 +218,14 @@ class GroundingEngine:
             box_hidden=torch.stack(hidden),
         )
         if self.config.knowledge_prompts:
-            queries.knowledge_ids, queries.knowledge_mask = self._knowledge_tokens(texts)
-            queries.prior_boxes = torch.tensor(
-                [self.knowledge.prior_box(t) for t in texts],
-                dtype=torch.float32,
-                device=self.device,
+            ids, mask, priors = knowledge_inputs(
+                self.tokenizer, self.knowledge, texts, self.config.max_knowledge_text_tokens
             )
+            queries.knowledge_ids, queries.knowledge_mask = (
+                ids.to(self.device),
+                mask.to(self.device),
+            )
+            queries.prior_boxes = priors.to(self.device)
         output = self.model.decode_boxes(features, queries)
         boxes = letterbox.model_to_image_xyxy(
             box_cxcywh_to_xyxy(output.boxes).float().cpu().numpy()
@@ -268,25 +270,25 @@ class GroundingEngine:
         return [m.cpu().numpy().astype(np.float32) for m in maps]
 
     def _with_negations(self, report: str, findings: list[GroundedFinding], tokens) -> list:
-        """Negated and normal mentions of known findings: negated, no box.
+        """Negated and normal mentions of known findings, reported negated and without a box.
 
-        A generated phrase that the negation rules call negated loses its box too.
+        A generated phrase over a negated mention ("pneumothorax" in "No pneumothorax") is
+        replaced by that mention, so a negation is never boxed.
         """
         limit = tokens.offsets[-1][1] if tokens.offsets else 0
         text = report[:limit]
         mentions = [(m.start, m.end, m.finding) for m in self.knowledge.find_mentions(text)]
-        negated = [
-            m for m in scope_mentions(text, mentions) if m.assertion == Assertion.NEGATED
-        ] + normal_statements(text)
-        kept = []
-        for finding in findings:
-            if any(_overlaps(finding.span, (m.start, m.end)) for m in negated):
-                finding.negated, finding.box, finding.heatmap = True, None, None
-            kept.append(finding)
+        negated = [m for m in scope_mentions(text, mentions) if m.assertion == Assertion.NEGATED]
+        negated += normal_statements(text)
+        kept = [
+            f for f in findings if not any(_overlaps(f.span, (m.start, m.end)) for m in negated)
+        ]
+        seen: set[tuple[int, int]] = set()
         for mention in negated:
             span = (mention.phrase_start, mention.phrase_end)
-            if any(_overlaps(f.span, span) for f in kept):
+            if span in seen or any(_overlaps(f.span, span) for f in kept):
                 continue
+            seen.add(span)
             kept.append(
                 GroundedFinding(
                     phrase=report[span[0] : span[1]],

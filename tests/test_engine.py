@@ -1,0 +1,199 @@
+"""GroundingEngine and `knowmvg ground` on a small random checkpoint: API invariants."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from knowmvg_viewer.cli import main as cli_main
+from model_core.engine import UNTRAINED_MARKER, GroundingEngine, pick_device
+from model_core.knowledge import KnowledgeBase
+from model_core.modeling.configuration import KnowMVGConfig
+from model_core.modeling.knowmvg import KnowMVGModel
+from model_core.text.tokenizer import ReportTokenizer
+
+REPORT = (
+    "FINDINGS:\nThere is a small left pleural effusion. Patchy opacity in the right lower lobe. "
+    "No pneumothorax. Heart size is normal.\nIMPRESSION: Left effusion."
+)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("model")
+    knowledge = KnowledgeBase.load()
+    tokenizer = ReportTokenizer.train([REPORT] * 20, vocab_size=160)
+    config = KnowMVGConfig.named(
+        "tiny",
+        vocab_size=tokenizer.vocab_size,
+        image_size=128,
+        feature_dim=32,
+        resnet_hidden_sizes=[8, 16, 24, 32],
+        resnet_depths=[1, 1, 1, 1],
+        lm={
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 512,
+        },
+        image_token_grid=4,
+        decoder_layers=2,
+        num_hypotheses=3,
+        max_report_tokens=64,
+        region_ids=list(knowledge.region_ids),
+        region_boxes=[list(r.box) for r in knowledge.regions],
+    )
+    torch.manual_seed(0)
+    KnowMVGModel(config).save_pretrained(directory, tokenizer)
+    (directory / UNTRAINED_MARKER).write_text("random weights for tests\n")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def engine(model_dir):
+    return GroundingEngine.load(model_dir, device="cpu", threads=1)
+
+
+def image(height=300, width=240):
+    return np.random.default_rng(0).uniform(0, 1, (height, width)).astype(np.float32)
+
+
+def test_ground_spans_index_the_report_and_boxes_lie_in_the_image(engine):
+    result = engine.ground(image(), REPORT)
+    assert (result.width, result.height) == (240, 300)
+    assert result.lm_forward_passes >= 1
+    for finding in result.findings:
+        start, end = finding.span
+        assert REPORT[start:end] == finding.phrase
+        if finding.negated:
+            assert finding.box is None and finding.heatmap is None
+        else:
+            x0, y0, x1, y1 = finding.box
+            assert 0 <= x0 <= x1 <= 240 and 0 <= y0 <= y1 <= 300
+            assert 0.0 <= finding.score <= 1.0 and finding.uncertainty >= 0
+            assert len(finding.priors) == engine.config.top_k
+            heat = result.heatmap_in_image(finding)
+            assert heat.shape == (300, 240) and 0 <= heat.min() and heat.max() <= 1
+    negated = {f.phrase for f in result.findings if f.negated}
+    assert "No pneumothorax" in negated and "Heart size is normal" in negated
+
+
+def test_ground_is_deterministic(engine):
+    a = engine.ground(image(), REPORT).to_json()
+    b = engine.ground(image(), REPORT).to_json()
+    a.pop("timing_ms"), b.pop("timing_ms")
+    assert a == b
+
+
+def test_query_mode_grounds_each_phrase_in_one_pass(engine):
+    result = engine.ground_phrase(image(), REPORT, ["right lower lobe", "cardiac apex"])
+    assert result.lm_forward_passes == 1
+    assert [f.source for f in result.findings] == ["query", "query"]
+    found, free = result.findings
+    assert REPORT[found.span[0] : found.span[1]].lower() == "right lower lobe"
+    assert free.span is None and free.box is not None
+
+
+@pytest.mark.parametrize(("height", "width"), [(37, 500), (900, 64), (128, 128)])
+def test_any_image_size_and_aspect(engine, height, width):
+    result = engine.ground_phrase(image(height, width), REPORT, "left pleural effusion")
+    x0, y0, x1, y1 = result.findings[0].box
+    assert 0 <= x0 <= x1 <= width and 0 <= y0 <= y1 <= height
+
+
+def test_empty_report_gives_no_findings(engine):
+    for text in ("", "   \n"):
+        assert engine.ground(image(), text).findings == []
+
+
+def test_long_report_is_truncated_with_a_warning(engine, caplog):
+    long_report = REPORT + " Stable appearance of the chest." * 200
+    result = engine.ground(image(), long_report)
+    assert result.report_truncated and "only the first 64 are read" in caplog.text
+
+
+def test_bad_image_is_a_value_error(engine):
+    with pytest.raises(ValueError, match="expected a 2-D"):
+        engine.ground(np.zeros((4, 4, 3), np.float32), REPORT)
+
+
+def test_bad_model_directories(model_dir, tmp_path):
+    with pytest.raises(ValueError, match="model directory not found"):
+        GroundingEngine.load(tmp_path / "missing")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        (broken / name).write_bytes((model_dir / name).read_bytes())
+    with pytest.raises(ValueError, match="no tokenizer"):
+        GroundingEngine.load(broken)
+    with pytest.raises(ValueError, match="unknown device"):
+        pick_device("tpu")
+
+
+def test_cli_ground_writes_json_and_native_size_png(model_dir, demo_study, tmp_path, capsys):
+    out_json, out_png = tmp_path / "r.json", tmp_path / "r.png"
+    code = cli_main(
+        [
+            "ground",
+            str(demo_study),
+            "--model",
+            str(model_dir),
+            "--device",
+            "cpu",
+            "--json",
+            str(out_json),
+            "--png",
+            str(out_png),
+        ]
+    )
+    assert code == 0
+    assert "untrained checkpoint" in capsys.readouterr().err
+    document = json.loads(out_json.read_text())
+    assert document["model"]["trained"] is False
+    (study,) = document["results"]
+    assert set(study) == {"image", "width", "height", "report", "findings", "timing_ms", "error"}
+    assert study["error"] is None and study["image"].endswith("image.dcm")
+    for finding in study["findings"]:
+        assert set(finding) >= {
+            "phrase",
+            "span",
+            "negated",
+            "box",
+            "score",
+            "uncertainty",
+            "priors",
+            "source",
+        }
+        assert study["report"][finding["span"][0] : finding["span"][1]] == finding["phrase"]
+    png = cv2.imread(str(out_png))
+    assert png.shape[:2] == (study["height"], study["width"])
+
+
+def test_cli_ground_batch_goes_on_after_bad_input(model_dir, demo_study, tmp_path, capsys):
+    bad = tmp_path / "bad.dcm"
+    bad.write_bytes(b"nope")
+    code = cli_main(
+        [
+            "ground",
+            str(bad),
+            str(demo_study),
+            "--model",
+            str(model_dir),
+            "--phrase",
+            "left pleural effusion",
+            "--json",
+            "-",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    document = json.loads(captured.out)
+    assert document["results"][0]["error"] and document["results"][1]["error"] is None
+    assert document["results"][1]["findings"][0]["source"] == "query"
+    assert f"{bad}:" in captured.err
