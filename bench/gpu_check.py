@@ -38,23 +38,56 @@ PHRASES = ["patchy airspace consolidation in the right lower lobe", "small left 
 
 def shapes(dry_run: bool) -> tuple[LlavaConfig, SamVisionConfig, int]:
     if dry_run:
-        text = LlamaConfig(vocab_size=32064, hidden_size=64, intermediate_size=128,
-                           num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4)
-        vision = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                                  num_attention_heads=2, image_size=56, patch_size=14)
-        sam = SamVisionConfig(hidden_size=32, output_channels=32, num_hidden_layers=2,
-                              num_attention_heads=2, image_size=128, patch_size=16,
-                              window_size=2, global_attn_indexes=[1], mlp_dim=64)
+        text = LlamaConfig(
+            vocab_size=32064,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=4,
+        )
+        vision = CLIPVisionConfig(
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            image_size=56,
+            patch_size=14,
+        )
+        sam = SamVisionConfig(
+            hidden_size=32,
+            output_channels=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            image_size=128,
+            patch_size=16,
+            window_size=2,
+            global_attn_indexes=[1],
+            mlp_dim=64,
+        )
         return LlavaConfig(vision_config=vision, text_config=text, image_token_id=32000), sam, 128
-    text = LlamaConfig(vocab_size=32064, hidden_size=4096, intermediate_size=11008,
-                       num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=32,
-                       max_position_embeddings=4096)
-    vision = CLIPVisionConfig(hidden_size=1024, intermediate_size=4096, num_hidden_layers=24,
-                              num_attention_heads=16, image_size=336, patch_size=14,
-                              projection_dim=768)
+    text = LlamaConfig(
+        vocab_size=32064,
+        hidden_size=4096,
+        intermediate_size=11008,
+        num_hidden_layers=32,
+        num_attention_heads=32,
+        num_key_value_heads=32,
+        max_position_embeddings=4096,
+    )
+    vision = CLIPVisionConfig(
+        hidden_size=1024,
+        intermediate_size=4096,
+        num_hidden_layers=24,
+        num_attention_heads=16,
+        image_size=336,
+        patch_size=14,
+        projection_dim=768,
+    )
     sam = SamVisionConfig()  # ViT-B: 768 wide, 12 layers, 1024 px, 256 output channels
-    llava = LlavaConfig(vision_config=vision, text_config=text, image_token_id=32000,
-                        vision_feature_layer=-2)
+    llava = LlavaConfig(
+        vision_config=vision, text_config=text, image_token_id=32000, vision_feature_layer=-2
+    )
     return llava, sam, 1024
 
 
@@ -65,15 +98,31 @@ def build(dry_run: bool, device: torch.device, folder: Path):
     knowledge = KnowledgeBase.load()
     tokenizer = ReportTokenizer.train([REPORT] * 50, vocab_size=400)
     config = KnowMVGConfig.named(
-        "base", mllm_path=str(folder / "llava"), grounding_encoder_path=None,
-        sam_vision=sam_config.to_dict() if not dry_run else {
-            k: getattr(sam_config, k) for k in ("hidden_size", "output_channels",
-            "num_hidden_layers", "num_attention_heads", "patch_size", "window_size",
-            "global_attn_indexes", "mlp_dim")},
-        image_size=image_size, vocab_size=32064,
-        feature_dim=256 if not dry_run else 32, decoder_heads=8 if not dry_run else 4,
+        "base",
+        mllm_path=str(folder / "llava"),
+        grounding_encoder_path=None,
+        sam_vision=sam_config.to_dict()
+        if not dry_run
+        else {
+            k: getattr(sam_config, k)
+            for k in (
+                "hidden_size",
+                "output_channels",
+                "num_hidden_layers",
+                "num_attention_heads",
+                "patch_size",
+                "window_size",
+                "global_attn_indexes",
+                "mlp_dim",
+            )
+        },
+        image_size=image_size,
+        vocab_size=32064,
+        feature_dim=256 if not dry_run else 32,
+        decoder_heads=8 if not dry_run else 4,
         dtype="bfloat16" if device.type == "cuda" else "float32",
-        region_ids=list(knowledge.region_ids), region_boxes=[list(r.box) for r in knowledge.regions],
+        region_ids=list(knowledge.region_ids),
+        region_boxes=[list(r.box) for r in knowledge.regions],
     )
     config.sam_vision.pop("image_size", None)
     config.sam_vision.pop("model_type", None)
@@ -125,21 +174,32 @@ def _training_step(model, tokenizer, knowledge, device) -> tuple[float, float]:
     model.train()
     if hasattr(model.mllm.causal_lm, "gradient_checkpointing_enable"):
         model.mllm.causal_lm.gradient_checkpointing_enable()
-    sequence = training_sequence(tokenizer, REPORT, [(REPORT.index(p), REPORT.index(p) + len(p))
-                                                     for p in PHRASES], 512)
+    sequence = training_sequence(
+        tokenizer, REPORT, [(REPORT.index(p), REPORT.index(p) + len(p)) for p in PHRASES], 512
+    )
     ids = torch.tensor([sequence.ids] * 2, device=device)
-    positions = torch.tensor([(b, i) for b in range(2) for i in sequence.box_indices], device=device)
+    pairs = [(b, i) for b in range(2) for i in sequence.box_indices]
+    positions = torch.tensor(pairs, device=device)
     k_ids, k_mask, priors = knowledge_inputs(tokenizer, knowledge, PHRASES * 2, 96)
     size = model.config.image_size
     dtype = next(model.parameters()).dtype
     pixels = torch.rand(2, 1, size, size, device=device, dtype=dtype)
     labels = torch.tensor([sequence.labels] * 2, device=device)
     gt = [torch.tensor([[0.3, 0.6, 0.2, 0.2]], device=device)] * len(positions)
-    criterion = GroundingCriterion(model.config.loss_weights, torch.tensor(model.config.region_boxes))
+    regions = torch.tensor(model.config.region_boxes)
+    criterion = GroundingCriterion(model.config.loss_weights, regions)
     _reset_peak(device)
     start = time.perf_counter()
-    output = model(pixels, ids, torch.ones_like(ids), positions, tokenizer.bos_id,
-                   k_ids.to(device), k_mask.to(device), priors.to(device))
+    output = model(
+        pixels,
+        ids,
+        torch.ones_like(ids),
+        positions,
+        tokenizer.bos_id,
+        k_ids.to(device),
+        k_mask.to(device),
+        priors.to(device),
+    )
     criterion(output, GroundingTargets(labels, gt))["loss"].backward()
     _sync(device)
     return round((time.perf_counter() - start) * 1000, 1), _peak_gb(device)

@@ -11,8 +11,8 @@ from pathlib import Path
 from model_core.engine import GroundingEngine
 from model_core.results import GroundingResult
 
+from .export.annotated import annotated_image, study_record
 from .export.atomic import encode_png, write_bytes_atomic
-from .render.annotate import annotate, annotations_for
 from .study import (
     DisplayRenderer,
     Report,
@@ -66,34 +66,28 @@ def _report_override(args: argparse.Namespace) -> Report | None:
 
 
 def _ground_one(engine, path: Path, override: Report | None, phrases: list[str] | None):
-    """One study -> (JSON record, result or None, display image or None); never raises
-    for bad input."""
-    record = {
-        "image": str(path),
-        "width": None,
-        "height": None,
-        "report": "",
-        "findings": [],
-        "timing_ms": {},
-        "error": None,
-    }
+    """One study -> (JSON record, result or None, display image or None); bad input never
+    raises, it becomes the record's error."""
     try:
         study = open_study(path)
         image = load_image(study.images[0])
     except StudyError as exc:
-        record["error"] = exc.reason
-        return record, None, None
+        return study_record(path, None, None, "", [], error=exc.reason), None, None
     report = override or study.report or Report.from_text("")
-    record.update(
-        image=str(study.images[0]), width=image.width, height=image.height, report=report.text
-    )
     pixels = model_input(image)
     if phrases:
         result = engine.ground_phrase(pixels, report.text, phrases)
     else:
         result = engine.ground(pixels, report.text)
-    record["findings"] = [f.to_json() for f in result.findings]
-    record["timing_ms"] = result.to_json()["timing_ms"]
+    record = study_record(
+        study.images[0],
+        image.width,
+        image.height,
+        report.text,
+        result.findings,
+        result.to_json()["timing_ms"],
+        image.spacing,
+    )
     display = DisplayRenderer(image).render(image.default_preset())
     return record, result, display
 
@@ -101,7 +95,7 @@ def _ground_one(engine, path: Path, override: Report | None, phrases: list[str] 
 def _write_png(
     out: Path, display, result: GroundingResult, model_name: str, overwrite: bool
 ) -> bool:
-    annotated = annotate(display, annotations_for(result.findings), model_name)
+    annotated = annotated_image(display, result.findings, model_name)
     return _write(out, encode_png(annotated), overwrite)
 
 

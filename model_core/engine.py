@@ -60,6 +60,7 @@ class GroundingEngine:
         device: torch.device,
         name: str,
         trained: bool = True,
+        directory: Path | None = None,
     ) -> None:
         self.model = model.to(device).eval()
         self.tokenizer = tokenizer
@@ -67,6 +68,7 @@ class GroundingEngine:
         self.device = device
         self.name = name
         self.trained = trained
+        self.directory = directory
         self.config = model.config
 
     @classmethod
@@ -89,7 +91,13 @@ class GroundingEngine:
         if not trained:
             log.warning("%s is an untrained checkpoint: its boxes are meaningless", directory)
         return cls(
-            model, tokenizer, KnowledgeBase.load(), pick_device(device), directory.name, trained
+            model,
+            tokenizer,
+            KnowledgeBase.load(),
+            pick_device(device),
+            directory.name,
+            trained,
+            directory,
         )
 
     def describe(self) -> dict:
@@ -100,6 +108,7 @@ class GroundingEngine:
             "trained": self.trained,
             "knowledge_prompts": self.config.knowledge_prompts,
             "global_local": self.config.global_local,
+            "path": str(self.directory) if self.directory else None,
         }
 
     # -- public API --------------------------------------------------------------------

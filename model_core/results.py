@@ -56,14 +56,24 @@ class GroundingResult:
     lm_forward_passes: int = 0
     report_truncated: bool = False
 
-    def heatmap_in_image(self, finding: GroundedFinding) -> np.ndarray | None:
-        """The finding's heatmap resampled to original image pixels (H, W), float32."""
+    def heatmap_in_content(self, finding: GroundedFinding) -> np.ndarray | None:
+        """The heatmap over the image's footprint in the model frame (small, float32).
+
+        Scaling it by (width / its width, height / its height) lays it on the image;
+        the viewer does that with a transform instead of resampling to full size.
+        """
         if finding.heatmap is None:
             return None
         size = self.letterbox.size
         model_space = cv2.resize(finding.heatmap, (size, size), interpolation=cv2.INTER_LINEAR)
         x0, y0, x1, y1 = self.letterbox.content_box()
-        content = model_space[max(y0, 0) : y1, max(x0, 0) : x1]
+        return np.ascontiguousarray(model_space[max(y0, 0) : y1, max(x0, 0) : x1])
+
+    def heatmap_in_image(self, finding: GroundedFinding) -> np.ndarray | None:
+        """The finding's heatmap resampled to original image pixels (H, W), float32."""
+        content = self.heatmap_in_content(finding)
+        if content is None:
+            return None
         return cv2.resize(content, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
 
     def to_json(self) -> dict:

@@ -1,4 +1,4 @@
-"""The KnowMVG network: shapes, gradients, switches, checkpoints, and the base (LLaVA + SAM) path."""
+"""The KnowMVG network: shapes, gradients, switches, checkpoints, the base (LLaVA + SAM) path."""
 
 from __future__ import annotations
 

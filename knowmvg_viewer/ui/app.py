@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from .._logging import configure_logging
@@ -26,11 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="an image file or a study folder (default: the bundled demo study)",
     )
+    parser.add_argument("--model", type=Path, metavar="DIR", help="grounding model directory")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="inference device")
     parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="render the window after loading to PNG, then exit",
+        help="render the window after loading and grounding to PNG, then exit",
+    )
+    parser.add_argument(
+        "--select", type=int, metavar="N", help="select finding N (0-based) before the screenshot"
     )
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -50,13 +56,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("KnowMVG")
-    window = MainWindow()
+    window = MainWindow(args.model, args.device)
     window.show()
     opened = window.open_path(args.path or demo_study_dir())
     if args.screenshot is not None:
+        if opened:
+            wait_for_grounding(window)
+        if args.select is not None:
+            window.select_finding(args.select)
         ok = save_screenshot(window, args.screenshot)
+        window.close()
         return 0 if ok and opened else 2
     return app.exec()
+
+
+def wait_for_grounding(window: MainWindow, timeout_ms: int = 180_000) -> None:
+    """Block (with the event loop running) until the model loaded and grounding ended."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    window.grounding_finished.connect(loop.quit)
+    window.model_ready.connect(lambda ok: None if ok else loop.quit())
+    pending = window.model_error is None and (
+        window.model_info is None or window.busy.isVisible() or window._pending_grounding
+    )
+    if pending:
+        timer.start(timeout_ms)
+        loop.exec()
 
 
 if __name__ == "__main__":

@@ -41,6 +41,14 @@ class RadiographView(QGraphicsView):
         if fit:
             self.fit()
 
+    def image_scene(self) -> QGraphicsScene:
+        return self.scene()
+
+    def centre_on_rect(self, rect: QRectF) -> None:
+        """Bring a finding's box into view without changing the zoom."""
+        if not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):
+            self.centerOn(rect.center())
+
     def has_image(self) -> bool:
         return not self._pixmap_item.pixmap().isNull()
 

@@ -6,8 +6,16 @@ import logging
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QRectF, QSettings, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -15,14 +23,22 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QToolButton,
 )
 
-from ..study import RadiographImage, Study, StudyError, load_image, open_study
+from ..export.annotated import annotated_image, export_annotated, study_record
+from ..findings import FindingsState
+from ..render.colormap import heatmap_rgba
+from ..study import RadiographImage, Report, Study, StudyError, load_image, model_input, open_study
 from ..study.viewing import ViewingState
+from .dialogs import ModelInfoDialog, SettingsDialog
+from .findings_panel import FindingsPanel
+from .grounding_controls import GroundingControls
 from .image_view import RadiographView
-from .qimage import to_qpixmap
+from .overlays import BoxOverlay, HeatmapLayer
+from .qimage import to_qimage, to_qpixmap
 from .report_panel import ReportPanel
 from .thumbnails import ThumbnailStrip
 
@@ -34,25 +50,42 @@ MAX_PRESET_SHORTCUTS = 5
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    grounding_finished = Signal()  # a grounding request ended (result, failure or cancel)
+    model_ready = Signal(bool)  # the model loaded (True) or failed (False)
+
+    def __init__(self, model_dir: Path | None = None, device: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1400, 900)
         self.setAcceptDrops(True)
+        self.settings = QSettings()
         self.study: Study | None = None
         self.state: ViewingState | None = None
+        self.findings = FindingsState()
+        self.model_info: dict | None = None
+        self.model_error: str | None = None
         self.last_error: str | None = None
+        self.last_export: tuple[Path, Path] | None = None
+        self._pending_grounding = False
+        self._query_request: int | None = None
+        self.box_overlays: dict[int, BoxOverlay] = {}
 
         self.view = RadiographView()
+        self.heatmap = HeatmapLayer(self.view.image_scene())
         self.report_panel = ReportPanel()
+        self.findings_panel = FindingsPanel()
         self.thumbnails = ThumbnailStrip()
         self.thumbnails.hide()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.report_panel)
+        right.addWidget(self.findings_panel)
+        right.setSizes([560, 240])
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (self.thumbnails, self.view, self.report_panel):
+        for widget in (self.thumbnails, self.view, right):
             splitter.addWidget(widget)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([130, 900, 370])
+        splitter.setSizes([130, 880, 390])
         self.setCentralWidget(splitter)
 
         self._build_status_bar()
@@ -62,7 +95,23 @@ class MainWindow(QMainWindow):
         self.view.left_image.connect(lambda: self.readout_label.setText(""))
         self.view.window_dragged.connect(self._drag_window)
         self.thumbnails.image_chosen.connect(self.show_image)
+        self.report_panel.finding_clicked.connect(self.select_finding)
+        self.report_panel.ground_selection_requested.connect(self._ground_selection)
+        self.findings_panel.finding_chosen.connect(self.select_finding)
+        self.controls.query_submitted.connect(self.ground_query)
+        self.controls.heatmap_style_changed.connect(self._refresh_heatmap)
+        self.controls.opacity_changed.connect(self.heatmap.set_opacity)
+        self._apply_heatmap_settings()
         self._update_enabled()
+
+        from .worker import WorkerThread  # the only path to the engine
+
+        self.worker = WorkerThread(self)
+        self.worker.worker.model_loaded.connect(self._on_model_loaded)
+        self.worker.worker.model_failed.connect(self._on_model_failed)
+        self.worker.worker.grounded.connect(self._on_grounded)
+        self.worker.worker.failed.connect(self._on_grounding_failed)
+        self.load_model(model_dir, device)
 
     # -- building ------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -70,9 +119,21 @@ class MainWindow(QMainWindow):
         self.window_label = QLabel()
         self.zoom_label = QLabel()
         self.spacing_label = QLabel()
+        self.model_label = QLabel("model: loading…")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setMaximumWidth(120)
+        self.busy.setFormat("grounding")
+        self.busy.hide()
         self.statusBar().addWidget(self.readout_label, 1)
-        for label in (self.spacing_label, self.window_label, self.zoom_label):
-            self.statusBar().addPermanentWidget(label)
+        for widget in (
+            self.busy,
+            self.model_label,
+            self.spacing_label,
+            self.window_label,
+            self.zoom_label,
+        ):
+            self.statusBar().addPermanentWidget(widget)
 
     def _action(self, text: str, icon: str, slot, shortcuts: list[str]) -> QAction:
         action = QAction(qta.icon(icon), text, self)
@@ -112,12 +173,51 @@ class MainWindow(QMainWindow):
         ]
         self.preset_group = QActionGroup(self)
         self.presets_menu = QMenu("Window presets", self)
+        self.boxes_action = self._action(
+            "Boxes", "fa5s.vector-square", self._refresh_overlays, ["B"]
+        )
+        self.heatmap_action = self._action("Heatmap", "fa5s.fire", self._refresh_heatmap, ["H"])
+        self.show_all_action = self._action(
+            "Show all findings", "fa5s.layer-group", self._refresh_overlays, ["A"]
+        )
+        for action in (self.boxes_action, self.heatmap_action, self.show_all_action):
+            action.setCheckable(True)
+            action.setChecked(True)
+        self.next_action = self._action(
+            "Next finding", "fa5s.chevron-down", lambda: self.step_finding(1), ["N"]
+        )
+        self.previous_action = self._action(
+            "Previous finding", "fa5s.chevron-up", lambda: self.step_finding(-1), ["P"]
+        )
+        self.ground_selection_action = self._action(
+            "Ground selection", "fa5s.crosshairs", self.report_panel_ground_selection, ["Ctrl+G"]
+        )
+        self.rerun_action = self._action("Run grounding", "fa5s.play", self.start_grounding, ["F5"])
+        self.cancel_action = self._action(
+            "Cancel grounding", "fa5s.stop", self.cancel_grounding, ["Esc"]
+        )
+        self.edit_report_action = self._action(
+            "Edit report", "fa5s.edit", self.toggle_edit_report, ["Ctrl+Shift+E"]
+        )
+        self.edit_report_action.setCheckable(True)
+        self.export_action = self._action(
+            "Export annotated PNG…", "fa5s.file-export", self.choose_export, ["Ctrl+E"]
+        )
+        self.copy_action = self._action(
+            "Copy annotated image", "fa5s.copy", self.copy_annotated, ["Ctrl+Shift+C"]
+        )
+        self.settings_action = self._action("Settings…", "fa5s.cog", self.open_settings, [])
+        self.model_info_action = self._action(
+            "Model information…", "fa5s.info-circle", self.show_model_info, []
+        )
 
     def _build_menus_and_toolbar(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.open_file_action, self.open_folder_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        file_menu.addActions([self.export_action, self.copy_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.settings_action, self.quit_action])
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions(
             [
@@ -129,6 +229,27 @@ class MainWindow(QMainWindow):
             ]
         )
         view_menu.addMenu(self.presets_menu)
+        view_menu.addSeparator()
+        view_menu.addActions(
+            [
+                self.boxes_action,
+                self.heatmap_action,
+                self.show_all_action,
+                self.next_action,
+                self.previous_action,
+            ]
+        )
+        grounding_menu = self.menuBar().addMenu("&Grounding")
+        grounding_menu.addActions(
+            [
+                self.rerun_action,
+                self.cancel_action,
+                self.ground_selection_action,
+                self.edit_report_action,
+            ]
+        )
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.model_info_action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
@@ -143,6 +264,23 @@ class MainWindow(QMainWindow):
         presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         toolbar.addWidget(presets_button)
         toolbar.addActions([self.invert_action, self.reset_action])
+        toolbar.addSeparator()
+        toolbar.addActions(
+            [
+                self.rerun_action,
+                self.cancel_action,
+                self.edit_report_action,
+                self.boxes_action,
+                self.heatmap_action,
+                self.show_all_action,
+                self.previous_action,
+                self.next_action,
+                self.export_action,
+            ]
+        )
+        self.addToolBarBreak()
+        self.controls = GroundingControls(self)
+        self.addToolBar(self.controls)
 
     # -- opening -------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -167,12 +305,15 @@ class MainWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
         self.study = study
+        self.edit_report_action.setChecked(False)
+        self.report_panel.set_editing(False)
         self.report_panel.show_report(study.report)
         self.thumbnails.show_images(self._thumbnail_entries(study, first))
         self._show_loaded_image(first)
         self.setWindowTitle(f"{APP_NAME} — {study.name}")
         for note in study.skipped:
             log.info("skipped %s", note)
+        self.start_grounding()
         return True
 
     def _thumbnail_entries(self, study: Study, first: RadiographImage):
@@ -196,8 +337,10 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         self._show_loaded_image(image)
+        self.start_grounding()
 
     def _show_loaded_image(self, image: RadiographImage) -> None:
+        self._clear_findings()
         self.state = ViewingState(image)
         self._rebuild_presets_menu()
         self.view.set_pixmap(to_qpixmap(self.state.render()), fit=True)
@@ -274,8 +417,281 @@ class MainWindow(QMainWindow):
             self.zoom_in_action,
             self.zoom_out_action,
             *self.preset_shortcuts,
+            self.edit_report_action,
         ):
             action.setEnabled(has_image)
+        ready = has_image and self.model_info is not None
+        self.rerun_action.setEnabled(ready)
+        self.ground_selection_action.setEnabled(ready)
+        self.controls.query.setEnabled(ready)
+        has_findings = bool(self.findings.findings)
+        for action in (self.copy_action, self.next_action, self.previous_action):
+            action.setEnabled(has_image and has_findings)
+        self.export_action.setEnabled(has_image)
+        self.cancel_action.setEnabled(self.busy.isVisible())
+
+    # -- the model and grounding ---------------------------------------------------
+    def load_model(self, model_dir: Path | None = None, device: str | None = None) -> None:
+        """Load in the background; `None` arguments fall back to the saved settings."""
+        directory = model_dir or self.settings.value("model/dir", "") or None
+        device = device or str(self.settings.value("model/device", "auto"))
+        threads = int(self.settings.value("model/threads", 0) or 0) or None
+        self.model_info, self.model_error = None, None
+        self.model_label.setText("model: loading…")
+        self.worker.request_load.emit(Path(directory) if directory else None, device, threads)
+
+    def _on_model_loaded(self, info: dict) -> None:
+        self.model_info = info
+        trained = "" if info.get("trained", True) else ", UNTRAINED"
+        self.model_label.setText(f"model: {info['name']} on {info['device']}{trained}")
+        self._update_enabled()
+        self.model_ready.emit(True)
+        if self._pending_grounding:
+            self.start_grounding()
+
+    def _on_model_failed(self, message: str) -> None:
+        self.model_error = message
+        self.model_label.setText("model: not loaded (grounding unavailable)")
+        self._pending_grounding = False
+        self.show_error(f"The grounding model could not be loaded; viewing still works.\n{message}")
+        self._update_enabled()
+        self.model_ready.emit(False)
+
+    def current_report_text(self) -> str:
+        return self.report_panel.current_text()
+
+    def start_grounding(self) -> None:
+        """Ground the current image against the report shown (as edited, if it was)."""
+        if self.state is None:
+            return
+        if self.model_info is None:
+            self._pending_grounding = self.model_error is None
+            return
+        self._pending_grounding = False
+        text = self.current_report_text()
+        if self.edit_report_action.isChecked():
+            self.edit_report_action.setChecked(False)
+            self.report_panel.set_editing(False)
+            self.report_panel.show_report(Report.from_text(text, source="typed"))
+        self._clear_findings()
+        if not text.strip():
+            self.grounding_finished.emit()
+            return
+        request = self.findings.new_request()
+        self._query_request = None
+        self._set_busy(True)
+        self.worker.request_ground.emit(request, model_input(self.state.image), text, None)
+
+    def ground_query(self, phrase: str) -> None:
+        """Free-text grounding: the result is added as a user-requested finding."""
+        if self.state is None or self.model_info is None or not phrase.strip():
+            return
+        request = self.findings.new_request()
+        self._query_request = request
+        self._set_busy(True)
+        self.worker.request_ground.emit(
+            request, model_input(self.state.image), self.current_report_text(), [phrase.strip()]
+        )
+
+    def report_panel_ground_selection(self) -> None:
+        self.report_panel.request_ground_selection()
+
+    def _ground_selection(self, text: str, start: int, end: int) -> None:
+        self.ground_query(text)
+
+    def cancel_grounding(self) -> None:
+        """Drop the running request's result (the worker finishes it in the background)."""
+        if self.busy.isVisible():
+            self.findings.new_request()
+            self._set_busy(False)
+            self.statusBar().showMessage("grounding cancelled", 3000)
+            self.grounding_finished.emit()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self._update_enabled()
+
+    def _on_grounded(self, request_id: int, result) -> None:
+        if not self.findings.is_current(request_id):
+            return  # stale: the user moved on
+        self._set_busy(False)
+        if request_id == self._query_request:
+            self.findings.add_query_findings(result)
+        else:
+            self.findings.set_result(result)
+        self._show_findings()
+        self.grounding_finished.emit()
+
+    def _on_grounding_failed(self, request_id: int, message: str) -> None:
+        if self.findings.is_current(request_id):
+            self._set_busy(False)
+            self.show_error(message)
+            self.grounding_finished.emit()
+
+    # -- findings on screen --------------------------------------------------------
+    def _clear_findings(self) -> None:
+        self.findings.clear()
+        for overlay in self.box_overlays.values():
+            overlay.remove(self.view.image_scene())
+        self.box_overlays = {}
+        self.heatmap.show_rgba(None)
+        self.findings_panel.show_state(self.findings)
+        self.report_panel.show_findings(self.findings)
+
+    def _show_findings(self) -> None:
+        for overlay in self.box_overlays.values():
+            overlay.remove(self.view.image_scene())
+        self.box_overlays = {}
+        for index in self.findings.boxed_indices():
+            finding = self.findings.findings[index]
+            x0, y0, x1, y1 = finding.box
+            score = f" ({finding.score:.2f})" if finding.score is not None else ""
+            self.box_overlays[index] = BoxOverlay(
+                self.view.image_scene(),
+                QRectF(x0, y0, x1 - x0, y1 - y0),
+                f"{finding.phrase}{score}",
+                QColor(*self.findings.colour(index)),
+            )
+        self.findings_panel.show_state(self.findings)
+        self._refresh_selection()
+        self._update_enabled()
+
+    def select_finding(self, index: int) -> None:
+        if self.findings.select(index):
+            self._refresh_selection()
+
+    def step_finding(self, delta: int) -> None:
+        if self.findings.step(delta) is not None:
+            self._refresh_selection()
+
+    def _refresh_selection(self) -> None:
+        self.report_panel.show_findings(self.findings)
+        self.findings_panel.select(self.findings.selected)
+        self._refresh_overlays()
+        self._refresh_heatmap()
+        overlay = self.box_overlays.get(self.findings.selected)
+        if overlay is not None:
+            self.view.centre_on_rect(overlay.rect.rect())
+
+    def _refresh_overlays(self) -> None:
+        self.findings.show_all = self.show_all_action.isChecked()
+        visible = set(self.findings.visible_boxes()) if self.boxes_action.isChecked() else set()
+        for index, overlay in self.box_overlays.items():
+            overlay.set_visible(index in visible)
+            overlay.set_selected(index == self.findings.selected and index in visible)
+
+    def _refresh_heatmap(self) -> None:
+        """Colour the selected finding's heatmap; window/level never comes through here."""
+        index, result = self.findings.selected, self.findings.result
+        self.heatmap.set_visible(self.heatmap_action.isChecked())
+        finding = self.findings.findings[index] if index is not None else None
+        content = result.heatmap_in_content(finding) if finding and result else None
+        if content is None or not self.heatmap_action.isChecked():
+            self.heatmap.show_rgba(None)
+            return
+        rgba = heatmap_rgba(content, self.controls.colormap_name(), self.controls.threshold_value())
+        self.heatmap.show_rgba(rgba, self.state.image.width, self.state.image.height)
+        self.heatmap.set_opacity(self.controls.opacity_value())
+        self._save_heatmap_settings()
+
+    def _apply_heatmap_settings(self) -> None:
+        self.controls.apply_settings(
+            str(self.settings.value("heatmap/colormap", "turbo")),
+            float(self.settings.value("heatmap/threshold", 0.2)),
+            float(self.settings.value("heatmap/opacity", 0.5)),
+        )
+
+    def _save_heatmap_settings(self) -> None:
+        self.settings.setValue("heatmap/colormap", self.controls.colormap_name())
+        self.settings.setValue("heatmap/threshold", self.controls.threshold_value())
+        self.settings.setValue("heatmap/opacity", self.controls.opacity_value())
+
+    # -- report editing ------------------------------------------------------------
+    def toggle_edit_report(self) -> None:
+        editing = self.edit_report_action.isChecked()
+        self.report_panel.set_editing(editing)
+        if editing:
+            self.statusBar().showMessage("Editing the report: press F5 to ground it", 5000)
+        else:
+            self.start_grounding()
+
+    # -- export --------------------------------------------------------------------
+    def annotated_pixels(self):
+        """The display at native size with visible findings, selected heatmap, caption."""
+        findings = [self.findings.findings[i] for i in self.findings.visible_boxes()]
+        rgba = None
+        index, result = self.findings.selected, self.findings.result
+        if self.heatmap_action.isChecked() and index is not None and result is not None:
+            heat = result.heatmap_in_image(self.findings.findings[index])
+            if heat is not None:
+                rgba = heatmap_rgba(
+                    heat, self.controls.colormap_name(), self.controls.threshold_value()
+                )
+        name = (self.model_info or {}).get("name", "no model")
+        return annotated_image(
+            self.state.render(), findings, name, rgba, self.controls.opacity_value()
+        )
+
+    def export_to(self, path: Path, overwrite: bool = False) -> tuple[Path, Path]:
+        image = self.state.image
+        record = study_record(
+            image.path,
+            image.width,
+            image.height,
+            self.current_report_text(),
+            self.findings.findings,
+            spacing=image.spacing,
+        )
+        written = export_annotated(
+            path, self.annotated_pixels(), record, self.model_info or {}, overwrite=overwrite
+        )
+        self.last_export = written
+        return written
+
+    def choose_export(self) -> None:
+        if self.state is None:
+            return
+        suggested = str(self.state.image.path.with_suffix(".annotated.png").name)
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export annotated PNG",
+            suggested,
+            "PNG image (*.png)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+        path = Path(path).with_suffix(".png")
+        overwrite = False
+        if path.exists() or path.with_suffix(".json").exists():
+            answer = QMessageBox.question(self, APP_NAME, f"{path.name} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            overwrite = True
+        try:
+            png, sidecar = self.export_to(path, overwrite)
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        self.statusBar().showMessage(f"exported {png.name} and {sidecar.name}", 5000)
+
+    def copy_annotated(self) -> None:
+        if self.state is not None:
+            QGuiApplication.clipboard().setImage(to_qimage(self.annotated_pixels()))
+            self.statusBar().showMessage("annotated image copied", 3000)
+
+    # -- settings and model information ------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.load_model()
+
+    def show_model_info(self) -> None:
+        ModelInfoDialog(self.model_info, self.model_error, self).exec()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.worker.stop()
+        super().closeEvent(event)
 
     # -- drag and drop -------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802

@@ -80,7 +80,8 @@ class KnowMVGConfig:
     def validate(self) -> None:
         if self.grounding_encoder not in GROUNDING_ENCODERS:
             raise ValueError(
-                f"grounding_encoder must be one of {GROUNDING_ENCODERS}, got {self.grounding_encoder!r}"
+                f"grounding_encoder must be one of {GROUNDING_ENCODERS}, "
+                f"got {self.grounding_encoder!r}"
             )
         if self.mllm not in MLLM_KINDS:
             raise ValueError(f"mllm must be one of {MLLM_KINDS}, got {self.mllm!r}")

@@ -1,0 +1,87 @@
+"""Annotated export: the PNG at native resolution and its JSON sidecar (the ground --json
+schema), shared by `knowmvg ground --png` and the viewer's Export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from model_core.results import GroundedFinding
+
+from ..render.annotate import annotate, annotations_for
+from ..render.colormap import blend
+from ..study.image import PixelSpacing
+from .atomic import encode_png, write_bytes_atomic
+
+
+def study_record(
+    image_path: Path | str,
+    width: int,
+    height: int,
+    report: str,
+    findings: list[GroundedFinding],
+    timing_ms: dict | None = None,
+    spacing: PixelSpacing | None = None,
+    error: str | None = None,
+) -> dict:
+    """One study of `ground --json`; boxes also in mm (`box_mm`) when spacing is known."""
+    records = []
+    for finding in findings:
+        record = finding.to_json()
+        if spacing is not None and finding.box is not None:
+            x0, y0, x1, y1 = finding.box
+            record["box_mm"] = [
+                round(x0 * spacing.col_mm, 2),
+                round(y0 * spacing.row_mm, 2),
+                round(x1 * spacing.col_mm, 2),
+                round(y1 * spacing.row_mm, 2),
+            ]
+            record["spacing_kind"] = spacing.kind
+        records.append(record)
+    return {
+        "image": str(image_path),
+        "width": width,
+        "height": height,
+        "report": report,
+        "findings": records,
+        "timing_ms": timing_ms or {},
+        "error": error,
+    }
+
+
+def annotated_image(
+    display: np.ndarray,
+    findings: list[GroundedFinding],
+    model_name: str,
+    heatmap_rgba: np.ndarray | None = None,
+    heatmap_opacity: float = 0.5,
+) -> np.ndarray:
+    """RGB (H, W, 3) at the display image's native size: heatmap, boxes, caption."""
+    rgb = np.repeat(display[..., None], 3, axis=-1) if display.ndim == 2 else display
+    if heatmap_rgba is not None:
+        rgb = blend(rgb, heatmap_rgba, heatmap_opacity)
+    return annotate(rgb, annotations_for(findings), model_name)
+
+
+def export_annotated(
+    out_png: Path,
+    pixels: np.ndarray,
+    record: dict,
+    model: dict,
+    *,
+    overwrite: bool = False,
+) -> tuple[Path, Path]:
+    """Write OUT.png and OUT.json atomically; FileExistsError if either exists."""
+    out_png = Path(out_png)
+    out_json = out_png.with_suffix(".json")
+    if not overwrite:
+        for path in (out_png, out_json):
+            if path.exists():
+                raise FileExistsError(f"{path}: already exists (not overwritten)")
+    document = {"model": model, "results": [record]}
+    write_bytes_atomic(out_png, encode_png(pixels), overwrite=True)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    write_bytes_atomic(out_json, text.encode("utf-8"), overwrite=True)
+    return out_png, out_json

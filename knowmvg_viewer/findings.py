@@ -1,0 +1,109 @@
+"""Which findings exist, which one is selected, and how the report is highlighted. Qt-free.
+
+The views (report panel, findings list, image overlays) render this state and forward
+clicks to it; requests carry ids so a result for a study the user has left is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model_core.results import GroundedFinding, GroundingResult
+
+from .render.palette import NEGATED_COLOUR, QUERY_COLOUR, finding_colour
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A report span to colour: finding index, [start, end), RGB colour, negated flag."""
+
+    index: int
+    start: int
+    end: int
+    colour: tuple[int, int, int]
+    negated: bool
+
+
+@dataclass
+class FindingsState:
+    result: GroundingResult | None = None
+    findings: list[GroundedFinding] = field(default_factory=list)
+    selected: int | None = None
+    show_all: bool = True
+    request_id: int = 0  # the request whose result is wanted; older ones are stale
+
+    def new_request(self) -> int:
+        self.request_id += 1
+        return self.request_id
+
+    def is_current(self, request_id: int) -> bool:
+        return request_id == self.request_id
+
+    def set_result(self, result: GroundingResult) -> None:
+        self.result = result
+        self.findings = list(result.findings)
+        boxed = self.boxed_indices()
+        self.selected = boxed[0] if boxed else None
+
+    def clear(self) -> None:
+        self.result, self.findings, self.selected = None, [], None
+
+    def add_query_findings(self, result: GroundingResult) -> list[int]:
+        """Append user-requested findings; returns their indices (selects the first)."""
+        start = len(self.findings)
+        self.findings.extend(result.findings)
+        if self.result is None:
+            self.result = result
+        added = list(range(start, len(self.findings)))
+        if added:
+            self.selected = added[0]
+        return added
+
+    def boxed_indices(self) -> list[int]:
+        return [i for i, f in enumerate(self.findings) if f.box is not None and not f.negated]
+
+    def colour(self, index: int) -> tuple[int, int, int]:
+        finding = self.findings[index]
+        if finding.negated:
+            return NEGATED_COLOUR
+        if finding.source == "query":
+            return QUERY_COLOUR
+        return finding_colour(self.boxed_indices().index(index))
+
+    def select(self, index: int | None) -> bool:
+        if index is not None and not 0 <= index < len(self.findings):
+            return False
+        self.selected = index
+        return True
+
+    def step(self, delta: int) -> int | None:
+        """`n` / `p`: the next or previous boxed finding, wrapping around."""
+        boxed = self.boxed_indices()
+        if not boxed:
+            return None
+        if self.selected not in boxed:
+            self.selected = boxed[0] if delta > 0 else boxed[-1]
+        else:
+            self.selected = boxed[(boxed.index(self.selected) + delta) % len(boxed)]
+        return self.selected
+
+    def visible_boxes(self) -> list[int]:
+        if self.show_all:
+            return self.boxed_indices()
+        return [self.selected] if self.selected in self.boxed_indices() else []
+
+    def highlights(self) -> list[Highlight]:
+        return [
+            Highlight(i, f.span[0], f.span[1], self.colour(i), f.negated)
+            for i, f in enumerate(self.findings)
+            if f.span is not None
+        ]
+
+    def finding_at(self, offset: int) -> int | None:
+        """The finding whose span holds report character `offset` (the shortest if nested)."""
+        hits = [
+            (f.span[1] - f.span[0], i)
+            for i, f in enumerate(self.findings)
+            if f.span is not None and f.span[0] <= offset < f.span[1]
+        ]
+        return min(hits)[1] if hits else None

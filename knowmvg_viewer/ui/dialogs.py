@@ -1,0 +1,100 @@
+"""Settings (model directory, device, threads) and model information dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+MODEL_CARD = "MODEL_CARD.md"
+
+
+class SettingsDialog(QDialog):
+    """Writes model/dir, model/device, model/threads into QSettings on OK."""
+
+    def __init__(self, settings: QSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        self.model_dir = QLineEdit(str(settings.value("model/dir", "")))
+        self.model_dir.setPlaceholderText("bundled default model")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.model_dir)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.device = QComboBox()
+        self.device.addItems(["auto", "cpu", "cuda", "mps"])
+        self.device.setCurrentText(str(settings.value("model/device", "auto")))
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 64)
+        self.threads.setSpecialValueText("default")
+        self.threads.setValue(int(settings.value("model/threads", 0) or 0))
+        form = QFormLayout()
+        form.addRow("Model directory", holder)
+        form.addRow("Device", self.device)
+        form.addRow("CPU threads", self.threads)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Model directory", self.model_dir.text())
+        if path:
+            self.model_dir.setText(path)
+
+    def accept(self) -> None:
+        self.settings.setValue("model/dir", self.model_dir.text().strip())
+        self.settings.setValue("model/device", self.device.currentText())
+        self.settings.setValue("model/threads", self.threads.value())
+        super().accept()
+
+
+class ModelInfoDialog(QDialog):
+    """The loaded model's description and its model card (Markdown)."""
+
+    def __init__(self, info: dict | None, error: str | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Model information")
+        self.resize(720, 560)
+        browser = QTextBrowser()
+        browser.setMarkdown(model_info_markdown(info, error))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+
+
+def model_info_markdown(info: dict | None, error: str | None) -> str:
+    if info is None:
+        return f"**No model loaded.**\n\n{error or 'The model is still loading.'}"
+    lines = [f"**{info['name']}** ({info['size']}) on {info['device']}", ""]
+    lines += [f"- {key}: {value}" for key, value in info.items() if key not in ("name",)]
+    card = Path(info["path"]) / MODEL_CARD if info.get("path") else None
+    if card is not None and card.is_file():
+        lines += ["", "---", "", card.read_text(encoding="utf-8")]
+    else:
+        lines += ["", "This model directory has no model card."]
+    return "\n".join(lines)

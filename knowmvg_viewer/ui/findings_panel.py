@@ -1,0 +1,64 @@
+"""The findings list: phrase, score and an uncertainty hint, coloured like its box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
+from ..findings import FindingsState
+
+INDEX_ROLE = Qt.ItemDataRole.UserRole
+
+
+class FindingsPanel(QListWidget):
+    finding_chosen = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.currentItemChanged.connect(self._on_current)
+        self._quiet = False
+
+    def show_state(self, state: FindingsState) -> None:
+        self._quiet = True
+        self.clear()
+        for index in range(len(state.findings)):
+            self.addItem(self._item(state, index))
+        self._quiet = False
+        self.select(state.selected)
+
+    def _item(self, state: FindingsState, index: int) -> QListWidgetItem:
+        finding = state.findings[index]
+        if finding.negated:
+            text = f"{finding.phrase}   (negated)"
+        else:
+            score = f"{finding.score:.2f}" if finding.score is not None else "-"
+            spread = f"  ±{finding.uncertainty:.0f} px" if finding.uncertainty is not None else ""
+            prefix = "query: " if finding.source == "query" else ""
+            text = f"{prefix}{finding.phrase}   ({score}){spread}"
+        item = QListWidgetItem(text)
+        item.setData(INDEX_ROLE, index)
+        swatch = QPixmap(14, 14)
+        swatch.fill(QColor(*state.colour(index)))
+        item.setIcon(QIcon(swatch))
+        if finding.negated:
+            item.setForeground(QColor(130, 130, 130))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        if finding.priors:
+            priors = ", ".join(f"{r} {w:.2f}" for r, w in finding.priors)
+            item.setToolTip(f"location priors: {priors}")
+        return item
+
+    def select(self, index: int | None) -> None:
+        self._quiet = True
+        for row in range(self.count()):
+            if self.item(row).data(INDEX_ROLE) == index:
+                self.setCurrentRow(row)
+                break
+        else:
+            self.clearSelection()
+        self._quiet = False
+
+    def _on_current(self, current: QListWidgetItem | None, _previous) -> None:
+        if not self._quiet and current is not None:
+            self.finding_chosen.emit(int(current.data(INDEX_ROLE)))

@@ -1,0 +1,92 @@
+"""Scene items over the radiograph: finding boxes with labels, and the heatmap layer.
+
+Boxes use cosmetic pens and labels ignore the view transform, so both stay legible at
+any zoom; the heatmap is one pixmap whose opacity changes without recomputing it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen, QPixmap, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+)
+
+HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
+
+
+class BoxOverlay:
+    """One finding: a rectangle in image pixels and a 'phrase (score)' label above it."""
+
+    def __init__(self, scene: QGraphicsScene, rect: QRectF, label: str, colour: QColor) -> None:
+        pen = QPen(colour, 2.0)
+        pen.setCosmetic(True)
+        self.rect = QGraphicsRectItem(rect)
+        self.rect.setPen(pen)
+        self.rect.setZValue(BOX_Z)
+        self.label = QGraphicsSimpleTextItem(label)
+        font = QFont()
+        font.setPointSize(10)
+        font.setBold(True)
+        self.label.setFont(font)
+        self.label.setBrush(QBrush(colour))
+        outline = QPen(QColor(0, 0, 0, 220), 2.5)
+        outline.setCosmetic(True)
+        self.label.setPen(outline)
+        self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.label.setPos(rect.left(), rect.top())
+        self.label.setZValue(LABEL_Z)
+        scene.addItem(self.rect)
+        scene.addItem(self.label)
+        self.set_selected(False)
+
+    def set_selected(self, selected: bool) -> None:
+        pen = self.rect.pen()
+        pen.setWidthF(3.5 if selected else 1.5)
+        pen.setStyle(Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine)
+        self.rect.setPen(pen)
+        self.label.setVisible(selected or self.rect.isVisible())
+
+    def set_visible(self, visible: bool) -> None:
+        self.rect.setVisible(visible)
+        self.label.setVisible(visible)
+
+    def remove(self, scene: QGraphicsScene) -> None:
+        scene.removeItem(self.rect)
+        scene.removeItem(self.label)
+
+
+class HeatmapLayer:
+    """An RGBA pixmap in image coordinates above the radiograph, below the boxes."""
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        self.item = QGraphicsPixmapItem()
+        self.item.setZValue(HEATMAP_Z)
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        scene.addItem(self.item)
+
+    def show_rgba(
+        self, rgba: np.ndarray | None, image_width: int = 0, image_height: int = 0
+    ) -> None:
+        """Show a (small) RGBA map stretched over the image's width x height pixels."""
+        if rgba is None:
+            self.item.setPixmap(QPixmap())
+            return
+        rgba = np.ascontiguousarray(rgba)
+        height, width = rgba.shape[:2]
+        image = QImage(rgba.data, width, height, rgba.strides[0], QImage.Format.Format_RGBA8888)
+        self.item.setPixmap(QPixmap.fromImage(image.copy()))
+        self.item.setTransform(
+            QTransform.fromScale((image_width or width) / width, (image_height or height) / height)
+        )
+
+    def set_opacity(self, opacity: float) -> None:
+        self.item.setOpacity(opacity)
+
+    def set_visible(self, visible: bool) -> None:
+        self.item.setVisible(visible)

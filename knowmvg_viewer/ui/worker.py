@@ -1,0 +1,76 @@
+"""The one worker module: a QThread that owns the GroundingEngine.
+
+Widgets never call torch; they post requests here. Each request carries an id, and
+the window drops results whose id is no longer current (the user moved on).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class GroundingWorker(QObject):
+    model_loaded = Signal(dict)  # engine.describe()
+    model_failed = Signal(str)
+    grounded = Signal(int, object)  # request id, GroundingResult
+    failed = Signal(int, str)  # request id, message
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.engine = None
+
+    @Slot(object, str, object)
+    def load_model(self, path, device: str, threads) -> None:
+        try:
+            from model_core.engine import GroundingEngine  # heavy: torch + transformers
+
+            self.engine = GroundingEngine.load(path, device=device, threads=threads)
+        except Exception as exc:  # a bad model directory must not take the viewer down
+            self.engine = None
+            log.warning("model failed to load: %s", exc)
+            self.model_failed.emit(str(exc))
+            return
+        self.model_loaded.emit(self.engine.describe())
+
+    @Slot(int, object, str, object)
+    def ground(self, request_id: int, image: np.ndarray, report: str, phrases) -> None:
+        if self.engine is None:
+            self.failed.emit(request_id, "no grounding model is loaded")
+            return
+        try:
+            if phrases:
+                result = self.engine.ground_phrase(image, report, list(phrases))
+            else:
+                result = self.engine.ground(image, report)
+        except Exception as exc:
+            log.error("grounding failed: %s", traceback.format_exc())
+            self.failed.emit(request_id, f"grounding failed: {exc}")
+            return
+        self.grounded.emit(request_id, result)
+
+
+class WorkerThread(QObject):
+    """Owns the thread and the worker; the window talks to it through signals only."""
+
+    request_load = Signal(object, str, object)
+    request_ground = Signal(int, object, str, object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("grounding-worker")
+        self.worker = GroundingWorker()
+        self.worker.moveToThread(self.thread)
+        self.request_load.connect(self.worker.load_model)
+        self.request_ground.connect(self.worker.ground)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait(10_000)
