@@ -32,6 +32,12 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["evaluate"]:  # one implementation: model_core.evaluate owns the options
+        from model_core.evaluate import main as evaluate_main
+
+        configure_logging()
+        return evaluate_main(argv[1:], prog="knowmvg evaluate")
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
@@ -83,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     ground.add_argument("--png", type=Path, metavar="OUT", help="annotated image (one PATH)")
     ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     ground.set_defaults(handler=run_ground)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="score a model or predictions (same options as python -m model_core.evaluate)",
+        add_help=False,
+    )
+    evaluate.set_defaults(handler=None)
     return parser
 
 

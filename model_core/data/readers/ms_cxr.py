@@ -1,0 +1,164 @@
+"""MS-CXR (PhysioNet): `MS_CXR_Local_Alignment_v*.csv`, one row per box.
+
+Columns `dicom_id, category_name, label_text, path, x, y, w, h, image_width, image_height`
+and, from v1.1.0, `split`; x, y top-left in the original image's pixels. A phrase with
+several boxes has several rows: rows are grouped by (dicom_id, label_text). MS-CXR has no
+reports, so each phrase is its own report (span (0, len)), as in the phrase-given protocol;
+one image with two phrases gives two samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ...box_ops import box_xywh_to_xyxy_np
+from ..samples import PhraseAnnotation
+from .base import (
+    Annotation,
+    AnnotationReader,
+    DatasetError,
+    ProblemLog,
+    checked_phrase,
+    read_csv_rows,
+    require_columns,
+)
+
+REQUIRED_COLUMNS = (
+    "dicom_id",
+    "category_name",
+    "label_text",
+    "path",
+    "x",
+    "y",
+    "w",
+    "h",
+    "image_width",
+    "image_height",
+)
+SPLIT_COLUMN = "split"
+CSV_PATTERN = "MS_CXR_Local_Alignment*.csv"
+# MS-CXR categories -> our finding names (resources/knowledge/findings.json).
+CATEGORY_FINDINGS = {"Lung Opacity": "opacity", "Pleural Effusion": "effusion"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    dicom_id: str
+    category: str
+    label_text: str
+    path: str
+    box_xywh: tuple[float, ...]
+    size: tuple[int, int]
+
+
+@dataclass
+class MsCxrReader(AnnotationReader):
+    """csv_path: the MS-CXR table; image_root: the folder its `path` column is relative to;
+    split: keep only rows of this `split` value (the column must exist)."""
+
+    csv_path: Path
+    image_root: Path
+    split: str | None = None
+    problems: ProblemLog = field(default_factory=ProblemLog)
+
+    @classmethod
+    def from_root(cls, root: Path, split: str | None, problems: ProblemLog) -> MsCxrReader:
+        """root: the CSV itself, or the folder holding it and the images."""
+        root = Path(root)
+        if root.is_dir():
+            return cls(_find_csv(root), root, split, problems)
+        return cls(root, root.parent, split, problems)
+
+    @property
+    def source(self) -> Path:
+        return self.csv_path
+
+    def annotations(self) -> Iterator[Annotation]:
+        groups: dict[str, dict[str, list[_Row]]] = {}
+        for row in self._rows():
+            groups.setdefault(row.dicom_id, {}).setdefault(row.label_text, []).append(row)
+        for phrases in groups.values():
+            for rows in phrases.values():
+                annotation = self._annotation(rows)
+                if annotation is not None:
+                    yield annotation
+
+    def _rows(self) -> list[_Row]:
+        rows = read_csv_rows(self.csv_path)
+        if not rows:
+            raise DatasetError(f"{self.csv_path}: empty file, no header")
+        (_, header), body = rows[0], rows[1:]
+        required = REQUIRED_COLUMNS + ((SPLIT_COLUMN,) if self.split is not None else ())
+        columns = require_columns(self.csv_path, header, required)
+        if self.split is not None:
+            body = self._in_split(body, columns[SPLIT_COLUMN])
+        parsed = (self._parse(line, cells, columns) for line, cells in body)
+        return [row for row in parsed if row is not None]
+
+    def _in_split(self, body: list, column: int) -> list:
+        kept = [(line, cells) for line, cells in body if _cell(cells, column) == self.split]
+        if not kept:
+            names = sorted({_cell(cells, column) for _, cells in body})
+            raise DatasetError(
+                f"{self.csv_path}: no rows in split {self.split!r} (splits: {', '.join(names)})"
+            )
+        return kept
+
+    def _parse(self, line: int, cells: list[str], columns: dict[str, int]) -> _Row | None:
+        where = f"{self.csv_path}:{line}"
+        value = {name: _cell(cells, columns[name]) for name in REQUIRED_COLUMNS}
+        try:
+            box = tuple(float(value[k]) for k in ("x", "y", "w", "h"))
+            size = (int(float(value["image_width"])), int(float(value["image_height"])))
+        except ValueError as exc:
+            self.problems.dropped(where, f"bad number ({exc}); row skipped")
+            return None
+        if not value["dicom_id"] or not value["label_text"] or not value["path"]:
+            self.problems.dropped(where, "empty dicom_id, label_text or path; row skipped")
+            return None
+        if size[0] <= 0 or size[1] <= 0:
+            self.problems.dropped(where, f"image size {size[0]}x{size[1]}; row skipped")
+            return None
+        return _Row(
+            line=line,
+            dicom_id=value["dicom_id"],
+            category=value["category_name"],
+            label_text=value["label_text"],
+            path=value["path"],
+            box_xywh=box,
+            size=size,
+        )
+
+    def _annotation(self, rows: list[_Row]) -> Annotation | None:
+        first = rows[0]
+        where = f"{self.csv_path}:{first.line}"
+        boxes = box_xywh_to_xyxy_np(np.array([r.box_xywh for r in rows], np.float64)).tolist()
+        finding = CATEGORY_FINDINGS.get(first.category, first.category.lower())
+        text = first.label_text
+        phrase = PhraseAnnotation(text, (0, len(text)), boxes, finding)
+        checked = checked_phrase(phrase, first.size, where, self.problems)
+        if checked is None:
+            return None
+        image_path = self.image_root / first.path
+        return Annotation(first.dicom_id, image_path, text, [checked], first.size, where)
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _find_csv(folder: Path) -> Path:
+    """The folder's MS-CXR table: the one MS_CXR_Local_Alignment*.csv, else its only CSV."""
+    candidates = sorted(folder.glob(CSV_PATTERN)) or sorted(folder.glob("*.csv"))
+    if len(candidates) != 1:
+        found = ", ".join(p.name for p in candidates) or "none"
+        raise DatasetError(
+            f"{folder}: expected one {CSV_PATTERN} (or one .csv) file, found {found}; "
+            "pass the CSV itself as --root"
+        )
+    return candidates[0]
