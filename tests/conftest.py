@@ -39,3 +39,51 @@ def demo_study() -> Path:
     from knowmvg_viewer.resources import demo_study_dir
 
     return demo_study_dir()
+
+
+ENGINE_TEST_REPORT = (
+    "FINDINGS:\nThere is a small left pleural effusion. Patchy opacity in the right lower lobe. "
+    "No pneumothorax. Heart size is normal.\nIMPRESSION: Left effusion."
+)
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory):
+    """A small random KnowMVG checkpoint (marked untrained) for engine and UI tests."""
+    import torch
+
+    from model_core.engine import UNTRAINED_MARKER
+    from model_core.knowledge import KnowledgeBase
+    from model_core.modeling.configuration import KnowMVGConfig
+    from model_core.modeling.knowmvg import KnowMVGModel
+    from model_core.text.tokenizer import ReportTokenizer
+
+    directory = tmp_path_factory.mktemp("model")
+    knowledge = KnowledgeBase.load()
+    tokenizer = ReportTokenizer.train([ENGINE_TEST_REPORT] * 20, vocab_size=160)
+    config = KnowMVGConfig.named(
+        "tiny",
+        vocab_size=tokenizer.vocab_size,
+        image_size=128,
+        feature_dim=32,
+        resnet_hidden_sizes=[8, 16, 24, 32],
+        resnet_depths=[1, 1, 1, 1],
+        lm={
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 2,
+            "max_position_embeddings": 1024,
+        },
+        image_token_grid=4,
+        decoder_layers=2,
+        num_hypotheses=3,
+        max_report_tokens=480,
+        region_ids=list(knowledge.region_ids),
+        region_boxes=[list(r.box) for r in knowledge.regions],
+    )
+    torch.manual_seed(0)
+    KnowMVGModel(config).save_pretrained(directory, tokenizer)
+    (directory / UNTRAINED_MARKER).write_text("random weights for tests\n")
+    return directory

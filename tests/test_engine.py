@@ -10,49 +10,9 @@ import pytest
 import torch
 
 from knowmvg_viewer.cli import main as cli_main
-from model_core.engine import UNTRAINED_MARKER, GroundingEngine, pick_device
-from model_core.knowledge import KnowledgeBase
-from model_core.modeling.configuration import KnowMVGConfig
-from model_core.modeling.knowmvg import KnowMVGModel
-from model_core.text.tokenizer import ReportTokenizer
+from model_core.engine import GroundingEngine, pick_device
 
-REPORT = (
-    "FINDINGS:\nThere is a small left pleural effusion. Patchy opacity in the right lower lobe. "
-    "No pneumothorax. Heart size is normal.\nIMPRESSION: Left effusion."
-)
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("model")
-    knowledge = KnowledgeBase.load()
-    tokenizer = ReportTokenizer.train([REPORT] * 20, vocab_size=160)
-    config = KnowMVGConfig.named(
-        "tiny",
-        vocab_size=tokenizer.vocab_size,
-        image_size=128,
-        feature_dim=32,
-        resnet_hidden_sizes=[8, 16, 24, 32],
-        resnet_depths=[1, 1, 1, 1],
-        lm={
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 1,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 512,
-        },
-        image_token_grid=4,
-        decoder_layers=2,
-        num_hypotheses=3,
-        max_report_tokens=64,
-        region_ids=list(knowledge.region_ids),
-        region_boxes=[list(r.box) for r in knowledge.regions],
-    )
-    torch.manual_seed(0)
-    KnowMVGModel(config).save_pretrained(directory, tokenizer)
-    (directory / UNTRAINED_MARKER).write_text("random weights for tests\n")
-    return directory
+from .conftest import ENGINE_TEST_REPORT as REPORT
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +75,7 @@ def test_empty_report_gives_no_findings(engine):
 def test_long_report_is_truncated_with_a_warning(engine, caplog):
     long_report = REPORT + " Stable appearance of the chest." * 200
     result = engine.ground(image(), long_report)
-    assert result.report_truncated and "only the first 64 are read" in caplog.text
+    assert result.report_truncated and "only the first 480 are read" in caplog.text
 
 
 def test_bad_image_is_a_value_error(engine):

@@ -1,0 +1,194 @@
+"""The grounding workflow in the viewer (pytest-qt, offscreen, a small random model)."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from knowmvg_viewer.ui.app import main as viewer_main
+from knowmvg_viewer.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.ui
+WAIT_MS = 60_000
+
+
+@pytest.fixture()
+def window(qtbot, model_dir, demo_study, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # fresh QSettings
+    win = MainWindow(model_dir, "cpu")
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    with qtbot.waitSignal(win.grounding_finished, timeout=WAIT_MS):
+        assert win.open_path(demo_study)
+    yield win
+    win.close()
+
+
+def _query(window, qtbot, phrase: str) -> None:
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        window.ground_query(phrase)
+
+
+def _click_report(panel, offset: int) -> None:
+    cursor = QTextCursor(panel.document())
+    cursor.setPosition(offset)
+    point = panel.cursorRect(cursor).center() + QPoint(2, 0)
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
+        (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton),
+    ):
+        event = QMouseEvent(
+            kind,
+            QPointF(point),
+            QPointF(panel.viewport().mapToGlobal(point)),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(panel.viewport(), event)
+
+
+def test_grounding_runs_on_open_and_highlights_the_report(window):
+    assert window.model_info is not None and window.model_info["trained"] is False
+    assert "UNTRAINED" in window.model_label.text()
+    highlights = window.report_panel.extraSelections()
+    assert len(highlights) == len([f for f in window.findings.findings if f.span])
+    negated = [f for f in window.findings.findings if f.negated]
+    assert any(f.phrase == "No pneumothorax" for f in negated)  # from the demo report
+    assert all(
+        i not in window.box_overlays for i, f in enumerate(window.findings.findings) if f.negated
+    )
+
+
+def test_click_a_highlighted_phrase_shows_its_box_where_the_finding_is(window, qtbot):
+    _query(window, qtbot, "left pleural effusion")
+    index = len(window.findings.findings) - 1
+    finding = window.findings.findings[index]
+    assert finding.source == "query" and finding.span is not None
+    window.select_finding(None)
+    _click_report(window.report_panel, finding.span[0] + 2)
+    assert window.findings.selected == index
+    overlay = window.box_overlays[index]
+    assert overlay.rect.isVisible()
+    rect = overlay.rect.sceneBoundingRect()
+    x0, y0, x1, y1 = finding.box
+    assert rect.left() == pytest.approx(x0, abs=2) and rect.top() == pytest.approx(y0, abs=2)
+    assert rect.right() == pytest.approx(x1, abs=2) and rect.bottom() == pytest.approx(y1, abs=2)
+    assert window.findings_panel.currentItem().data(Qt.ItemDataRole.UserRole) == index
+    assert not window.heatmap.item.pixmap().isNull()
+
+
+def test_n_and_p_step_through_boxed_findings(window, qtbot):
+    _query(window, qtbot, "left pleural effusion")
+    _query(window, qtbot, "cardiac silhouette")
+    boxed = window.findings.boxed_indices()
+    assert len(boxed) >= 2
+    window.select_finding(boxed[0])
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    assert window.findings.selected == boxed[1]
+    qtbot.keyClick(window, Qt.Key.Key_P)
+    assert window.findings.selected == boxed[0]
+
+
+def test_free_text_query_adds_a_distinct_finding(window, qtbot):
+    before = len(window.findings.findings)
+    window.controls.query.setText("right hilum")
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        qtbot.keyClick(window.controls.query, Qt.Key.Key_Return)
+    added = window.findings.findings[before:]
+    assert len(added) == 1 and added[0].source == "query" and added[0].span is None
+    assert (
+        window.findings.colour(before) != window.findings.colour(window.findings.boxed_indices()[0])
+        or len(window.findings.boxed_indices()) == 1
+    )
+    assert "query:" in window.findings_panel.item(before).text()
+
+
+def test_window_level_change_does_not_recompute_the_heatmap(window, qtbot):
+    _query(window, qtbot, "left pleural effusion")
+    key = window.heatmap.item.pixmap().cacheKey()
+    window._drag_window(30.0, 10.0)
+    assert window.heatmap.item.pixmap().cacheKey() == key
+    qtbot.keyClick(window, Qt.Key.Key_H)
+    assert not window.heatmap.item.isVisible()
+
+
+def test_export_native_size_png_and_matching_json(window, qtbot, tmp_path):
+    _query(window, qtbot, "left pleural effusion")
+    png, sidecar = window.export_to(tmp_path / "export.png")
+    exported = cv2.imread(str(png))[:, :, ::-1]
+    image = window.state.image
+    assert exported.shape[:2] == (image.height, image.width)
+    plain = window.state.render()
+    finding = window.findings.findings[window.findings.selected]
+    x0, y0, x1, y1 = (int(v) for v in finding.box)
+    inside = exported[y0:y1, x0:x1].astype(int) - plain[y0:y1, x0:x1, None].astype(int)
+    assert np.abs(inside).max() > 20
+    document = json.loads(sidecar.read_text())
+    record = document["results"][0]
+    assert [f["phrase"] for f in record["findings"]] == [f.phrase for f in window.findings.findings]
+    boxed = [f for f in record["findings"] if f["box"] is not None]
+    assert all("box_mm" in f for f in boxed)  # the demo has detector spacing
+    with pytest.raises(FileExistsError):
+        window.export_to(tmp_path / "export.png")
+
+
+def test_stale_results_are_dropped(window):
+    stale = window.findings.new_request()
+    window.findings.new_request()
+    before = list(window.findings.findings)
+    window._on_grounded(stale, None)  # would crash if it were used
+    assert window.findings.findings == before
+
+
+def test_edited_report_is_grounded(window, qtbot):
+    window.edit_report_action.setChecked(True)
+    window.toggle_edit_report()
+    window.report_panel.setPlainText("FINDINGS: No pneumothorax. Heart size is normal.")
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.report_panel.isReadOnly()
+    phrases = {f.phrase for f in window.findings.findings if f.negated}
+    assert {"No pneumothorax", "Heart size is normal"} <= phrases
+
+
+def test_broken_model_directory_leaves_the_viewer_usable(qtbot, tmp_path, demo_study, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{not json")
+    win = MainWindow(broken, "cpu")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.model_ready, timeout=WAIT_MS) as blocker:
+        pass
+    assert blocker.args == [False]
+    assert "config.json" in win.model_error and "not loaded" in win.model_label.text()
+    assert win.open_path(demo_study) and win.state is not None
+    assert not win.rerun_action.isEnabled() and not win.controls.query.isEnabled()
+    win.close()
+
+
+def test_screenshot_with_selected_finding(tmp_path, model_dir, demo_study, qapp, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    out = tmp_path / "shot.png"
+    code = viewer_main(
+        [
+            str(demo_study),
+            "--model",
+            str(model_dir),
+            "--device",
+            "cpu",
+            "--screenshot",
+            str(out),
+            "--select",
+            "0",
+        ]
+    )
+    assert code == 0 and out.read_bytes()[:4] == b"\x89PNG"
