@@ -90,8 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
     ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     ground.set_defaults(handler=run_ground)
 
+    synth = commands.add_parser("synth", help="generate synthetic chest studies")
+    synth.add_argument("--out", type=Path, required=True, help="output folder")
+    synth.add_argument("--n", type=int, required=True, help="number of studies")
+    synth.add_argument(
+        "--seed",
+        type=int,
+        required=True,
+        help="first seed; studies use seeds S..S+N-1 (train from 0, val from "
+        "10000000, test from 20000000)",
+    )
+    synth.add_argument("--format", choices=["ms-cxr", "studies", "jsonl"], default="studies")
+    synth.add_argument("--size", type=int, metavar="PX", help="long side in pixels")
+    synth.set_defaults(handler=run_synth)
+
     evaluate = commands.add_parser(
-        "evaluate", help="score a model or predictions (same options as python -m model_core.evaluate)",
+        "evaluate",
+        help="score a model or predictions (same options as python -m model_core.evaluate)",
         add_help=False,
     )
     evaluate.set_defaults(handler=None)
@@ -208,6 +223,24 @@ def run_render(args: argparse.Namespace) -> int:
         raise StudyError(args.out, "already exists (use --overwrite to replace it)") from None
     except OSError as exc:
         raise StudyError(args.out, f"cannot write ({exc.strerror or exc})") from None
+    return EXIT_OK
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    from model_core.data.synthetic import export
+
+    if args.n < 1 or args.seed < 0:
+        raise StudyError(None, f"--n must be >= 1 and --seed >= 0 (got {args.n}, {args.seed})")
+    seeds = range(args.seed, args.seed + args.n)
+    writer = {
+        "ms-cxr": export.write_ms_cxr,
+        "studies": export.write_study_folders,
+        "jsonl": export.write_jsonl,
+    }[args.format]
+    try:
+        writer(args.out, seeds, args.size)
+    except (FileExistsError, ValueError) as exc:
+        raise StudyError(args.out, str(exc)) from None
     return EXIT_OK
 
 

@@ -30,7 +30,9 @@ def grounding_scores(ious: Sequence[float]) -> dict[str, float]:
         return {"n": 0, "AP10": 0.0, "AP30": 0.0, "AP50": 0.0, "mIoU": 0.0}
     scores: dict[str, float] = {"n": int(values.size)}
     for threshold in THRESHOLDS:
-        scores[f"AP{round(threshold * 100)}"] = round(100.0 * float(np.mean(values >= threshold)), 4)
+        scores[f"AP{round(threshold * 100)}"] = round(
+            100.0 * float(np.mean(values >= threshold)), 4
+        )
     scores["mIoU"] = round(100.0 * float(values.mean()), 4)
     return scores
 

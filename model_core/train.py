@@ -32,6 +32,7 @@ from .modeling.configuration import KnowMVGConfig
 from .modeling.criterion import GroundingCriterion
 from .modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
 from .text.tokenizer import ReportTokenizer
+from .text.train_tokenizer import train_tokenizer
 from .training_state import load_training_state, save_training_state
 
 log = logging.getLogger("model_core.train")
@@ -116,6 +117,7 @@ class Trainer:
         self.criterion = GroundingCriterion(self.config.loss_weights, region_boxes)
         params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+        self.started = time.monotonic()
         self.steps_per_epoch = math.ceil(len(self.train_split) / (args.batch_size * world))
         self.total_steps = self.steps_per_epoch * args.epochs
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
@@ -136,9 +138,7 @@ class Trainer:
             return ReportTokenizer.load(self.args.out / "last")
         if self.args.tokenizer is not None:
             return ReportTokenizer.load(self.args.tokenizer)
-        reports = [r["report"] for r in self.train_split.records]
-        reports += [self.knowledge.knowledge_text(f.name) for f in self.knowledge.findings]
-        return ReportTokenizer.train(reports, vocab_size=self.args.vocab_size)
+        return train_tokenizer(self.train_split, self.knowledge, self.args.vocab_size)
 
     def _config(self) -> KnowMVGConfig:
         regions = self.knowledge.regions
@@ -157,10 +157,15 @@ class Trainer:
         return KnowMVGConfig.named(self.args.size, **overrides)
 
     def _lr_factor(self, step: int) -> float:
+        """Linear warm-up, then cosine decay over the epochs or, with a time budget, over
+        whichever runs out first (so a budgeted run still ends at a low learning rate)."""
         warmup = max(1, self.args.warmup_steps)
         if step < warmup:
             return (step + 1) / warmup
         progress = (step - warmup) / max(1, self.total_steps - warmup)
+        if self.args.time_budget_min:
+            elapsed = time.monotonic() - self.started
+            progress = max(progress, elapsed / (self.args.time_budget_min * 60))
         return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
     def _autocast(self):
@@ -172,7 +177,7 @@ class Trainer:
     def run(self) -> int:
         args = self.args
         args.out.mkdir(parents=True, exist_ok=True)
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         log_file = (args.out / "metrics.jsonl").open("a") if self.main_process else None
         try:
             for epoch in range(self.progress["epoch"], args.epochs):

@@ -59,8 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, required=True, help="number of studies")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--image-size", type=int, default=256, help="model input size")
-    parser.add_argument("--generate-size", type=int, default=384,
-                        help="long side the studies are drawn at (box coordinates follow it)")
+    parser.add_argument(
+        "--generate-size",
+        type=int,
+        default=384,
+        help="long side the studies are drawn at (box coordinates follow it)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -328,3 +328,42 @@ def write_study_folders(
         folders.append(folder)
     log.info("wrote %d study folders to %s", len(folders), out_dir)
     return folders
+
+
+# --------------------------------------------------------------------------------------
+# Our JSONL (DESIGN section 5): reports included, so both evaluation protocols apply
+# --------------------------------------------------------------------------------------
+
+JSONL_NAME = "synthetic.jsonl"
+
+
+def write_jsonl(
+    out_dir: Path | str,
+    seeds: Iterable[int],
+    size: int | None = None,
+    difficulty: Difficulty = DEFAULT,
+) -> Path:
+    """PNG images in `files/` and one `synthetic.jsonl` line per study:
+    {image, report, phrases: [{text, span, boxes}]} (positive phrases, xyxy pixels)."""
+    out_dir = Path(out_dir)
+    files = out_dir / "files"
+    jsonl_path = out_dir / JSONL_NAME
+    seeds = list(seeds)
+    for path in [jsonl_path] + [files / f"{study_name(seed)}.png" for seed in seeds]:
+        if path.exists():
+            raise FileExistsError(f"{path} already exists; choose an empty output folder")
+    files.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for seed in seeds:
+        study = generate_study(seed, size, difficulty)
+        image = f"files/{study_name(seed)}.png"
+        write_new(out_dir / image, png_bytes(study))
+        phrases = [
+            {"text": p.text, "span": list(p.span), "boxes": [list(b) for b in p.boxes]}
+            for p in study.phrases
+            if not p.negated
+        ]
+        lines.append(json.dumps({"image": image, "report": study.report, "phrases": phrases}))
+    write_new(jsonl_path, ("\n".join(lines) + "\n").encode("utf-8"))
+    log.info("wrote %d studies as JSONL to %s", len(lines), jsonl_path)
+    return jsonl_path
