@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
-        help="score a model or predictions (same options as python -m model_core.evaluate)",
+        help="score a model or predictions (python -m model_core.evaluate)",
         add_help=False,
     )
     evaluate.set_defaults(handler=None)

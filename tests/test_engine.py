@@ -7,7 +7,6 @@ import json
 import cv2
 import numpy as np
 import pytest
-import torch
 
 from knowmvg_viewer.cli import main as cli_main
 from model_core.engine import GroundingEngine, pick_device
