@@ -34,8 +34,18 @@ def main() -> dict:
             prepare_split((synthetic_sample(s, 384) for s in range(64)), 256).save(data)
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         train_args = build_parser().parse_args(
-            ["--train-data", str(data), "--val-data", str(data), "--out", str(Path(tmp) / "run"),
-             "--batch-size", str(args.batch_size), "--vocab-size", "1024"]
+            [
+                "--train-data",
+                str(data),
+                "--val-data",
+                str(data),
+                "--out",
+                str(Path(tmp) / "run"),
+                "--batch-size",
+                str(args.batch_size),
+                "--vocab-size",
+                "1024",
+            ]
         )
         trainer = Trainer(train_args, 0, 1, device)
         split = PreparedSplit.load(data)

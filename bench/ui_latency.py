@@ -59,7 +59,7 @@ def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model directory (default: bundled)")
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 (keeps Qt alive)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
         window = MainWindow(args.model, "cpu")
@@ -78,14 +78,16 @@ def main() -> dict:
             window.ground_query(phrase)
             wait(window, window.grounding_finished)
         boxed = window.findings.boxed_indices()
-        clicks = [
-            paint_ms(lambda i=boxed[n % len(boxed)]: (window.select_finding(i),
-                                                      window.view.viewport().repaint()))
-            for n in range(REPEATS)
-        ]
+
+        def click(index: int) -> None:
+            window.select_finding(index)
+            window.view.viewport().repaint()
+
+        clicks = [paint_ms(lambda n=n: click(boxed[n % len(boxed)])) for n in range(REPEATS)]
         opacity = [
-            paint_ms(lambda v=v: (window.controls.opacity.setValue(v),
-                                  window.view.viewport().repaint()))
+            paint_ms(
+                lambda v=v: (window.controls.opacity.setValue(v), window.view.viewport().repaint())
+            )
             for v in np.linspace(10, 90, REPEATS).astype(int)
         ]
         result = {
