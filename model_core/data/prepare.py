@@ -1,7 +1,8 @@
 """Prepare training/validation splits: `python -m model_core.data.prepare`.
 
-Synthetic studies are generated in parallel processes straight into a prepared split
-(letterboxed 8-bit pixels + JSON records), so training runs from memory.
+A prepared split is letterboxed 8-bit pixels + JSON records, so training runs from
+memory. Synthetic studies are generated in parallel processes; the real formats
+(MS-CXR, NIH, uMedGround, our JSONL) go through their readers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .prepared import PreparedSplit, prepare_sample
+from .prepared import PreparedSplit, prepare_sample, prepare_split
 from .samples import GroundingSample, PhraseAnnotation
 from .synthetic.generator import display_image, generate_study, split_seeds
 
@@ -53,10 +54,35 @@ def prepare_synthetic(
     return PreparedSplit(np.stack(pixels), records)
 
 
+def _prepare(args: argparse.Namespace) -> PreparedSplit:
+    if args.dataset == "synthetic":
+        if not args.n or args.split not in ("train", "val", "test"):
+            raise ValueError("synthetic data needs --n and --split train|val|test")
+        return prepare_synthetic(
+            args.split, args.n, args.image_size, args.generate_size, args.workers
+        )
+    if args.root is None:
+        raise ValueError(f"--dataset {args.dataset} needs --root")
+    from .readers import open_dataset
+
+    reader = open_dataset(args.dataset, args.root, args.split)
+    return prepare_split(reader.samples(), args.image_size)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m model_core.data.prepare", description=__doc__)
-    parser.add_argument("--split", required=True, choices=["train", "val", "test"])
-    parser.add_argument("--n", type=int, required=True, help="number of studies")
+    parser.add_argument(
+        "--dataset",
+        default="synthetic",
+        choices=["synthetic", "ms-cxr", "nih", "umedground", "jsonl"],
+    )
+    parser.add_argument("--root", type=Path, help="dataset file or folder (real formats)")
+    parser.add_argument(
+        "--split",
+        required=True,
+        help="train, val or test (synthetic), or the dataset's own split name",
+    )
+    parser.add_argument("--n", type=int, help="number of synthetic studies")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--image-size", type=int, default=256, help="model input size")
     parser.add_argument(
@@ -68,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    split = prepare_synthetic(args.split, args.n, args.image_size, args.generate_size, args.workers)
+    try:
+        split = _prepare(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     split.save(args.out)
     phrases = sum(len(r["phrases"]) for r in split.records)
     log.info("wrote %s: %d studies, %d phrases", args.out, len(split), phrases)
