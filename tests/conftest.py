@@ -41,6 +41,25 @@ def demo_study() -> Path:
     return demo_study_dir()
 
 
+# A KnowMVG small enough for fast tests (the real `tiny` is about 3M parameters).
+TINY_TEST_ARCHITECTURE = dict(
+    image_size=128,
+    feature_dim=32,
+    resnet_hidden_sizes=[8, 16, 24, 32],
+    resnet_depths=[1, 1, 1, 1],
+    lm={
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 2,
+        "num_key_value_heads": 2,
+        "max_position_embeddings": 1024,
+    },
+    image_token_grid=4,
+    decoder_layers=2,
+    num_hypotheses=3,
+)
+
 ENGINE_TEST_REPORT = (
     "FINDINGS:\nThere is a small left pleural effusion. Patchy opacity in the right lower lobe. "
     "No pneumothorax. Heart size is normal.\nIMPRESSION: Left effusion."

@@ -10,7 +10,6 @@ import sys
 import cv2
 import numpy as np
 import pytest
-import torch
 
 from model_core.data.samples import GroundingSample, PhraseAnnotation
 from model_core.evaluate import main, phrase_queries
@@ -193,45 +192,6 @@ def test_phrase_queries_keep_phrases_missing_from_the_report():
 
 
 # -- a model (random weights: the wiring, not the numbers) -------------------------------
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    from model_core.engine import UNTRAINED_MARKER
-    from model_core.knowledge import KnowledgeBase
-    from model_core.modeling.configuration import KnowMVGConfig
-    from model_core.modeling.knowmvg import KnowMVGModel
-    from model_core.text.tokenizer import ReportTokenizer
-
-    directory = tmp_path_factory.mktemp("model")
-    knowledge = KnowledgeBase.load()
-    tokenizer = ReportTokenizer.train(["Left basal opacity. Small right effusion."] * 20, 160)
-    config = KnowMVGConfig.named(
-        "tiny",
-        vocab_size=tokenizer.vocab_size,
-        image_size=64,
-        feature_dim=32,
-        resnet_hidden_sizes=[8, 16, 24, 32],
-        resnet_depths=[1, 1, 1, 1],
-        lm={
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 1,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 512,
-        },
-        image_token_grid=4,
-        decoder_layers=2,
-        num_hypotheses=3,
-        max_report_tokens=64,
-        region_ids=list(knowledge.region_ids),
-        region_boxes=[list(r.box) for r in knowledge.regions],
-    )
-    torch.manual_seed(0)
-    KnowMVGModel(config).save_pretrained(directory, tokenizer)
-    (directory / UNTRAINED_MARKER).write_text("random weights for tests\n")
-    return directory
 
 
 @pytest.mark.parametrize("protocol", ["phrase", "end2end"])

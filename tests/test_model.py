@@ -12,6 +12,8 @@ from model_core.modeling.criterion import GroundingCriterion, GroundingTargets
 from model_core.modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
 from model_core.text.tokenizer import ReportTokenizer
 
+from .conftest import TINY_TEST_ARCHITECTURE
+
 REGIONS = [
     [0.10, 0.10, 0.47, 0.80],
     [0.53, 0.10, 0.90, 0.80],
@@ -33,25 +35,11 @@ def tokenizer() -> ReportTokenizer:
 
 def tiny_config(tokenizer: ReportTokenizer, **overrides) -> KnowMVGConfig:
     base = dict(
+        TINY_TEST_ARCHITECTURE,
         vocab_size=tokenizer.vocab_size,
         region_ids=[f"region_{i}" for i in range(len(REGIONS))],
         region_boxes=REGIONS,
         top_k=3,
-        image_size=128,
-        feature_dim=32,
-        resnet_hidden_sizes=[8, 16, 24, 32],
-        resnet_depths=[1, 1, 1, 1],
-        lm={
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 1,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 256,
-        },
-        image_token_grid=4,
-        decoder_layers=2,
-        num_hypotheses=3,
     )
     base.update(overrides)
     return KnowMVGConfig.named("tiny", **base)
