@@ -112,6 +112,19 @@ class Letterbox:
         out = np.stack((x[..., 0], y[..., 0], x[..., 1], y[..., 1]), axis=-1)
         return out / self.size
 
+    def frame(self) -> tuple[float, float, float, float]:
+        """(ax, bx, ay, by): image-normalised x, y -> model-frame normalised a * v + b.
+
+        Knowledge priors and atlas boxes are normalised over the image; the model works in
+        the letterboxed square, so non-square images need this per-image affine map.
+        """
+        return (
+            self.width * self.scale / self.size,
+            self.pad_x / self.size,
+            self.height * self.scale / self.size,
+            self.pad_y / self.size,
+        )
+
     def content_box(self) -> tuple[int, int, int, int]:
         """The image's footprint in the model frame, integer pixels xyxy."""
         x0, y0 = round(self.pad_x), round(self.pad_y)
@@ -124,3 +137,11 @@ class Letterbox:
         interpolation = cv2.INTER_AREA if self.scale < 1 else cv2.INTER_LINEAR
         canvas[y0:y1, x0:x1] = cv2.resize(image, (x1 - x0, y1 - y0), interpolation=interpolation)
         return canvas
+
+
+def image_to_model_cxcywh(boxes: Tensor, frames: Tensor) -> Tensor:
+    """Image-normalised cxcywh (N, 4) -> model-frame cxcywh, per-row frames (N, 4) as
+    returned by Letterbox.frame()."""
+    ax, bx, ay, by = frames.unbind(-1)
+    cx, cy, w, h = boxes.unbind(-1)
+    return torch.stack((cx * ax + bx, cy * ay + by, w * ax, h * ay), dim=-1)

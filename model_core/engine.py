@@ -235,6 +235,9 @@ class GroundingEngine:
                 mask.to(self.device),
             )
             queries.prior_boxes = priors.to(self.device)
+            queries.image_frames = torch.tensor(
+                [letterbox.frame()] * len(texts), dtype=torch.float32, device=self.device
+            )
         output = self.model.decode_boxes(features, queries)
         boxes = letterbox.model_to_image_xyxy(
             box_cxcywh_to_xyxy(output.boxes).float().cpu().numpy()

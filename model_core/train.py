@@ -242,6 +242,8 @@ class Trainer:
         if targets.lm_labels is not None:
             targets.lm_labels = targets.lm_labels.to(self.device)
         targets.gt_boxes = [b.to(self.device) for b in targets.gt_boxes]
+        if targets.image_frames is not None:
+            targets.image_frames = targets.image_frames.to(self.device)
         with self._autocast():
             output = self.wrapped(**inputs)
             losses = self.criterion(output, targets)

@@ -54,3 +54,14 @@ def test_letterbox_round_trip_on_a_tall_image():
     assert np.allclose(box.model_to_image_xyxy(model), pixels)
     # a model box in the padding is clipped to the image
     assert box.model_to_image_xyxy(np.array([0.0, 0.0, 0.1, 0.1]))[0] == 0.0
+
+
+def test_frame_maps_image_normalised_boxes_like_the_pixel_mapping():
+    from model_core.box_ops import image_to_model_cxcywh
+
+    box = Letterbox(height=1800, width=1200, size=256)
+    image_xyxy = np.array([0.1, 0.2, 0.5, 0.9])
+    expected = box.image_to_model_xyxy(image_xyxy * [1200, 1800, 1200, 1800])
+    cxcywh = box_xyxy_to_cxcywh(torch.tensor([image_xyxy]))
+    mapped = image_to_model_cxcywh(cxcywh, torch.tensor([box.frame()]))
+    assert np.allclose(box_cxcywh_to_xyxy(mapped)[0].numpy(), expected, atol=1e-6)

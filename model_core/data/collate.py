@@ -65,6 +65,9 @@ class GroundingCollator:
             "box_positions": box_positions,
             "bos_id": self.tokenizer.bos_id,
         }
+        frames = torch.tensor(
+            [letterboxes[row].frame() for row in image_index], dtype=torch.float32
+        ).view(-1, 4)
         if self.config.knowledge_prompts:
             ids, mask, priors = knowledge_inputs(
                 self.tokenizer,
@@ -72,10 +75,11 @@ class GroundingCollator:
                 [p.text for p in phrases],
                 self.config.max_knowledge_text_tokens,
             )
-            inputs.update(knowledge_ids=ids, knowledge_mask=mask, prior_boxes=priors)
-        return TrainingBatch(
-            inputs, GroundingTargets(labels, gt_boxes), phrases, letterboxes, image_index
-        )
+            inputs.update(
+                knowledge_ids=ids, knowledge_mask=mask, prior_boxes=priors, image_frames=frames
+            )
+        targets = GroundingTargets(labels, gt_boxes, frames)
+        return TrainingBatch(inputs, targets, phrases, letterboxes, image_index)
 
     def _pad(self, sequences) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         width = max(len(s.ids) for s in sequences)

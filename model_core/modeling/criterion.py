@@ -8,7 +8,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..box_ops import box_cxcywh_to_xyxy, box_iou_matrix, generalized_box_iou_pairwise
+from ..box_ops import (
+    box_cxcywh_to_xyxy,
+    box_iou_matrix,
+    generalized_box_iou_pairwise,
+)
 from .knowmvg import KnowMVGOutput
 
 IGNORE_INDEX = -100
@@ -21,6 +25,7 @@ class GroundingTargets:
 
     lm_labels: Tensor | None
     gt_boxes: list[Tensor]
+    image_frames: Tensor | None = None  # (N, 4) per phrase; atlas boxes are image-normalised
 
 
 class GroundingCriterion:

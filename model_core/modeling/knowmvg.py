@@ -11,7 +11,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
-from ..box_ops import box_xyxy_to_cxcywh
+from ..box_ops import box_xyxy_to_cxcywh, image_to_model_cxcywh
 from .box_decoder import BoxDecoder, mlp
 from .configuration import KnowMVGConfig
 from .knowledge_prompts import KnowledgeEncoder, LocationPromptBank, PromptSelection
@@ -33,7 +33,8 @@ class PhraseQueries:
     box_hidden: Tensor  # (N, D_lm)
     knowledge_ids: Tensor | None = None  # (N, L) long
     knowledge_mask: Tensor | None = None  # (N, L)
-    prior_boxes: Tensor | None = None  # (N, 4) normalised xyxy
+    prior_boxes: Tensor | None = None  # (N, 4) xyxy normalised over the image
+    image_frames: Tensor | None = None  # (N, 4) Letterbox.frame() of each phrase's image
 
 
 @dataclass
@@ -97,6 +98,8 @@ class KnowMVGModel(nn.Module):
                 torch.tensor(config.region_boxes, dtype=torch.float32), dim, config.top_k
             )
             self.prior_encoding = BoxEncoding(dim)
+            # the first box cue mixes the phrase's knowledge prior and the selected regions
+            self.cue_mix = nn.Parameter(torch.zeros(()))
         self.box_decoder = BoxDecoder(
             dim,
             config.decoder_heads,
@@ -129,6 +132,7 @@ class KnowMVGModel(nn.Module):
         knowledge_ids: Tensor | None = None,
         knowledge_mask: Tensor | None = None,
         prior_boxes: Tensor | None = None,
+        image_frames: Tensor | None = None,
     ) -> KnowMVGOutput:
         """Teacher-forced pass: text = report [SEP] phrase [BOX] ... [EOS] (right padded).
 
@@ -149,6 +153,7 @@ class KnowMVGModel(nn.Module):
             knowledge_ids=knowledge_ids,
             knowledge_mask=knowledge_mask,
             prior_boxes=prior_boxes,
+            image_frames=image_frames,
         )
         output = self.decode_boxes(features, queries)
         output.lm_logits = logits[:, offset - 1 : -1]
@@ -184,10 +189,20 @@ class KnowMVGModel(nn.Module):
     ) -> tuple[PromptSelection, Tensor]:
         if queries.knowledge_ids is None or queries.prior_boxes is None:
             raise ValueError("knowledge_prompts is on: knowledge_ids and prior_boxes are required")
+        frames = queries.image_frames
+        if frames is None:  # a square image: the two frames coincide
+            frames = query.new_tensor([1.0, 0.0, 1.0, 0.0]).expand(query.shape[0], 4)
+        frames = frames.to(query.dtype)
         token_embeds = self.mllm.embed(queries.knowledge_ids).to(query.dtype)
         knowledge = self.knowledge_encoder(token_embeds, queries.knowledge_mask)
         selection = self.prompt_bank(query, knowledge)
-        prior = self.prior_encoding(box_xyxy_to_cxcywh(queries.prior_boxes.to(query.dtype)))
+        prior_image = box_xyxy_to_cxcywh(queries.prior_boxes.to(query.dtype))
+        prior_model = image_to_model_cxcywh(prior_image, frames)
+        mix = torch.sigmoid(self.cue_mix)
+        selection.box_cue = mix * prior_model + (1 - mix) * image_to_model_cxcywh(
+            selection.box_cue, frames
+        )
+        prior = self.prior_encoding(prior_model)
         context = torch.cat((selection.tokens, knowledge, prior.unsqueeze(1)), dim=1)
         return selection, context
 
