@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int)
     parser.add_argument("--limit", type=int, help="first N studies only")
+    parser.add_argument("--protocol", choices=["phrase", "end2end", "both"], default="both")
     parser.add_argument("--json", type=Path, metavar="OUT")
     args = parser.parse_args(argv)
     try:
@@ -52,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.limit:
         split = PreparedSplit(split.pixels[: args.limit], split.records[: args.limit])
-    scores = {"model": engine.describe(), "data": str(args.data), **evaluate_both(engine, split)}
+    protocols = ["phrase", "end2end"] if args.protocol == "both" else [args.protocol]
+    scores = {
+        "model": engine.describe(),
+        "data": str(args.data),
+        **evaluate_protocols(engine, split, protocols),
+    }
     text = json.dumps(scores, indent=2)
     if args.json:
         args.json.write_text(text + "\n")

@@ -27,5 +27,5 @@ train baseline --no-knowledge-prompts --no-global-local & train full & wait
 train knowledge-prompts --no-global-local & train global-local --no-knowledge-prompts & wait
 for row in baseline knowledge-prompts global-local full; do
     "$PY" -m model_core.evaluate_split --model "$RUNS/$row/best" --data "$DATA/test" \
-        --json "$RUNS/$row/test_metrics.json"
+        --protocol phrase --json "$RUNS/$row/test_metrics.json"
 done
