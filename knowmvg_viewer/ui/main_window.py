@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..export.annotated import annotated_image, export_annotated, study_record
 from ..findings import FindingsState
 from ..render.colormap import heatmap_rgba
-from ..study import RadiographImage, Report, Study, StudyError, load_image, model_input, open_study
+from ..study import RadiographImage, Report, Study, StudyError, load_image, open_study
 from ..study.viewing import ViewingState
 from .dialogs import ModelInfoDialog, SettingsDialog
 from .findings_panel import FindingsPanel
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         request = self.findings.new_request()
         self._query_request = None
         self._set_busy(True)
-        self.worker.request_ground.emit(request, model_input(self.state.image), text, None)
+        self.worker.request_ground.emit(request, self.state.image, text, None)
 
     def ground_query(self, phrase: str) -> None:
         """Free-text grounding: the result is added as a user-requested finding."""
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         self._query_request = request
         self._set_busy(True)
         self.worker.request_ground.emit(
-            request, model_input(self.state.image), self.current_report_text(), [phrase.strip()]
+            request, self.state.image, self.current_report_text(), [phrase.strip()]
         )
 
     def report_panel_ground_selection(self) -> None:

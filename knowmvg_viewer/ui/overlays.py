@@ -67,6 +67,7 @@ class HeatmapLayer:
     def __init__(self, scene: QGraphicsScene) -> None:
         self.item = QGraphicsPixmapItem()
         self.item.setZValue(HEATMAP_Z)
+        self.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         scene.addItem(self.item)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import traceback
 
-import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ..study import RadiographImage, model_input
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,13 @@ class GroundingWorker(QObject):
         self.model_loaded.emit(self.engine.describe())
 
     @Slot(int, object, str, object)
-    def ground(self, request_id: int, image: np.ndarray, report: str, phrases) -> None:
+    def ground(self, request_id: int, image, report: str, phrases) -> None:
+        """`image`: a RadiographImage; its engine input is computed here, off the GUI thread."""
         if self.engine is None:
             self.failed.emit(request_id, "no grounding model is loaded")
             return
         try:
+            image = model_input(image) if isinstance(image, RadiographImage) else image
             if phrases:
                 result = self.engine.ground_phrase(image, report, list(phrases))
             else:
