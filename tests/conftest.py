@@ -83,24 +83,10 @@ def model_dir(tmp_path_factory):
     config = KnowMVGConfig.named(
         "tiny",
         vocab_size=tokenizer.vocab_size,
-        image_size=128,
-        feature_dim=32,
-        resnet_hidden_sizes=[8, 16, 24, 32],
-        resnet_depths=[1, 1, 1, 1],
-        lm={
-            "hidden_size": 32,
-            "intermediate_size": 64,
-            "num_hidden_layers": 1,
-            "num_attention_heads": 2,
-            "num_key_value_heads": 2,
-            "max_position_embeddings": 1024,
-        },
-        image_token_grid=4,
-        decoder_layers=2,
-        num_hypotheses=3,
         max_report_tokens=480,
         region_ids=list(knowledge.region_ids),
         region_boxes=[list(r.box) for r in knowledge.regions],
+        **TINY_TEST_ARCHITECTURE,
     )
     torch.manual_seed(0)
     KnowMVGModel(config).save_pretrained(directory, tokenizer)
