@@ -102,3 +102,44 @@ def test_two_gloo_processes_end_with_identical_weights(splits, tmp_path):
     assert len(checksums) == 2 and checksums[0]["rank"] != checksums[1]["rank"]
     assert checksums[0]["sums"] == checksums[1]["sums"]
     assert checksums[0]["steps"] == 3
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_a_resumable_checkpoint(splits, tmp_path):
+    import signal
+    import time
+
+    train, val = splits
+    out = tmp_path / "interrupted"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "OMP_NUM_THREADS": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "model_core.train",
+            "--train-data",
+            str(train),
+            "--val-data",
+            str(val),
+            "--out",
+            str(out),
+            "--epochs",
+            "500",
+            *FAST,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = out / "metrics.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (log.exists() and log.read_text().count("\n") >= 3):
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr[-2000:]
+    state = json.loads((out / "last" / "trainer_state.json").read_text())
+    assert state["progress"]["step"] >= 3
+    args = ["--train-data", str(train), "--val-data", str(val), "--out", str(out), *FAST]
+    assert train_main([*args, "--epochs", str(state["progress"]["epoch"] + 1), "--resume"]) == 0
