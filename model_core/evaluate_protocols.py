@@ -7,6 +7,7 @@ GT phrases by span overlap; an unmatched GT phrase counts IoU 0.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import torch
 
@@ -61,8 +62,6 @@ def evaluate_end_to_end(engine, split: PreparedSplit) -> dict:
 
 def _unletterbox(canvas: np.ndarray, letterbox) -> np.ndarray:
     """The prepared model-frame pixels back at the original size (float32, [0, 1])."""
-    import cv2
-
     x0, y0, x1, y1 = letterbox.content_box()
     content = canvas[y0:y1, x0:x1].astype(np.float32) / 255.0
     return cv2.resize(content, (letterbox.width, letterbox.height), interpolation=cv2.INTER_LINEAR)

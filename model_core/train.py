@@ -177,16 +177,16 @@ class Trainer:
     def run(self) -> int:
         args = self.args
         args.out.mkdir(parents=True, exist_ok=True)
-        started = self.started = time.monotonic()
+        self.started = time.monotonic()
         log_file = (args.out / "metrics.jsonl").open("a") if self.main_process else None
         try:
             for epoch in range(self.progress["epoch"], args.epochs):
-                stopped = self._train_epoch(epoch, started, log_file)
+                stopped = self._train_epoch(epoch, log_file)
                 self.progress["epoch"] = epoch + 1 if not stopped else epoch
                 self._validate(epoch, log_file)
                 if stopped:
                     log.info(
-                        "time budget reached after %.1f min", (time.monotonic() - started) / 60
+                        "time budget reached after %.1f min", (time.monotonic() - self.started) / 60
                     )
                     break
         except KeyboardInterrupt:
@@ -205,7 +205,7 @@ class Trainer:
         usable = len(order) - len(order) % (self.args.batch_size * self.world) or len(order)
         return order[:usable][self.rank :: self.world].tolist()
 
-    def _train_epoch(self, epoch: int, started: float, log_file) -> bool:
+    def _train_epoch(self, epoch: int, log_file) -> bool:
         self.model.train()
         indices = self._epoch_indices(epoch)
         size = self.args.batch_size
@@ -229,7 +229,7 @@ class Trainer:
                 log_file.write(json.dumps(record) + "\n")
                 log_file.flush()
             budget = self.args.time_budget_min
-            if budget is not None and time.monotonic() - started > budget * 60:
+            if budget is not None and time.monotonic() - self.started > budget * 60:
                 return True
         return False
 

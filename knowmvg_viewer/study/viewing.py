@@ -27,8 +27,7 @@ class ViewingState:
     def __post_init__(self) -> None:
         self.renderer = DisplayRenderer(self.image)
         self.window = self.image.default_preset()
-        values = self.image.stored
-        low, high = float(np.min(values)), float(np.max(values))
+        low, high = self.renderer.stored_range
         if not self.image.is_color:
             low, high = (
                 low * self.image.modality_slope + self.image.modality_intercept,

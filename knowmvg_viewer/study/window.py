@@ -59,8 +59,12 @@ class DisplayRenderer:
         self._table_size = 0
         self._index: np.ndarray | None = None
         stored = image.stored
+        # (min, max) of the stored values, read once: the table and the viewer's drag speed use it
+        self.stored_range = (
+            (float(stored.min()), float(stored.max())) if stored.size else (0.0, 0.0)
+        )
         if not image.is_color and np.issubdtype(stored.dtype, np.integer) and stored.size:
-            low, high = int(stored.min()), int(stored.max())
+            low, high = (int(v) for v in self.stored_range)
             if high - low < _MAX_TABLE:
                 self._first, self._table_size = low, high - low + 1
                 dtype = np.uint16 if high - low < 65536 else np.uint32

@@ -43,9 +43,6 @@ class RadiographView(QGraphicsView):
         if fit:
             self.fit()
 
-    def image_scene(self) -> QGraphicsScene:
-        return self.scene()
-
     def centre_on_rect(self, rect: QRectF) -> None:
         """Bring a finding's box into view without changing the zoom."""
         if not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..export.annotated import annotated_image, export_annotated, study_record
 from ..findings import FindingsState
 from ..render.colormap import heatmap_rgba
-from ..study import RadiographImage, Report, Study, StudyError, load_image, open_study
+from ..study import Report, Study, StudyError, load_image, open_study
 from ..study.viewing import ViewingState
 from .dialogs import ModelInfoDialog, SettingsDialog
 from .findings_panel import FindingsPanel
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.box_overlays: dict[int, BoxOverlay] = {}
 
         self.view = RadiographView()
-        self.heatmap = HeatmapLayer(self.view.image_scene())
+        self.heatmap = HeatmapLayer(self.view.scene())
         self.report_panel = ReportPanel()
         self.findings_panel = FindingsPanel()
         self.thumbnails = ThumbnailStrip()
@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.controls.query_submitted.connect(self.ground_query)
         self.controls.heatmap_style_changed.connect(self._refresh_heatmap)
         self.controls.opacity_changed.connect(self.heatmap.set_opacity)
+        self.controls.heatmap_style_changed.connect(self._save_heatmap_settings)
+        self.controls.opacity_changed.connect(self._save_heatmap_settings)
         self._apply_heatmap_settings()
         self._update_enabled()
 
@@ -308,18 +310,19 @@ class MainWindow(QMainWindow):
         self.edit_report_action.setChecked(False)
         self.report_panel.set_editing(False)
         self.report_panel.show_report(study.report)
-        self.thumbnails.show_images(self._thumbnail_entries(study, first))
-        self._show_loaded_image(first)
+        state = ViewingState(first)
+        self.thumbnails.show_images(self._thumbnail_entries(study, state))
+        self._show_state(state)
         self.setWindowTitle(f"{APP_NAME} — {study.name}")
         for note in study.skipped:
             log.info("skipped %s", note)
         self.start_grounding()
         return True
 
-    def _thumbnail_entries(self, study: Study, first: RadiographImage):
+    def _thumbnail_entries(self, study: Study, first: ViewingState):
         if len(study.images) < 2:
             return [(study.images[0], None)]
-        entries = [(study.images[0], ViewingState(first).render())]
+        entries = [(study.images[0], first.render())]
         for path in study.images[1:]:
             try:
                 entries.append((path, ViewingState(load_image(path)).render()))
@@ -336,12 +339,13 @@ class MainWindow(QMainWindow):
         except StudyError as exc:
             self.show_error(str(exc))
             return
-        self._show_loaded_image(image)
+        self._show_state(ViewingState(image))
         self.start_grounding()
 
-    def _show_loaded_image(self, image: RadiographImage) -> None:
+    def _show_state(self, state: ViewingState) -> None:
         self._clear_findings()
-        self.state = ViewingState(image)
+        self.state = state
+        image = state.image
         self._rebuild_presets_menu()
         self.view.set_pixmap(to_qpixmap(self.state.render()), fit=True)
         self.spacing_label.setText(f"spacing {image.spacing_text()}")
@@ -532,7 +536,7 @@ class MainWindow(QMainWindow):
     def _clear_findings(self) -> None:
         self.findings.clear()
         for overlay in self.box_overlays.values():
-            overlay.remove(self.view.image_scene())
+            overlay.remove(self.view.scene())
         self.box_overlays = {}
         self.heatmap.show_rgba(None)
         self.findings_panel.show_state(self.findings)
@@ -540,14 +544,14 @@ class MainWindow(QMainWindow):
 
     def _show_findings(self) -> None:
         for overlay in self.box_overlays.values():
-            overlay.remove(self.view.image_scene())
+            overlay.remove(self.view.scene())
         self.box_overlays = {}
         for index in self.findings.boxed_indices():
             finding = self.findings.findings[index]
             x0, y0, x1, y1 = finding.box
             score = f" ({finding.score:.2f})" if finding.score is not None else ""
             self.box_overlays[index] = BoxOverlay(
-                self.view.image_scene(),
+                self.view.scene(),
                 QRectF(x0, y0, x1 - x0, y1 - y0),
                 f"{finding.phrase}{score}",
                 QColor(*self.findings.colour(index)),
@@ -592,7 +596,6 @@ class MainWindow(QMainWindow):
         rgba = heatmap_rgba(content, self.controls.colormap_name(), self.controls.threshold_value())
         self.heatmap.show_rgba(rgba, self.state.image.width, self.state.image.height)
         self.heatmap.set_opacity(self.controls.opacity_value())
-        self._save_heatmap_settings()
 
     def _apply_heatmap_settings(self) -> None:
         self.controls.apply_settings(
@@ -601,7 +604,7 @@ class MainWindow(QMainWindow):
             float(self.settings.value("heatmap/opacity", 0.5)),
         )
 
-    def _save_heatmap_settings(self) -> None:
+    def _save_heatmap_settings(self, *_args) -> None:
         self.settings.setValue("heatmap/colormap", self.controls.colormap_name())
         self.settings.setValue("heatmap/threshold", self.controls.threshold_value())
         self.settings.setValue("heatmap/opacity", self.controls.opacity_value())

@@ -97,13 +97,6 @@ class ReportPanel(QTextEdit):
             text_format.setFontUnderline(True)
         return text_format
 
-    def highlighted_span(self, index: int) -> tuple[int, int] | None:
-        for selection in self.extraSelections():
-            cursor = selection.cursor
-            if self.state and self.state.finding_at(cursor.selectionStart()) == index:
-                return cursor.selectionStart(), cursor.selectionEnd()
-        return None
-
     # -- interaction ---------------------------------------------------------------
     def _finding_under(self, position) -> int | None:
         if self.state is None or not self.isReadOnly():
