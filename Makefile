@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints-cpu.txt
 
-.PHONY: setup run test lint bench clean-venv
+.PHONY: setup run test lint bench bundle orthanc clean-venv
 
 setup: $(STAMP)
 
@@ -21,7 +21,11 @@ $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 run: $(STAMP)
 	$(BIN)/knowmvg-viewer
 
-test: $(STAMP)
+# The PACS tests run against a real Orthanc; they skip (and say why) when it cannot be installed.
+orthanc:
+	bash scripts/install_orthanc.sh
+
+test: $(STAMP) orthanc
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 

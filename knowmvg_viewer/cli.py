@@ -87,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     ground.add_argument("--threads", type=int, metavar="N", help="CPU threads for inference")
     ground.add_argument("--json", type=Path, metavar="OUT", help="results as JSON ('-': stdout)")
     ground.add_argument("--png", type=Path, metavar="OUT", help="annotated image (one PATH)")
+    ground.add_argument(
+        "--sr", type=Path, metavar="OUT", help="DICOM SR (TID 1500) of the findings (one PATH)"
+    )
+    ground.add_argument(
+        "--out-dir",
+        type=Path,
+        metavar="DIR",
+        help="batch: per study a JSON, an annotated PNG and (DICOM) an SR, plus summary.csv",
+    )
     ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     ground.set_defaults(handler=run_ground)
 
