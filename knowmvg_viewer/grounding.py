@@ -1,60 +1,101 @@
-"""`knowmvg ground`: studies in, findings out (JSON, annotated PNG); batch rules of DESIGN 7."""
+"""`knowmvg ground`: studies in, findings out (JSON, annotated PNG, DICOM SR); the batch
+mode (`--out-dir`); exit rules of DESIGN 7."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import logging
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
 
 from model_core.engine import GroundingEngine
 from model_core.results import GroundingResult
 
 from .export.annotated import annotated_image, study_record
 from .export.atomic import encode_png, write_bytes_atomic
+from .export.sr import export_sr, reportable
 from .study import (
     DisplayRenderer,
     Report,
     StudyError,
+    discover_studies,
     load_image,
     load_text_report,
     model_input,
     open_study,
 )
+from .study.dicom import is_dicom
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+SUMMARY_FILE = "summary.csv"
+SUMMARY_COLUMNS = ("study", "findings", "seconds", "error")
+
+
+@dataclass
+class GroundedStudy:
+    """One study's outcome: its `ground --json` record, and for a success what the
+    exporters need (the result, the display image, the image file grounded)."""
+
+    record: dict
+    result: GroundingResult | None = None
+    display: np.ndarray | None = None
+    image_path: Path | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.record["error"]
 
 
 def ground_paths(args: argparse.Namespace) -> int:
-    if args.png is not None and len(args.paths) > 1:
-        raise StudyError(args.png, "--png takes exactly one input PATH")
+    for flag, value in (("--png", args.png), ("--sr", args.sr)):
+        if value is not None and len(args.paths) > 1:
+            raise StudyError(value, f"{flag} takes exactly one input PATH (use --out-dir)")
     override = _report_override(args)
+    engine = _load_engine(args)
+    if engine is None:
+        return EXIT_BAD_INPUT
+    if args.out_dir is not None:
+        return _ground_batch(engine, args, override)
+    results, failed = [], False
+    for path in args.paths:
+        grounded = ground_study(engine, path, override, args.phrase)
+        results.append(grounded.record)
+        if grounded.error is not None:
+            failed = True
+            print(f"{path}: {grounded.error}", file=sys.stderr)
+            continue
+        if args.png is not None:
+            failed |= not _write_png(args.png, grounded, engine.name, args.overwrite)
+        if args.sr is not None:
+            failed |= not _write_sr(args.sr, grounded, engine.describe(), args.overwrite)
+    document = {"model": engine.describe(), "results": results}
+    if args.json is not None:
+        failed |= not _write_json(args.json, document, args.overwrite)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _load_engine(args: argparse.Namespace) -> GroundingEngine | None:
     try:
         engine = GroundingEngine.load(args.model, device=args.device, threads=args.threads)
     except ValueError as exc:
         print(f"{args.model or 'default model'}: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return None
     if not engine.trained:
         print(
             f"warning: {engine.name} is an untrained checkpoint; its boxes are meaningless",
             file=sys.stderr,
         )
-    results, failed = [], False
-    for path in args.paths:
-        record, result, display = _ground_one(engine, path, override, args.phrase)
-        results.append(record)
-        if record["error"] is not None:
-            failed = True
-            print(f"{path}: {record['error']}", file=sys.stderr)
-        elif args.png is not None:
-            failed |= not _write_png(args.png, display, result, engine.name, args.overwrite)
-    document = {"model": engine.describe(), "results": results}
-    if args.json is not None:
-        failed |= not _write_json(args.json, document, args.overwrite)
-    return EXIT_BAD_INPUT if failed else EXIT_OK
+    return engine
 
 
 def _report_override(args: argparse.Namespace) -> Report | None:
@@ -65,14 +106,15 @@ def _report_override(args: argparse.Namespace) -> Report | None:
     return None
 
 
-def _ground_one(engine, path: Path, override: Report | None, phrases: list[str] | None):
-    """One study -> (JSON record, result or None, display image or None); bad input never
-    raises, it becomes the record's error."""
+def ground_study(
+    engine: GroundingEngine, path: Path, override: Report | None, phrases: list[str] | None
+) -> GroundedStudy:
+    """Open, ground and render one study; bad input never raises, it becomes the error."""
     try:
         study = open_study(path)
         image = load_image(study.images[0])
     except StudyError as exc:
-        return study_record(path, None, None, "", [], error=exc.reason), None, None
+        return GroundedStudy(study_record(path, None, None, "", [], error=exc.reason))
     report = override or study.report or Report.from_text("")
     pixels = model_input(image)
     if phrases:
@@ -89,22 +131,147 @@ def _ground_one(engine, path: Path, override: Report | None, phrases: list[str] 
         image.spacing,
     )
     display = DisplayRenderer(image).render(image.default_preset())
-    return record, result, display
+    return GroundedStudy(record, result, display, study.images[0])
 
 
-def _write_png(
-    out: Path, display, result: GroundingResult, model_name: str, overwrite: bool
-) -> bool:
-    annotated = annotated_image(display, result.findings, model_name)
+# -- batch ------------------------------------------------------------------------------
+def _ground_batch(
+    engine: GroundingEngine, args: argparse.Namespace, override: Report | None
+) -> int:
+    """Each study under the PATHs to OUT/<study>.json, .png and (DICOM) .sr.dcm, then
+    OUT/summary.csv; a failing study is reported and the rest go on."""
+    out_dir: Path = args.out_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"{out_dir}: cannot create the output folder ({exc.strerror or exc})", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    studies = [study for path in args.paths for study in discover_studies(path)]
+    names = _output_names(studies)
+    model = engine.describe()
+    rows, records, failed = [], [], False
+    for study_path in tqdm(studies, desc="grounding", unit="study", disable=None, file=sys.stderr):
+        start = time.perf_counter()
+        stem = out_dir / names[study_path]
+        error = None if args.overwrite else _existing_outputs(stem)
+        findings = 0
+        if error is None:
+            grounded = ground_study(engine, study_path, override, args.phrase)
+            error = grounded.error or _write_study_outputs(stem, grounded, model)
+            findings = 0 if grounded.error else len(grounded.record["findings"])
+            records.append(grounded.record)
+        seconds = time.perf_counter() - start
+        if error is not None:
+            failed = True
+            tqdm.write(f"{study_path}: {error}", file=sys.stderr)
+        rows.append((str(study_path), findings, f"{seconds:.3f}", error or ""))
+    failed |= not _write(out_dir / SUMMARY_FILE, _summary_csv(rows), args.overwrite)
+    if args.json is not None:
+        failed |= not _write_json(args.json, {"model": model, "results": records}, args.overwrite)
+    log.info(
+        "grounded %d of %d studies into %s",
+        len(rows) - sum(bool(r[3]) for r in rows),
+        len(rows),
+        out_dir,
+    )
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _output_names(studies: list[Path]) -> dict[Path, str]:
+    """A file stem per study: the folder (or file) name, made unique with -2, -3, ..."""
+    names: dict[Path, str] = {}
+    used: set[str] = set()
+    for path in studies:
+        base = path.name if path.is_dir() else path.stem
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        names[path] = name
+    return names
+
+
+def _study_outputs(stem: Path) -> list[Path]:
+    """Named by appending, not with_suffix: study folders are often UIDs full of dots."""
+    return [stem.parent / f"{stem.name}{suffix}" for suffix in (".json", ".png", ".sr.dcm")]
+
+
+def _existing_outputs(stem: Path) -> str | None:
+    """Checked before grounding, so a rerun without --overwrite costs nothing."""
+    existing = [p.name for p in _study_outputs(stem) if p.exists()]
+    if existing:
+        return f"{', '.join(existing)} already in {stem.parent} (use --overwrite to replace)"
+    return None
+
+
+def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> str | None:
+    """The study's JSON, PNG and (for a DICOM image with findings) SR; all or none are
+    left; the failure, or None."""
+    outputs = _study_outputs(stem)
+    dicom = grounded.image_path is not None and is_dicom(grounded.image_path)
+    dicom = dicom and bool(reportable(grounded.result.findings))  # else no SR: nothing to say
+    written: list[Path] = []
+    try:
+        document = {"model": model, "results": [grounded.record]}
+        write_bytes_atomic(outputs[0], _json_bytes(document), overwrite=True)
+        written.append(outputs[0])
+        png = annotated_image(grounded.display, grounded.result.findings, model["name"])
+        write_bytes_atomic(outputs[1], encode_png(png), overwrite=True)
+        written.append(outputs[1])
+        if dicom:
+            export_sr(
+                outputs[2], grounded.image_path, grounded.result.findings, model, overwrite=True
+            )
+    except (StudyError, OSError) as exc:
+        for path in written:  # a study's outputs are all there or none are
+            path.unlink(missing_ok=True)
+        if isinstance(exc, StudyError):
+            return exc.reason
+        return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+    return None
+
+
+def _summary_csv(rows: list[tuple]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+# -- single outputs ---------------------------------------------------------------------
+def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: bool) -> bool:
+    annotated = annotated_image(grounded.display, grounded.result.findings, model_name)
     return _write(out, encode_png(annotated), overwrite)
 
 
+def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+    try:
+        export_sr(out, grounded.image_path, grounded.result.findings, model, overwrite=overwrite)
+    except StudyError as exc:
+        print(f"{exc} (no SR written to {out})", file=sys.stderr)
+        return False
+    except FileExistsError:
+        print(f"{out}: already exists (use --overwrite to replace it)", file=sys.stderr)
+        return False
+    except OSError as exc:
+        print(f"{out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return False
+    return True
+
+
+def _json_bytes(document: dict) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def _write_json(out: Path, document: dict, overwrite: bool) -> bool:
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if str(out) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(_json_bytes(document).decode("utf-8"))
         return True
-    return _write(out, text.encode("utf-8"), overwrite)
+    return _write(out, _json_bytes(document), overwrite)
 
 
 def _write(out: Path, data: bytes, overwrite: bool) -> bool:

@@ -3,7 +3,7 @@
 from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
 from .report import Report, ReportSection, load_sr_report, load_text_report
-from .study import Study, load_image, open_study
+from .study import Study, discover_studies, load_image, open_study
 from .window import DisplayRenderer, auto_window, model_input, voi_normalized
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "VoiFunction",
     "WindowPreset",
     "auto_window",
+    "discover_studies",
     "load_image",
     "load_sr_report",
     "load_text_report",

@@ -60,6 +60,33 @@ def open_study(path: Path) -> Study:
     return Study(path=path, images=[path], report=_sidecar_report(path))
 
 
+def discover_studies(path: Path) -> list[Path]:
+    """The studies under PATH for a batch: PATH itself when it is a file or a folder holding
+    image files; otherwise each such folder below it, depth first in name order.
+
+    A folder with no study anywhere below it is returned as is, so opening it gives
+    the usual "no readable images" message instead of silently producing nothing.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    found = _study_folders(path)
+    return found or [path]
+
+
+def _study_folders(folder: Path) -> list[Path]:
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    if any(p.is_file() and _may_be_image(p) for p in entries):
+        return [folder]
+    return [study for sub in entries if sub.is_dir() for study in _study_folders(sub)]
+
+
+def _may_be_image(path: Path) -> bool:
+    """Cheap test (suffix or DICOM preamble) used to find study folders; a broken .dcm
+    counts, so that its folder is reported rather than skipped."""
+    return path.suffix.lower() in RASTER_SUFFIXES | {".dcm"} or is_dicom(path)
+
+
 def _open_folder(folder: Path) -> Study:
     images: list[tuple[tuple, Path]] = []
     sr_reports: list[Path] = []
@@ -73,7 +100,8 @@ def _open_folder(folder: Path) -> Study:
         elif kind != "text":
             skipped.append(f"{entry.name}: {kind}")
     if not images:
-        raise StudyError(folder, "no readable images in this folder")
+        why = f" ({'; '.join(skipped[:3])})" if skipped else ""
+        raise StudyError(folder, f"no readable images in this folder{why}")
     ordered = [path for _, path in sorted(images, key=lambda pair: pair[0])]
     report = _folder_report(folder, ordered, sr_reports)
     return Study(path=folder, images=ordered, report=report, skipped=skipped)

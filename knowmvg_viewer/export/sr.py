@@ -1,0 +1,220 @@
+"""DICOM SR export: the grounded findings as a TID 1500 measurement report (Comprehensive SR).
+
+One measurement group per report phrase: the phrase is its tracking identifier, the
+knowledge base's SNOMED code (when it has one) its finding type, the box a closed
+POLYLINE SCOORD on the source image in its pixel space, and the model's score a
+"Certainty of Finding" in percent. Negated phrases get a group without a region whose
+qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import highdicom as hd
+import numpy as np
+from pydicom.dataset import Dataset
+from pydicom.filebase import DicomBytesIO
+from pydicom.sr.codedict import codes
+
+from model_core.knowledge import KnowledgeBase
+from model_core.results import GroundedFinding
+
+from .. import __version__
+from ..study import StudyError
+from ..study.dicom import is_dicom, is_structured_report, read_dataset
+from .atomic import write_bytes_atomic
+
+log = logging.getLogger(__name__)
+
+MANUFACTURER = "KnowMVG Viewer"
+SERIES_DESCRIPTION = "KnowMVG grounding (AI output - not a diagnosis)"
+PLAIN_CHEST_XRAY = hd.sr.CodedConcept("399208008", "SCT", "Plain chest X-ray")
+PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
+
+
+@dataclass(frozen=True)
+class SourceImage:
+    """The DICOM image the findings were grounded on: its header and the frame (0-based)."""
+
+    path: Path
+    dataset: Dataset
+    frame_index: int = 0
+
+    @classmethod
+    def read(cls, path: Path, frame_index: int = 0) -> SourceImage:
+        """The header only; a non-DICOM or non-image source is a StudyError."""
+        path = Path(path)
+        if not is_dicom(path):
+            raise StudyError(
+                path, "DICOM SR export needs a DICOM source image; this file is not DICOM"
+            )
+        dataset = read_dataset(path, header_only=True)
+        if is_structured_report(dataset) or "Rows" not in dataset:
+            raise StudyError(path, "DICOM SR export needs an image; this DICOM file has none")
+        missing = [
+            keyword
+            for keyword in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
+            if not dataset.get(keyword)
+        ]
+        if missing:
+            raise StudyError(path, f"cannot reference this image in an SR: no {', '.join(missing)}")
+        return cls(path, dataset, frame_index)
+
+
+def structured_report(
+    source: SourceImage,
+    findings: list[GroundedFinding],
+    model: dict,
+    *,
+    series_number: int = 9001,
+    instance_number: int = 1,
+) -> hd.sr.ComprehensiveSR:
+    """The SR dataset (not yet written) for the findings of one image."""
+    knowledge = KnowledgeBase.load()
+    algorithm = hd.sr.AlgorithmIdentification(name=algorithm_name(model), version=__version__)
+    groups = [_finding_group(source, f, algorithm, knowledge) for f in reportable(findings)]
+    if not groups:  # TID 1500 needs at least one measurement group
+        raise StudyError(source.path, "no grounded or negated findings to put in a DICOM SR")
+    report = hd.sr.MeasurementReport(
+        observation_context=hd.sr.ObservationContext(
+            observer_device_context=hd.sr.ObserverContext(
+                observer_type=codes.DCM.Device,
+                observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
+                    uid=hd.UID(),
+                    name=algorithm_name(model),
+                    manufacturer_name=MANUFACTURER,
+                    model_name=algorithm_name(model),
+                ),
+            )
+        ),
+        procedure_reported=PLAIN_CHEST_XRAY,
+        imaging_measurements=groups,
+        title=codes.DCM.ImagingMeasurementReport,
+    )
+    return hd.sr.ComprehensiveSR(
+        evidence=[source.dataset],
+        content=report,
+        series_instance_uid=hd.UID(),
+        series_number=series_number,
+        sop_instance_uid=hd.UID(),
+        instance_number=instance_number,
+        manufacturer=MANUFACTURER,
+        is_complete=True,
+        is_final=False,
+        is_verified=False,
+        series_description=SERIES_DESCRIPTION,
+    )
+
+
+def reportable(findings: list[GroundedFinding]) -> list[GroundedFinding]:
+    """The findings an SR carries: those with a box, and the negated ones."""
+    return [f for f in findings if f.negated or f.box is not None]
+
+
+def algorithm_name(model: dict) -> str:
+    """The model as named in the SR (algorithm and observer device)."""
+    return str(model.get("name") or "KnowMVG")
+
+
+def export_sr(
+    out: Path,
+    source_path: Path,
+    findings: list[GroundedFinding],
+    model: dict,
+    *,
+    frame_index: int = 0,
+    overwrite: bool = False,
+) -> Path:
+    """Write the SR to OUT atomically.
+
+    StudyError for a source that cannot be referenced (not DICOM, no image);
+    FileExistsError when OUT exists and overwrite is false; OSError when OUT cannot
+    be written, in which case nothing is left behind.
+    """
+    source = SourceImage.read(source_path, frame_index)
+    dataset = structured_report(source, findings, model)
+    write_bytes_atomic(Path(out), sr_bytes(dataset), overwrite=overwrite)
+    log.info("wrote DICOM SR with %d finding group(s) to %s", len(findings), out)
+    return Path(out)
+
+
+def sr_bytes(dataset: Dataset) -> bytes:
+    """The Part 10 file bytes, so the write itself can be atomic."""
+    buffer = DicomBytesIO()
+    dataset.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()
+
+
+def _finding_group(
+    source: SourceImage,
+    finding: GroundedFinding,
+    algorithm: hd.sr.AlgorithmIdentification,
+    knowledge: KnowledgeBase,
+) -> (
+    hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations
+    | hd.sr.MeasurementsAndQualitativeEvaluations
+):
+    tracking = hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=finding.phrase)
+    finding_type = _finding_code(finding, knowledge)
+    if finding.negated or finding.box is None:
+        return hd.sr.MeasurementsAndQualitativeEvaluations(
+            tracking_identifier=tracking,
+            finding_type=finding_type,
+            algorithm_id=algorithm,
+            qualitative_evaluations=[hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Absent)],
+        )
+    measurements = []
+    if finding.score is not None:
+        measurements.append(
+            hd.sr.Measurement(
+                name=codes.DCM.CertaintyOfFinding,
+                value=round(100.0 * finding.score, 2),
+                unit=PERCENT,
+                algorithm_id=algorithm,
+            )
+        )
+    return hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations(
+        tracking_identifier=tracking,
+        referenced_region=_box_region(source, finding.box),
+        finding_type=finding_type,
+        algorithm_id=algorithm,
+        measurements=measurements or None,
+    )
+
+
+def _box_region(source: SourceImage, box: tuple[float, float, float, float]) -> hd.sr.ImageRegion:
+    """The box as a closed polyline in the image's pixel space (0,0 is the top-left corner of
+    the top-left pixel, as in DICOM SCOORD and in our boxes)."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]], dtype=np.float32)
+    frames = int(source.dataset.get("NumberOfFrames", 1) or 1)
+    reference = hd.sr.SourceImageForRegion(
+        referenced_sop_class_uid=source.dataset.SOPClassUID,
+        referenced_sop_instance_uid=source.dataset.SOPInstanceUID,
+        referenced_frame_numbers=[source.frame_index + 1] if frames > 1 else None,
+    )
+    return hd.sr.ImageRegion(
+        graphic_type=hd.sr.GraphicTypeValues.POLYLINE,
+        graphic_data=corners,
+        source_image=reference,
+    )
+
+
+def _finding_code(finding: GroundedFinding, knowledge: KnowledgeBase) -> hd.sr.CodedConcept:
+    """The knowledge base's code for the finding, else the generic "Finding" concept."""
+    entry = None
+    if finding.finding is not None:
+        entry = next((f for f in knowledge.findings if f.name == finding.finding), None)
+    if entry is None:
+        entry = knowledge.match_finding(finding.phrase)
+    code = getattr(entry, "code", None)
+    if code is None:
+        return _concept(codes.DCM.Finding)
+    return hd.sr.CodedConcept(code.value, code.scheme, code.meaning)
+
+
+def _concept(code) -> hd.sr.CodedConcept:
+    return hd.sr.CodedConcept(code.value, code.scheme_designator, code.meaning)

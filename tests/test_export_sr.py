@@ -1,0 +1,132 @@
+"""DICOM SR export (TID 1500): read back with highdicom and pydicom, every finding checked."""
+
+from __future__ import annotations
+
+import errno
+
+import cv2
+import highdicom as hd
+import numpy as np
+import pydicom
+import pytest
+from pydicom.uid import ComprehensiveSRStorage
+
+from knowmvg_viewer.export import atomic
+from knowmvg_viewer.export.sr import export_sr
+from knowmvg_viewer.study import StudyError
+from model_core.results import GroundedFinding
+
+MODEL = {"name": "knowmvg-test", "size": "tiny"}
+
+FINDINGS = [
+    GroundedFinding(
+        "small left pleural effusion",
+        (10, 37),
+        box=(612.5, 1400.0, 1010.25, 1720.0),
+        score=0.875,
+        finding="pleural effusion",
+    ),
+    GroundedFinding("odd patchy density", (50, 68), box=(100.0, 220.0, 180.0, 300.5), score=0.4),
+    GroundedFinding("No pneumothorax", (80, 95), negated=True, finding="pneumothorax"),
+    GroundedFinding("unlocated thing", (100, 115)),  # no box, not negated: not reported
+]
+
+
+def _polyline(x0, y0, x1, y1):
+    return [x0, y0, x1, y0, x1, y1, x0, y1, x0, y0]
+
+
+def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path):
+    source = demo_study / "image.dcm"
+    out = export_sr(tmp_path / "findings.sr.dcm", source, FINDINGS, MODEL)
+
+    original = pydicom.dcmread(source, stop_before_pixels=True)
+    ds = pydicom.dcmread(out)
+    assert ds.SOPClassUID == ComprehensiveSRStorage
+    assert ds.StudyInstanceUID == original.StudyInstanceUID
+    assert ds.PatientID == original.PatientID
+    assert ds.SeriesInstanceUID != original.SeriesInstanceUID
+    assert (ds.CompletionFlag, ds.VerificationFlag) == ("COMPLETE", "UNVERIFIED")
+    (evidence,) = ds.CurrentRequestedProcedureEvidenceSequence
+    (series,) = evidence.ReferencedSeriesSequence
+    assert series.SeriesInstanceUID == original.SeriesInstanceUID
+    assert series.ReferencedSOPSequence[0].ReferencedSOPInstanceUID == original.SOPInstanceUID
+
+    sr = hd.sr.srread(out)
+    assert ds.ConceptNameCodeSequence[0].CodeValue == "126000"  # Imaging Measurement Report
+    groups = {str(g.tracking_identifier): g for g in sr.content.get_planar_roi_measurement_groups()}
+    assert set(groups) == {"small left pleural effusion", "odd patchy density"}
+
+    effusion = groups["small left pleural effusion"]
+    assert (effusion.finding_type.value, effusion.finding_type.scheme_designator) == (
+        "60046008",
+        "SCT",
+    )
+    assert effusion.roi.GraphicType == "POLYLINE"
+    assert list(effusion.roi.GraphicData) == pytest.approx(
+        _polyline(612.5, 1400.0, 1010.25, 1720.0)
+    )
+    referenced = effusion.roi.ContentSequence[0].ReferencedSOPSequence[0]
+    assert referenced.ReferencedSOPInstanceUID == original.SOPInstanceUID
+    (certainty,) = effusion.get_measurements()
+    assert certainty.name.meaning == "Certainty of Finding"
+    assert (certainty.value, certainty.unit.value) == (87.5, "%")
+
+    uncoded = groups["odd patchy density"]
+    assert uncoded.finding_type.value == "121071"  # the generic "Finding"
+    assert list(uncoded.roi.GraphicData) == pytest.approx(_polyline(100.0, 220.0, 180.0, 300.5))
+
+    (negated,) = sr.content.get_image_measurement_groups()
+    assert str(negated.tracking_identifier) == "No pneumothorax"
+    (evaluation,) = negated.get_qualitative_evaluations()
+    assert (evaluation.name.meaning, evaluation.value.meaning) == ("Pneumothorax", "Absent")
+
+
+def test_sr_on_the_real_cr_chest_film(chest_film_raw, tmp_path):
+    original = pydicom.dcmread(chest_film_raw, stop_before_pixels=True)
+    box = (0.0, 0.0, float(original.Columns), float(original.Rows))
+    finding = GroundedFinding("right lower lobe opacity", (0, 24), box=box, score=0.5)
+    out = export_sr(tmp_path / "cr.sr.dcm", chest_film_raw, [finding], MODEL)
+    sr = hd.sr.srread(out)
+    (group,) = sr.content.get_planar_roi_measurement_groups()
+    assert list(group.roi.GraphicData) == pytest.approx(_polyline(*box))
+    assert sr.StudyInstanceUID == original.StudyInstanceUID
+    assert pydicom.dcmread(chest_film_raw).SOPInstanceUID == original.SOPInstanceUID
+
+
+def test_non_dicom_source_is_one_clear_error_and_writes_nothing(tmp_path):
+    png = tmp_path / "film.png"
+    cv2.imwrite(str(png), np.zeros((64, 64), np.uint8))
+    with pytest.raises(StudyError, match="needs a DICOM source image"):
+        export_sr(tmp_path / "out.dcm", png, FINDINGS, MODEL)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["film.png"]
+
+
+def test_an_sr_is_not_a_source_image(demo_study, tmp_path):
+    sr_report = demo_study.parent / "chest-pa-002" / "report-sr.dcm"
+    with pytest.raises(StudyError, match="needs an image"):
+        export_sr(tmp_path / "out.dcm", sr_report, FINDINGS, MODEL)
+
+
+def test_nothing_to_report_is_an_error(demo_study, tmp_path):
+    with pytest.raises(StudyError, match="no grounded or negated findings"):
+        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS[3:], MODEL)
+    assert not (tmp_path / "out.dcm").exists()
+
+
+def test_existing_output_is_not_overwritten(demo_study, tmp_path):
+    out = tmp_path / "out.dcm"
+    out.write_bytes(b"keep me")
+    with pytest.raises(FileExistsError):
+        export_sr(out, demo_study / "image.dcm", FINDINGS, MODEL)
+    assert out.read_bytes() == b"keep me"
+
+
+def test_disk_full_leaves_no_partial_file(demo_study, tmp_path, monkeypatch):
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+    assert list(tmp_path.iterdir()) == []
