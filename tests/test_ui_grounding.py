@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import cv2
+import highdicom as hd
 import numpy as np
+import pydicom
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
@@ -138,6 +140,28 @@ def test_export_native_size_png_and_matching_json(window, qtbot, tmp_path):
     assert all("box_mm" in f for f in boxed)  # the demo has detector spacing
     with pytest.raises(FileExistsError):
         window.export_to(tmp_path / "export.png")
+
+
+def test_export_dicom_sr_of_the_grounded_findings(window, qtbot, tmp_path):
+    _query(window, qtbot, "left pleural effusion")
+    assert window.export_sr_action.isEnabled()
+    out = window.export_sr_to(tmp_path / "findings.sr.dcm")
+    sr = hd.sr.srread(out)
+    boxed = [f for f in window.findings.findings if f.box is not None]
+    groups = sr.content.get_planar_roi_measurement_groups()
+    assert sorted(str(g.tracking_identifier) for g in groups) == sorted(f.phrase for f in boxed)
+    assert sr.StudyInstanceUID == pydicom.dcmread(window.state.image.path).StudyInstanceUID
+
+
+def test_sr_export_of_a_png_says_why_and_writes_nothing(window, qtbot, tmp_path):
+    film = tmp_path / "film.png"
+    cv2.imwrite(str(film), np.full((200, 160), 100, np.uint8))
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        assert window.open_path(film)
+    _query(window, qtbot, "left pleural effusion")
+    window.choose_sr_export()  # refuses before any file dialog
+    assert window.last_error == "film.png: DICOM SR export needs a DICOM image; this is not one"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ""] == ["film.png"]
 
 
 def test_stale_results_are_dropped(window):

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.annotated import annotated_image, export_annotated, study_record
+from ..export.sr import export_sr
 from ..findings import FindingsState
 from ..render.colormap import heatmap_rgba
 from ..study import Report, Study, StudyError, load_image, open_study
+from ..study.dicom import is_dicom
 from ..study.viewing import ViewingState
 from .dialogs import ModelInfoDialog, SettingsDialog
 from .findings_panel import FindingsPanel
@@ -205,6 +207,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "Export annotated PNG…", "fa5s.file-export", self.choose_export, ["Ctrl+E"]
         )
+        self.export_sr_action = self._action(
+            "Export DICOM SR…", "fa5s.file-medical", self.choose_sr_export, ["Ctrl+Shift+S"]
+        )
         self.copy_action = self._action(
             "Copy annotated image", "fa5s.copy", self.copy_annotated, ["Ctrl+Shift+C"]
         )
@@ -217,7 +222,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.open_file_action, self.open_folder_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.export_action, self.copy_action])
+        file_menu.addActions([self.export_action, self.export_sr_action, self.copy_action])
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         view_menu = self.menuBar().addMenu("&View")
@@ -429,7 +434,12 @@ class MainWindow(QMainWindow):
         self.ground_selection_action.setEnabled(ready)
         self.controls.query.setEnabled(ready)
         has_findings = bool(self.findings.findings)
-        for action in (self.copy_action, self.next_action, self.previous_action):
+        for action in (
+            self.copy_action,
+            self.export_sr_action,
+            self.next_action,
+            self.previous_action,
+        ):
             action.setEnabled(has_image and has_findings)
         self.export_action.setEnabled(has_image)
         self.cancel_action.setEnabled(self.busy.isVisible())
@@ -677,6 +687,50 @@ class MainWindow(QMainWindow):
             self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
             return
         self.statusBar().showMessage(f"exported {png.name} and {sidecar.name}", 5000)
+
+    def export_sr_to(self, path: Path, overwrite: bool = False) -> Path:
+        """StudyError for a source that is not a DICOM image or nothing to report."""
+        image = self.state.image
+        return export_sr(
+            path,
+            image.path,
+            self.findings.findings,
+            self.model_info or {},
+            frame_index=image.frame_index,
+            overwrite=overwrite,
+        )
+
+    def choose_sr_export(self) -> None:
+        if self.state is None:
+            return
+        source = self.state.image.path
+        if not is_dicom(source):
+            self.show_error(f"{source.name}: DICOM SR export needs a DICOM image; this is not one")
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export DICOM SR",
+            source.with_suffix(".sr.dcm").name,
+            "DICOM SR (*.dcm)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+        path, overwrite = Path(path), False
+        if path.exists():
+            answer = QMessageBox.question(self, APP_NAME, f"{path.name} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            overwrite = True
+        try:
+            written = self.export_sr_to(path, overwrite)
+        except StudyError as exc:
+            self.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        self.statusBar().showMessage(f"exported {written.name}", 5000)
 
     def copy_annotated(self) -> None:
         if self.state is not None:
