@@ -67,7 +67,7 @@ def test_ground_sr_of_a_png_is_one_clear_line_and_no_file(model_dir, studies, tm
     assert _ground(model_dir, studies / "png-study", "--sr", out) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
-        f"{studies / 'png-study' / 'film.png'}: DICOM SR export needs a DICOM source image; "
+        f"{studies / 'png-study' / 'film.png'}: DICOM export needs a DICOM source image; "
         f"this file is not DICOM (no SR written to {out})"
     )
     assert not out.exists()

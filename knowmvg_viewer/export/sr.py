@@ -10,13 +10,10 @@ qualitative evaluation reads "<finding>: Absent", so a reader sees what the mode
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 import highdicom as hd
 import numpy as np
-from pydicom.dataset import Dataset
-from pydicom.filebase import DicomBytesIO
 from pydicom.sr.codedict import codes
 
 from model_core.knowledge import KnowledgeBase
@@ -24,8 +21,8 @@ from model_core.results import GroundedFinding
 
 from .. import __version__
 from ..study import StudyError
-from ..study.dicom import is_dicom, is_structured_report, read_dataset
 from .atomic import write_bytes_atomic
+from .source import SourceImage, part10_bytes
 
 log = logging.getLogger(__name__)
 
@@ -33,35 +30,6 @@ MANUFACTURER = "KnowMVG Viewer"
 SERIES_DESCRIPTION = "KnowMVG grounding (AI output - not a diagnosis)"
 PLAIN_CHEST_XRAY = hd.sr.CodedConcept("399208008", "SCT", "Plain chest X-ray")
 PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
-
-
-@dataclass(frozen=True)
-class SourceImage:
-    """The DICOM image the findings were grounded on: its header and the frame (0-based)."""
-
-    path: Path
-    dataset: Dataset
-    frame_index: int = 0
-
-    @classmethod
-    def read(cls, path: Path, frame_index: int = 0) -> SourceImage:
-        """The header only; a non-DICOM or non-image source is a StudyError."""
-        path = Path(path)
-        if not is_dicom(path):
-            raise StudyError(
-                path, "DICOM SR export needs a DICOM source image; this file is not DICOM"
-            )
-        dataset = read_dataset(path, header_only=True)
-        if is_structured_report(dataset) or "Rows" not in dataset:
-            raise StudyError(path, "DICOM SR export needs an image; this DICOM file has none")
-        missing = [
-            keyword
-            for keyword in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
-            if not dataset.get(keyword)
-        ]
-        if missing:
-            raise StudyError(path, f"cannot reference this image in an SR: no {', '.join(missing)}")
-        return cls(path, dataset, frame_index)
 
 
 def structured_report(
@@ -136,16 +104,9 @@ def export_sr(
     """
     source = SourceImage.read(source_path, frame_index)
     dataset = structured_report(source, findings, model)
-    write_bytes_atomic(Path(out), sr_bytes(dataset), overwrite=overwrite)
+    write_bytes_atomic(Path(out), part10_bytes(dataset), overwrite=overwrite)
     log.info("wrote DICOM SR with %d finding group(s) to %s", len(findings), out)
     return Path(out)
-
-
-def sr_bytes(dataset: Dataset) -> bytes:
-    """The Part 10 file bytes, so the write itself can be atomic."""
-    buffer = DicomBytesIO()
-    dataset.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()
 
 
 def _finding_group(

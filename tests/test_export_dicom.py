@@ -1,4 +1,4 @@
-"""DICOM SR export (TID 1500): read back with highdicom and pydicom, every finding checked."""
+"""DICOM exports (TID 1500 SR, secondary capture): read back with highdicom and pydicom."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import highdicom as hd
 import numpy as np
 import pydicom
 import pytest
-from pydicom.uid import ComprehensiveSRStorage
+from pydicom.uid import ComprehensiveSRStorage, SecondaryCaptureImageStorage
 
 from knowmvg_viewer.export import atomic
+from knowmvg_viewer.export.secondary_capture import export_secondary_capture
 from knowmvg_viewer.export.sr import export_sr
 from knowmvg_viewer.study import StudyError
 from model_core.results import GroundedFinding
@@ -97,7 +98,7 @@ def test_sr_on_the_real_cr_chest_film(chest_film_raw, tmp_path):
 def test_non_dicom_source_is_one_clear_error_and_writes_nothing(tmp_path):
     png = tmp_path / "film.png"
     cv2.imwrite(str(png), np.zeros((64, 64), np.uint8))
-    with pytest.raises(StudyError, match="needs a DICOM source image"):
+    with pytest.raises(StudyError, match="DICOM export needs a DICOM source image"):
         export_sr(tmp_path / "out.dcm", png, FINDINGS, MODEL)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["film.png"]
 
@@ -130,3 +131,26 @@ def test_disk_full_leaves_no_partial_file(demo_study, tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_secondary_capture_joins_the_study_with_the_pixels_intact(demo_study, tmp_path):
+    source = demo_study / "image.dcm"
+    original = pydicom.dcmread(source, stop_before_pixels=True)
+    rgb = np.random.default_rng(0).integers(0, 256, (original.Rows, original.Columns, 3), np.uint8)
+    out = export_secondary_capture(tmp_path / "annotated.dcm", source, rgb)
+    ds = pydicom.dcmread(out)
+    assert ds.SOPClassUID == SecondaryCaptureImageStorage
+    assert (ds.StudyInstanceUID, ds.PatientID) == (original.StudyInstanceUID, original.PatientID)
+    assert ds.SeriesInstanceUID != original.SeriesInstanceUID
+    assert ds.BurnedInAnnotation == "YES" and list(ds.PatientOrientation) == ["L", "F"]
+    np.testing.assert_array_equal(ds.pixel_array, rgb)
+
+
+def test_secondary_capture_of_a_source_without_orientation_leaves_it_empty(demo_study, tmp_path):
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    del ds.PatientOrientation
+    source = tmp_path / "no-orientation.dcm"
+    ds.save_as(source)
+    rgb = np.zeros((ds.Rows, ds.Columns, 3), np.uint8)
+    out = export_secondary_capture(tmp_path / "sc.dcm", source, rgb)
+    assert pydicom.dcmread(out).PatientOrientation in (None, "")
