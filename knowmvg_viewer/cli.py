@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._logging import configure_logging
 from .export.atomic import encode_png, write_bytes_atomic
+from .pacs.command import add_pacs_parser
 from .study import (
     DisplayRenderer,
     RadiographImage,
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--size", type=int, metavar="PX", help="long side in pixels")
     synth.set_defaults(handler=run_synth)
 
+    add_pacs_parser(commands)
     evaluate = commands.add_parser(
         "evaluate",
         help="score a model or predictions (python -m model_core.evaluate)",
