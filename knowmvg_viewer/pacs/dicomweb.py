@@ -1,9 +1,13 @@
-"""DICOMweb with dicomweb-client: QIDO-RS (echo, find), WADO-RS (retrieve), STOW-RS (send).
+"""DICOMweb: QIDO-RS (echo, find), WADO-RS (retrieve) and STOW-RS (send, dicomweb-client).
 
-Instances are requested with `transfer-syntax=*` so the server sends them as stored
-(no transcoding) and streamed, so progress and cancel act per instance. HTTP failures
-become the same PacsError kinds as DIMSE ones: refused connection -> NodeUnreachable,
-401/403 -> AssociationRejected, 404 -> StudyNotFound, 5xx -> ServerFailure.
+QIDO-RS and WADO-RS are plain GETs on one requests session, for two reasons found against
+Orthanc 1.10: dicomweb-client percent-encodes the wildcards * and ?, which Orthanc 1.10
+does not decode (so no wildcard search would match), and its multipart reader passes on a
+truncated last instance when the server dies mid-response (multipart.py refuses it).
+Instances are requested with `transfer-syntax=*`, so they arrive as stored, and are written
+as the received bytes. HTTP failures become the same PacsError kinds as DIMSE ones:
+refused connection -> NodeUnreachable, 401/403 -> AssociationRejected, 404 ->
+StudyNotFound, other errors -> ServerFailure.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pydicom
 import requests
 from dicomweb_client.api import DICOMwebClient
 from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
 
 from .client import PacsClient, ProgressCallback, SendResult
 from .errors import (
@@ -31,6 +36,7 @@ from .errors import (
     ServerFailure,
     StudyNotFound,
 )
+from .multipart import IncompleteMultipart, boundary_of, iter_parts
 from .nodes import DicomwebNode, Timeouts
 from .query import (
     SERIES_RETURN_KEYS,
@@ -45,7 +51,8 @@ from .staging import StudyFolderWriter
 
 log = logging.getLogger(__name__)
 
-AS_STORED = (("application/dicom", "*"),)  # WADO-RS: every instance in its stored syntax
+# WADO-RS: every instance in the transfer syntax it is stored in (no transcoding)
+AS_STORED = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 CHUNK_BYTES = 1 << 20
 
 
@@ -90,6 +97,8 @@ class DicomwebClient(PacsClient):
             raise NodeUnreachable(node, reason) from None
         except requests.RequestException as exc:
             raise NodeUnreachable(node, f"{what}: {type(exc).__name__}") from None
+        except IncompleteMultipart:
+            raise NodeUnreachable(node, f"{what}: connection lost (response cut short)") from None
         except ValueError as exc:  # dicomweb-client: a response it cannot parse
             raise ServerFailure(node, f"{what}: unexpected response ({exc})") from None
 
@@ -181,21 +190,38 @@ class DicomwebClient(PacsClient):
             raise StudyNotFound(self.node, f"study {study_uid} is not on this node")
         total = len(expected)
         progress(0, total)
-        with self._http("WADO-RS retrieve"):
-            instances = self._client().iter_study(study_uid, media_types=AS_STORED)
-            try:
-                for ds in instances:
-                    if cancel.is_set():
-                        raise RetrieveCancelled(self.node, "WADO-RS retrieval cancelled")
-                    writer.write(str(ds.SOPInstanceUID), _part10_bytes(ds))
-                    progress(writer.count, total)
-            finally:
-                instances.close()  # closes the HTTP response when we stop early
+        with self._http("WADO-RS retrieve"), self._wado_stream(study_uid) as instances:
+            for data in instances:
+                if cancel.is_set():
+                    raise RetrieveCancelled(self.node, "WADO-RS retrieval cancelled")
+                writer.write(_sop_instance_uid(data, self.node), data)
+                progress(writer.count, total)
         missing = expected - writer.written
         if missing:
             raise ServerFailure(
                 self.node, f"incomplete study: {len(missing)} of {total} instances missing"
             )
+
+    @contextmanager
+    def _wado_stream(self, study_uid: str) -> Iterator[Iterator[bytes]]:
+        """The study's instances as Part 10 bytes, as stored, each complete (multipart.py)."""
+        response = self._session().get(
+            f"{self.node.url}/studies/{study_uid}",
+            headers={"Accept": AS_STORED},
+            stream=True,
+            timeout=(self.timeouts.connect, self.timeouts.network),
+        )
+        with response:
+            response.raise_for_status()
+            content_type = response.headers.get("Content-Type", "")
+            boundary = boundary_of(content_type)
+            chunks = response.iter_content(chunk_size=CHUNK_BYTES)
+            if boundary is None:  # some servers send a lone instance unwrapped
+                if not content_type.startswith("application/dicom"):
+                    raise ServerFailure(self.node, f"WADO-RS: unexpected {content_type!r}")
+                yield iter([b"".join(chunks)])
+            else:
+                yield iter_parts(chunks, boundary)
 
     # -- send -------------------------------------------------------------------------
     def _send_files(
@@ -236,11 +262,15 @@ class DicomwebClient(PacsClient):
         return SendResult(f.path, True, f.sop_instance_uid)
 
 
-def _part10_bytes(ds: Dataset) -> bytes:
-    """The instance as a Part 10 file, element for element as the server sent it."""
-    buffer = io.BytesIO()
-    ds.save_as(buffer, enforce_file_format=False)
-    return buffer.getvalue()
+def _sop_instance_uid(data: bytes, node: DicomwebNode) -> str:
+    """Read from the instance's header only: the bytes are stored exactly as received."""
+    try:
+        ds = pydicom.dcmread(
+            io.BytesIO(data), stop_before_pixels=True, specific_tags=["SOPInstanceUID"]
+        )
+        return str(ds.SOPInstanceUID)
+    except (InvalidDicomError, AttributeError, ValueError, EOFError):
+        raise ServerFailure(node, "WADO-RS: a response part is not a DICOM instance") from None
 
 
 def _phrase(code: int) -> str:

@@ -1,0 +1,199 @@
+"""PACS layer pieces that need no server: nodes, queries, contexts, multipart, staging, cache."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless
+
+from knowmvg_viewer.pacs import (
+    DateRange,
+    DicomwebNode,
+    DimseNode,
+    PacsInputError,
+    StudyCache,
+    StudyQuery,
+    default_cache_root,
+)
+from knowmvg_viewer.pacs.dimse import MAX_CONTEXTS, RETRIEVE_TRANSFER_SYNTAXES, storage_contexts
+from knowmvg_viewer.pacs.multipart import IncompleteMultipart, boundary_of, iter_parts
+from knowmvg_viewer.pacs.query import validate_uid
+from knowmvg_viewer.pacs.staging import StudyFolderWriter
+
+from .test_architecture import QT_MODULES, TORCH_MODULES, _violations
+
+
+def test_pacs_layer_imports_neither_qt_nor_torch():
+    assert _violations(["knowmvg_viewer/pacs"], QT_MODULES | TORCH_MODULES) == []
+
+
+# -- nodes --------------------------------------------------------------------------------
+def test_dimse_node_parses_aet_host_port():
+    node = DimseNode.parse("ORTHANC@pacs.example.org:4242", calling_aet="VIEWER1")
+    assert (node.called_aet, node.host, node.port, node.calling_aet) == (
+        "ORTHANC",
+        "pacs.example.org",
+        4242,
+        "VIEWER1",
+    )
+    assert str(node) == "ORTHANC@pacs.example.org:4242"
+    assert DimseNode.parse("A@[::1]:104").host == "::1"
+    assert DimseNode.parse("A@h:104").calling_aet == "KNOWMVG"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ORTHANC",
+        "ORTHANC@host",
+        "@host:104",
+        "ORTHANC@host:0",
+        "ORTHANC@host:70000",
+        "A" * 17 + "@host:104",
+        "BAD\\AET@host:104",
+        "ORTHANC@host:port",
+    ],
+)
+def test_dimse_node_rejects_malformed_text(text):
+    with pytest.raises(PacsInputError):
+        DimseNode.parse(text)
+
+
+def test_dicomweb_password_stays_out_of_repr_str_and_url():
+    node = DicomwebNode("https://alice:hunter2@pacs.example.org/dicom-web/")
+    assert node.url == "https://pacs.example.org/dicom-web"
+    assert (node.username, node.password) == ("alice", "hunter2")
+    assert "hunter2" not in repr(node) and "hunter2" not in str(node)
+    explicit = DicomwebNode("http://pacs/dicom-web", "bob", "s3cret")
+    assert "s3cret" not in repr(explicit)
+    with pytest.raises(PacsInputError) as error:
+        DicomwebNode("ftp://carol:pw-in-url@pacs/")
+    assert "pw-in-url" not in str(error.value)
+
+
+# -- queries ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "dicom"),
+    [
+        ("20240314", "20240314"),
+        ("20240101-20241231", "20240101-20241231"),
+        ("20240101-", "20240101-"),
+        ("-20240101", "-20240101"),
+    ],
+)
+def test_date_range_round_trips(text, dicom):
+    assert DateRange.parse(text).to_dicom() == dicom
+
+
+@pytest.mark.parametrize("text", ["2024", "20241301", "20240102-20240101", "-", "yesterday"])
+def test_date_range_rejects_bad_dates(text):
+    with pytest.raises(PacsInputError, match="invalid date"):
+        DateRange.parse(text)
+
+
+def test_study_query_sends_only_the_filters_given():
+    query = StudyQuery(patient_name="DOE^J*", study_date=DateRange.parse("20240101-"))
+    assert query.matching_keys() == {"PatientName": "DOE^J*", "StudyDate": "20240101-"}
+    assert StudyQuery().matching_keys() == {}
+
+
+@pytest.mark.parametrize("uid", ["../etc", "1.2.3/4", "1..2", "", "1." + "2" * 70])
+def test_validate_uid_refuses_what_could_escape_a_folder(uid):
+    with pytest.raises(PacsInputError):
+        validate_uid(uid)
+
+
+# -- presentation contexts ------------------------------------------------------------------
+def test_storage_contexts_fit_the_association_limit():
+    few = storage_contexts(["1.2.840.10008.5.1.4.1.1.1"])
+    assert [c.transfer_syntax for c in few] == [[ts] for ts in RETRIEVE_TRANSFER_SYNTAXES]
+    many = storage_contexts([f"1.2.3.{i}" for i in range(40)])
+    assert len(many) < MAX_CONTEXTS  # one slot left for the C-GET context
+    assert {c.abstract_syntax for c in many} == {f"1.2.3.{i}" for i in range(40)}
+    first = [c.transfer_syntax[0] for c in many if c.abstract_syntax == "1.2.3.0"]
+    assert first == [ExplicitVRLittleEndian, RETRIEVE_TRANSFER_SYNTAXES[1], JPEG2000Lossless]
+
+
+# -- multipart ------------------------------------------------------------------------------
+def multipart_body(parts: list[bytes], boundary: bytes = b"b0undary") -> bytes:
+    body = b"".join(
+        b"--" + boundary + b"\r\nContent-Type: application/dicom\r\n\r\n" + p + b"\r\n"
+        for p in parts
+    )
+    return body + b"--" + boundary + b"--\r\n"
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 20])
+def test_multipart_parts_survive_any_chunking(chunk):
+    parts = [os.urandom(n) for n in (0, 7, 50_000, 2)] + [b"--b0undar"]
+    body = multipart_body(parts)
+    chunks = [body[i : i + chunk] for i in range(0, len(body), chunk)]
+    assert list(iter_parts(chunks, b"b0undary")) == parts
+
+
+def test_multipart_cut_short_raises_and_never_yields_a_truncated_part():
+    parts = [b"A" * 1000, b"B" * 1000]
+    body = multipart_body(parts)
+    for cut in (10, 700, 1500, len(body) - 12, len(body) - 3):
+        got = []
+        with pytest.raises(IncompleteMultipart):
+            for part in iter_parts([body[:cut]], b"b0undary"):
+                got.append(part)
+        assert all(part in parts for part in got)
+
+
+def test_boundary_is_read_from_the_content_type():
+    ctype = 'multipart/related; type="application/dicom"; boundary="abc-123"'
+    assert boundary_of(ctype) == b"abc-123"
+    assert boundary_of("application/dicom") is None
+
+
+# -- staging and cache ----------------------------------------------------------------------
+def test_study_folder_appears_only_when_committed(tmp_path):
+    dest = tmp_path / "study"
+    with StudyFolderWriter(dest) as writer:
+        writer.write("1.2.3", b"x" * 10)
+        writer.write("1.2.4", b"y" * 5)
+        writer.write("1.2.3", b"z" * 3)  # the same instance again replaces it
+        assert not dest.exists()
+        writer.commit()
+    assert sorted(p.name for p in dest.iterdir()) == ["1.2.3.dcm", "1.2.4.dcm"]
+    assert (writer.count, writer.size_bytes) == (2, 8)
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]
+
+
+def test_study_folder_failure_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), StudyFolderWriter(tmp_path / "study") as writer:
+        writer.write("1.2.3", b"x")
+        raise RuntimeError("network gone")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_study_folder_refuses_unsafe_instance_names(tmp_path):
+    with StudyFolderWriter(tmp_path / "study") as writer, pytest.raises(PacsInputError):
+        writer.write("../../evil", b"x")
+
+
+def test_cache_root_honours_xdg_cache_home(monkeypatch, tmp_path):
+    if os.name == "nt" or os.uname().sysname == "Darwin":
+        pytest.skip("XDG applies on Linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_root() == tmp_path / "knowmvg-viewer" / "studies"
+    assert StudyCache().root == tmp_path / "knowmvg-viewer" / "studies"
+
+
+def test_cache_removes_stale_partials_but_keeps_fresh_ones(tmp_path):
+    cache = StudyCache(tmp_path)
+    stale = tmp_path / ".1.2.3.partial-old"
+    fresh = tmp_path / ".1.2.4.partial-new"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "x.dcm").write_bytes(b"x")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    cache.evict()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name]
+    assert cache.studies() == []  # unfinished retrievals are never cached studies
+    assert cache.lookup("1.2.4") is None
