@@ -50,10 +50,20 @@ def corpus_files() -> list[Path]:
     return [*DEMO_FILES, pydicom_data_dir() / "RG1_J2KR.dcm"]
 
 
+_RUNNING: list[Corpus] = []  # one server for every module that imports the fixture
+
+
 @pytest.fixture(scope="session", name="corpus")
 def corpus_fixture() -> Iterator[Corpus]:
-    """Import `corpus_fixture` into a test module; tests ask for `corpus`."""
+    """Import `corpus_fixture` into a test module; tests ask for `corpus`.
+
+    Each importing module registers its own session fixture; the first starts Orthanc and
+    the others reuse it (all session fixtures end together, the owner stops the server).
+    """
     require_orthanc()
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
     files: dict[str, Path] = {}
     studies: dict[str, list[str]] = {}
     for path in corpus_files():
@@ -62,7 +72,11 @@ def corpus_fixture() -> Iterator[Corpus]:
         studies.setdefault(str(ds.StudyInstanceUID), []).append(str(ds.SOPInstanceUID))
     with OrthancServer(users={DICOMWEB_USER: DICOMWEB_PASSWORD}) as server:
         server.upload(*corpus_files())
-        yield Corpus(server, files, studies)
+        _RUNNING.append(Corpus(server, files, studies))
+        try:
+            yield _RUNNING[0]
+        finally:
+            _RUNNING.clear()
 
 
 def copy_with_new_uids(
@@ -79,6 +93,20 @@ def copy_with_new_uids(
         setattr(ds, keyword, value)
     ds.save_as(out, enforce_file_format=True)
     return ds
+
+
+def sent_copy(source: Path, out: Path, tag: str) -> pydicom.Dataset:
+    """A new instance in a new study that no corpus query matches (tests send these)."""
+    return copy_with_new_uids(
+        source,
+        out,
+        PatientID=f"SENT-{tag}",
+        PatientName="SENT^COPY",
+        AccessionNumber="",
+        StudyDate="19990101",
+        Modality="OT",
+        StudyDescription="sent by the PACS tests",
+    )
 
 
 def big_study(folder: Path, n: int = 8) -> tuple[str, list[Path]]:

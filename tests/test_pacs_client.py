@@ -31,10 +31,10 @@ from .pacs_fixtures import (
     DICOMWEB_PASSWORD,
     DICOMWEB_USER,
     big_study,
-    copy_with_new_uids,
     corpus_fixture,  # noqa: F401  (the `corpus` fixture)
     require_orthanc,
     same_instance,
+    sent_copy,
 )
 
 pytestmark = pytest.mark.slow
@@ -248,8 +248,8 @@ def test_send_stores_new_instances_intact_and_reports_each_file(protocol, corpus
     demo = corpus.files[corpus.studies[corpus.study_of("DEMO-0001")][0]]
     film = corpus.files[corpus.studies[corpus.study_of("9RG1")][0]]
     made = [
-        copy_with_new_uids(demo, tmp_path / "dx.dcm", PatientID=f"SENT-{protocol}"),
-        copy_with_new_uids(film, tmp_path / "cr-j2k.dcm", PatientID=f"SENT-{protocol}"),
+        sent_copy(demo, tmp_path / "dx.dcm", protocol),
+        sent_copy(film, tmp_path / "cr-j2k.dcm", protocol),
     ]
     (tmp_path / "notes.dcm").write_text("not dicom")
     files = [
@@ -276,7 +276,7 @@ def test_send_cancel_reports_unsent_files(corpus, tmp_path):
     demo = corpus.files[corpus.studies[corpus.study_of("DEMO-0001")][0]]
     files = []
     for i in range(3):
-        copy_with_new_uids(demo, tmp_path / f"{i}.dcm", PatientID="SENT-CANCEL")
+        sent_copy(demo, tmp_path / f"{i}.dcm", "CANCEL")
         files.append(tmp_path / f"{i}.dcm")
     cancel = threading.Event()
     results = dimse(corpus).send(files, lambda done, total: cancel.set() if done else None, cancel)
