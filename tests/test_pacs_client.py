@@ -17,8 +17,10 @@ from knowmvg_viewer.pacs import (
     DimseNode,
     NodeUnreachable,
     PacsError,
+    PacsInputError,
     PacsTimeout,
     RetrieveCancelled,
+    ServerFailure,
     StudyCache,
     StudyNotFound,
     StudyQuery,
@@ -351,3 +353,26 @@ def test_retrieved_instances_keep_their_transfer_syntax(corpus, tmp_path):
     folder = dimse(corpus).retrieve_study(study_uid, tmp_path / "cr").folder
     (path,) = folder.glob("*.dcm")
     assert pydicom.dcmread(path).file_meta.TransferSyntaxUID.name.startswith("JPEG 2000")
+
+
+def test_c_move_to_a_port_the_node_does_not_send_to_says_so(corpus, tmp_path):
+    wrong_port = free_port()  # Orthanc knows KNOWMVG at corpus.server.move_port only
+    client = dimse(corpus, move_port=wrong_port)
+    with pytest.raises(ServerFailure, match=f"send to 'KNOWMVG' at our port {wrong_port}"):
+        client.retrieve_study(corpus.study_of("DEMO-0001"), tmp_path / "s")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_c_move_port_in_use_is_a_clear_error(corpus, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        with pytest.raises(PacsInputError, match=f"cannot listen on C-MOVE port {port}"):
+            dimse(corpus, move_port=port).retrieve_study(corpus.study_of("DEMO-0001"), tmp_path)
+
+
+def test_wrong_dicomweb_root_is_named(corpus):
+    node = DicomwebNode(f"{corpus.server.url}/not-dicom-web", DICOMWEB_USER, DICOMWEB_PASSWORD)
+    with pytest.raises(ServerFailure, match="HTTP 404 .is this the DICOMweb root URL"):
+        make_client(node).verify()

@@ -6,7 +6,7 @@ does not decode (so no wildcard search would match), and its multipart reader pa
 truncated last instance when the server dies mid-response (multipart.py refuses it).
 Instances are requested with `transfer-syntax=*`, so they arrive as stored, and are written
 as the received bytes. HTTP failures become the same PacsError kinds as DIMSE ones:
-refused connection -> NodeUnreachable, 401/403 -> AssociationRejected, 404 ->
+refused connection -> NodeUnreachable, 401/403 -> AssociationRejected, an unknown study ->
 StudyNotFound, other errors -> ServerFailure.
 """
 
@@ -37,7 +37,7 @@ from .errors import (
     StudyNotFound,
 )
 from .multipart import IncompleteMultipart, boundary_of, iter_parts
-from .nodes import DicomwebNode, Timeouts
+from .nodes import DicomwebNode
 from .query import (
     SERIES_RETURN_KEYS,
     STUDY_RETURN_KEYS,
@@ -61,9 +61,6 @@ class DicomwebClient(PacsClient):
 
     node: DicomwebNode
 
-    def __init__(self, node: DicomwebNode, timeouts: Timeouts | None = None) -> None:
-        super().__init__(node, timeouts)
-
     def _session(self) -> requests.Session:
         session = requests.Session()
         if self.node.username is not None:
@@ -86,6 +83,8 @@ class DicomwebClient(PacsClient):
         node = self.node
         try:
             yield
+        except PacsError:
+            raise
         except requests.Timeout:
             raise PacsTimeout(node, f"{what}: no answer within the time limit") from None
         except requests.HTTPError as exc:
@@ -107,16 +106,18 @@ class DicomwebClient(PacsClient):
         phrase = _phrase(code)
         if code == HTTPStatus.UNAUTHORIZED:
             user = self.node.username
-            reason = (
-                f"authentication failed for user {user!r}"
-                if user
-                else ("authentication required (no user name given)")
+            if user:
+                return AssociationRejected(
+                    self.node, f"{what}: authentication failed for user {user!r}"
+                )
+            return AssociationRejected(
+                self.node, f"{what}: authentication required (no user name given)"
             )
-            return AssociationRejected(self.node, f"{what}: {reason}")
         if code == HTTPStatus.FORBIDDEN:
             return AssociationRejected(self.node, f"{what}: access denied (HTTP 403)")
         if code == HTTPStatus.NOT_FOUND:
-            return StudyNotFound(self.node, f"{what}: not found (HTTP 404)")
+            reason = f"{what}: HTTP 404 (is this the DICOMweb root URL?)"
+            return ServerFailure(self.node, reason, code)
         return ServerFailure(self.node, f"{what}: HTTP {code} {phrase}", code)
 
     # -- echo and find ----------------------------------------------------------------
@@ -165,6 +166,8 @@ class DicomwebClient(PacsClient):
             headers={"Accept": "application/dicom+json"},
             timeout=(self.timeouts.connect, self.timeouts.network),
         )
+        if response.status_code == HTTPStatus.NOT_FOUND and path.startswith("studies/"):
+            return []  # the series or instances of a study the server does not know
         response.raise_for_status()
         if response.status_code == HTTPStatus.NO_CONTENT or not response.content:
             return []

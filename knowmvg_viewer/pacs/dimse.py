@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydicom.dataset import Dataset
 from pydicom.uid import (
@@ -64,8 +64,15 @@ from .errors import (
     ServerFailure,
     StudyNotFound,
 )
-from .nodes import DimseNode, Timeouts
-from .query import SERIES_RETURN_KEYS, STUDY_RETURN_KEYS, SeriesRecord, StudyQuery, StudyRecord
+from .nodes import DimseNode
+from .query import (
+    SERIES_RETURN_KEYS,
+    STUDY_RETURN_KEYS,
+    SeriesRecord,
+    StudyQuery,
+    StudyRecord,
+    validate_uid,
+)
 from .sending import OutgoingFile
 from .staging import StudyFolderWriter
 
@@ -136,16 +143,15 @@ class _StoreState:
 
     writer: StudyFolderWriter
     cancel: threading.Event
-    expected: set[str] | None = None
+    expected: set[str] | None = None  # C-MOVE: our port is open, refuse other instances
     write_error: str | None = None
-    refused: list[str] = field(default_factory=list)
 
     def handle(self, event: evt.Event) -> int:
         if self.cancel.is_set():
             return STATUS_OUT_OF_RESOURCES
         uid = str(event.request.AffectedSOPInstanceUID)
         if self.expected is not None and uid not in self.expected:
-            self.refused.append(uid)
+            log.warning("refused an instance that is not part of the requested study")
             return STATUS_UNEXPECTED_INSTANCE
         try:
             self.writer.write(uid, event.encoded_dataset())
@@ -177,9 +183,6 @@ class DimseClient(PacsClient):
     """A PacsClient for a DimseNode; C-GET unless the node names a C-MOVE port."""
 
     node: DimseNode
-
-    def __init__(self, node: DimseNode, timeouts: Timeouts | None = None) -> None:
-        super().__init__(node, timeouts)
 
     # -- associations ----------------------------------------------------------------
     def _ae(self) -> AE:
@@ -278,8 +281,6 @@ class DimseClient(PacsClient):
         return found
 
     def find_series(self, study_uid: str) -> list[SeriesRecord]:
-        from .query import validate_uid
-
         uid = validate_uid(study_uid, "StudyInstanceUID")
         identifier = _identifier("SERIES", SERIES_RETURN_KEYS, {"StudyInstanceUID": uid})
         return [SeriesRecord.from_dataset(ds) for ds in self._find(identifier)]
@@ -512,12 +513,12 @@ def _retrieve_failure(what: str, status: Dataset, state: _StoreState, node: Dims
         )
     if state.write_error:
         return f"{what} stopped: {state.write_error}"
+    hint = ""
+    if what == "C-MOVE" and state.writer.count == 0:  # it never reached our storage SCP
+        hint = f" (can the node send to {node.calling_aet!r} at our port {node.move_port}?)"
     if failed and code_to_category(code) == "Warning":
-        hint = ""
-        if what == "C-MOVE":
-            hint = f" (does the node send to {node.calling_aet!r} at port {node.move_port}?)"
         return f"{what}: {failed} instance(s) could not be transferred{hint}"
-    return f"{what} failed (status 0x{code:04X}{_comment(status)})"
+    return f"{what} failed (status 0x{code:04X}{_comment(status)}){hint}"
 
 
 def _rejection_reason(reject: A_ASSOCIATE, node: DimseNode) -> str:
