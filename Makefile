@@ -36,5 +36,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/display.py
 
+# The desktop bundle (dist/knowmvg-viewer/); not part of `make test`.
+# Check it with `bash scripts/bundle_smoke.sh`.
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,bundle]"
+	$(BIN)/pyinstaller --noconfirm --clean pyinstaller.spec
+
 clean-venv:
 	rm -rf $(VENV)
