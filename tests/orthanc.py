@@ -8,10 +8,13 @@ every case. Test scaffolding only: the product never imports this module.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -32,6 +35,13 @@ def orthanc_missing_reason() -> str | None:
     if binary is None or not DICOMWEB_PLUGIN.exists():
         return NOT_INSTALLED
     return None
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: on Linux, Orthanc gets SIGTERM when we die, so a
+    killed test run leaves no server behind."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -119,7 +129,10 @@ class OrthancServer:
         log = open(self._log_to or self._workdir / "orthanc.log", "wb")  # noqa: SIM115
         binary = ORTHANC_BINARY if ORTHANC_BINARY.exists() else Path(shutil.which("Orthanc"))
         self._process = subprocess.Popen(
-            [str(binary), str(config_path)], stdout=log, stderr=subprocess.STDOUT
+            [str(binary), str(config_path)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         log.close()
         self._wait_until_ready()

@@ -197,3 +197,14 @@ def test_cache_removes_stale_partials_but_keeps_fresh_ones(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name]
     assert cache.studies() == []  # unfinished retrievals are never cached studies
     assert cache.lookup("1.2.4") is None
+
+
+@pytest.mark.parametrize("url", ["http://pacs:99999/dicom-web", "pacs/dicom-web", "file:///x"])
+def test_dicomweb_node_rejects_malformed_urls(url):
+    with pytest.raises(PacsInputError, match="invalid DICOMweb URL"):
+        DicomwebNode(url)
+
+
+def test_dicomweb_credentials_move_out_of_an_ipv6_url():
+    node = DicomwebNode("http://u:p@[::1]:8042/dicom-web/")
+    assert (node.url, node.username, node.password) == ("http://[::1]:8042/dicom-web", "u", "p")

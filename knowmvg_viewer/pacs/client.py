@@ -2,8 +2,9 @@
 
 Every call opens its own connection and closes it before returning, so a client holds no
 network state and can be kept in settings. Calls block: run them on a worker thread.
-`progress(done, total)` is called on the calling thread with instance counts (`total` may
-be 0 while unknown); setting the `cancel` event stops a retrieval at the next instance.
+`progress(done, total)` is called on the calling thread with instance (or file) counts, so
+a Qt worker may simply emit a signal from it; setting the `cancel` event (from any thread)
+stops a retrieval or a send at the next instance.
 """
 
 from __future__ import annotations

@@ -90,14 +90,18 @@ class DicomwebNode:
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            port = parts.port
+        except ValueError:
+            port, parts = None, None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise PacsInputError(None, f"invalid DICOMweb URL {self._safe_url()!r} (http(s)://...)")
         username, password = self.username, self.password
         if parts.username is not None:
             username = username or parts.username
             password = password if password is not None else parts.password
-            host = parts.hostname + (f":{parts.port}" if parts.port else "")
-            parts = parts._replace(netloc=host)
+            host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+            parts = parts._replace(netloc=host + (f":{port}" if port else ""))
         object.__setattr__(self, "url", urlunsplit(parts).rstrip("/"))
         object.__setattr__(self, "username", username)
         object.__setattr__(self, "password", password)
