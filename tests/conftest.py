@@ -34,6 +34,18 @@ def chest_film_j2k() -> Path:
     return pydicom_data_dir() / "RG1_J2KR.dcm"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_state(tmp_path, monkeypatch):
+    """Every test starts with empty QSettings and an empty study cache, and never touches
+    the user's own. Qt resolves the settings folder once per process, so XDG_CONFIG_HOME
+    alone does not isolate tests from each other; QSettings.setPath does."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    from PySide6.QtCore import QSettings
+
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "user-settings"))
+
+
 @pytest.fixture(scope="session")
 def demo_study() -> Path:
     from knowmvg_viewer.resources import demo_study_dir

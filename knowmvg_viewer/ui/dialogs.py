@@ -1,4 +1,4 @@
-"""Settings (model directory, device, threads) and model information dialogs."""
+"""Settings (model directory, device, threads, PACS cache limit) and model information."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from .pacs_panel import CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
 
 MODEL_CARD = "MODEL_CARD.md"
 
@@ -46,10 +49,19 @@ class SettingsDialog(QDialog):
         self.threads.setRange(0, 64)
         self.threads.setSpecialValueText("default")
         self.threads.setValue(int(settings.value("model/threads", 0) or 0))
+        self.cache_limit = QDoubleSpinBox()
+        self.cache_limit.setRange(0.0, 10_000.0)
+        self.cache_limit.setDecimals(1)
+        self.cache_limit.setSuffix(" GB")
+        self.cache_limit.setSpecialValueText("no limit")
+        self.cache_limit.setValue(
+            float(settings.value(CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB) or 0.0)
+        )
         form = QFormLayout()
         form.addRow("Model directory", holder)
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
+        form.addRow("PACS cache limit", self.cache_limit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -68,6 +80,7 @@ class SettingsDialog(QDialog):
         self.settings.setValue("model/dir", self.model_dir.text().strip())
         self.settings.setValue("model/device", self.device.currentText())
         self.settings.setValue("model/threads", self.threads.value())
+        self.settings.setValue(CACHE_LIMIT_KEY, self.cache_limit.value())
         super().accept()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 
 import qtawesome as qta
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..export.annotated import annotated_image, export_annotated, study_record
+from ..export.secondary_capture import export_secondary_capture
 from ..export.sr import export_sr
 from ..findings import FindingsState
 from ..render.colormap import heatmap_rgba
@@ -40,6 +43,7 @@ from .findings_panel import FindingsPanel
 from .grounding_controls import GroundingControls
 from .image_view import RadiographView
 from .overlays import BoxOverlay, HeatmapLayer
+from .pacs_panel import PacsPanel, SendDialog, study_cache
 from .qimage import to_qimage, to_qpixmap
 from .report_panel import ReportPanel
 from .thumbnails import ThumbnailStrip
@@ -90,9 +94,19 @@ class MainWindow(QMainWindow):
         splitter.setSizes([130, 880, 390])
         self.setCentralWidget(splitter)
 
+        self.pacs_panel = PacsPanel(self.settings, study_cache(self.settings))
+        self.pacs_dock = QDockWidget("PACS", self)
+        self.pacs_dock.setObjectName("pacs-dock")
+        self.pacs_dock.setWidget(self.pacs_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.pacs_dock)
+        self.pacs_dock.hide()
+        self._outgoing: tempfile.TemporaryDirectory | None = None
+
         self._build_status_bar()
         self._build_actions()
         self._build_menus_and_toolbar()
+        self.pacs_panel.study_retrieved.connect(self.open_path)
+        self.pacs_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.view.pixel_hovered.connect(self._show_readout)
         self.view.left_image.connect(lambda: self.readout_label.setText(""))
         self.view.window_dragged.connect(self._drag_window)
@@ -210,6 +224,13 @@ class MainWindow(QMainWindow):
         self.export_sr_action = self._action(
             "Export DICOM SR…", "fa5s.file-medical", self.choose_sr_export, ["Ctrl+Shift+S"]
         )
+        self.send_action = self._action(
+            "Send to PACS…", "fa5s.cloud-upload-alt", self.choose_send, ["Ctrl+Shift+U"]
+        )
+        self.pacs_action = self.pacs_dock.toggleViewAction()
+        self.pacs_action.setIcon(qta.icon("fa5s.network-wired"))
+        self.pacs_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.addAction(self.pacs_action)
         self.copy_action = self._action(
             "Copy annotated image", "fa5s.copy", self.copy_annotated, ["Ctrl+Shift+C"]
         )
@@ -220,9 +241,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus_and_toolbar(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([self.open_file_action, self.open_folder_action])
+        file_menu.addActions([self.open_file_action, self.open_folder_action, self.pacs_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.export_action, self.export_sr_action, self.copy_action])
+        file_menu.addActions(
+            [self.export_action, self.export_sr_action, self.send_action, self.copy_action]
+        )
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         view_menu = self.menuBar().addMenu("&View")
@@ -260,7 +283,7 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.addActions([self.open_file_action, self.open_folder_action])
+        toolbar.addActions([self.open_file_action, self.open_folder_action, self.pacs_action])
         toolbar.addSeparator()
         toolbar.addActions([self.fit_action, self.zoom_in_action, self.zoom_out_action])
         toolbar.addSeparator()
@@ -437,6 +460,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.copy_action,
             self.export_sr_action,
+            self.send_action,
             self.next_action,
             self.previous_action,
         ):
@@ -732,6 +756,44 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"exported {written.name}", 5000)
 
+    def choose_send(self) -> None:
+        """Send the SR (and, if chosen, the annotated image) to a saved node."""
+        if self.state is None:
+            return
+        if not self.pacs_panel.nodes:
+            self.pacs_dock.show()
+            self.show_error("add a PACS node in the PACS panel first")
+            return
+        dialog = SendDialog(self.pacs_panel.nodes, self.pacs_panel.node_box.currentIndex(), self)
+        if dialog.exec():
+            node = self.pacs_panel.nodes[dialog.node_box.currentIndex()].node
+            self.send_to_pacs(node, include_image=dialog.include_image)
+
+    def send_to_pacs(self, node, include_image: bool = False) -> bool:
+        """Write the outgoing objects to a private temporary folder, then send them in the
+        background; False (with one message) when there is nothing to send."""
+        if self.pacs_panel.busy:
+            self.show_error("the PACS panel is busy; wait for it or cancel first")
+            return False
+        if self._outgoing is not None:
+            self._outgoing.cleanup()
+        self._outgoing = tempfile.TemporaryDirectory(prefix="knowmvg-send-")
+        folder = Path(self._outgoing.name)
+        image = self.state.image
+        try:
+            files = [self.export_sr_to(folder / "findings-sr.dcm")]
+            if include_image:
+                files.append(
+                    export_secondary_capture(
+                        folder / "annotated-sc.dcm", image.path, self.annotated_pixels()
+                    )
+                )
+        except StudyError as exc:
+            self.show_error(str(exc))
+            return False
+        self.pacs_panel.send_files(files, node)
+        return True
+
     def copy_annotated(self) -> None:
         if self.state is not None:
             QGuiApplication.clipboard().setImage(to_qimage(self.annotated_pixels()))
@@ -741,6 +803,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
+            self.pacs_panel.cache.max_bytes = study_cache(self.settings).max_bytes
             self.load_model()
 
     def show_model_info(self) -> None:
@@ -748,6 +811,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.worker.stop()
+        self.pacs_panel.stop()
+        if self._outgoing is not None:
+            self._outgoing.cleanup()
         super().closeEvent(event)
 
     # -- drag and drop -------------------------------------------------------------

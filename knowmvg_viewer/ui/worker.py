@@ -1,13 +1,15 @@
-"""The one worker module: a QThread that owns the GroundingEngine.
+"""The one worker module: background threads for the GroundingEngine and the PACS.
 
-Widgets never call torch; they post requests here. Each request carries an id, and
-the window drops results whose id is no longer current (the user moved on).
+Widgets never call torch or the network; they post requests here. Each request carries
+an id, and the window drops results whose id is no longer current (the user moved on).
+The PACS has its own thread, so a slow server never delays grounding, and vice versa.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -72,6 +74,55 @@ class WorkerThread(QObject):
         self.worker.moveToThread(self.thread)
         self.request_load.connect(self.worker.load_model)
         self.request_ground.connect(self.worker.ground)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.thread.quit()
+        self.thread.wait(10_000)
+
+
+class PacsWorker(QObject):
+    """Runs one PACS job at a time: a callable taking a `progress(done, total)` callback.
+
+    A PacsError is the user's to fix (its one-line message goes to `failed`); anything
+    else is a bug, logged with its traceback and reported as an internal error.
+    """
+
+    finished = Signal(int, object)  # request id, the job's return value
+    failed = Signal(int, str)  # request id, message
+    progress = Signal(int, int, int)  # request id, done, total
+
+    @Slot(int, object)
+    def run(self, request_id: int, job: Callable[[Callable[[int, int], None]], object]) -> None:
+        from ..pacs.errors import PacsError
+
+        def report(done: int, total: int) -> None:
+            self.progress.emit(request_id, done, total)
+
+        try:
+            result = job(report)
+        except PacsError as exc:
+            self.failed.emit(request_id, str(exc))
+            return
+        except Exception as exc:
+            log.error("PACS job failed: %s", traceback.format_exc())
+            self.failed.emit(request_id, f"internal error: {exc}")
+            return
+        self.finished.emit(request_id, result)
+
+
+class PacsThread(QObject):
+    """Owns the PACS thread and its worker."""
+
+    request_run = Signal(int, object)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("pacs-worker")
+        self.worker = PacsWorker()
+        self.worker.moveToThread(self.thread)
+        self.request_run.connect(self.worker.run)
         self.thread.start()
 
     def stop(self) -> None:
