@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .box_ops import box_iou_np
+from .box_geometry import box_iou_np
 
 THRESHOLDS = (0.1, 0.3, 0.5)
 

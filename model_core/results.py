@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .box_ops import Letterbox
+from .box_geometry import Letterbox
 
 
 @dataclass

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from .conftest import REPO_ROOT
 
-QT_FREE = ["model_core", "knowmvg_viewer/study", "knowmvg_viewer/render", "knowmvg_viewer/export"]
-TORCH_FREE = ["knowmvg_viewer/study", "knowmvg_viewer/render", "knowmvg_viewer/ui"]
+QT_FREE = [
+    "model_core",
+    "knowmvg_viewer/study",
+    "knowmvg_viewer/render",
+    "knowmvg_viewer/export",
+    "knowmvg_viewer/pacs",
+]
+TORCH_FREE = [
+    "knowmvg_viewer/study",
+    "knowmvg_viewer/render",
+    "knowmvg_viewer/ui",
+    "knowmvg_viewer/pacs",
+]
 QT_MODULES = {"PySide6", "PyQt5", "PyQt6", "qtpy", "qtawesome", "shiboken6"}
 TORCH_MODULES = {"torch", "transformers", "model_core.modeling"}
 
@@ -50,3 +63,15 @@ def test_contract_checker_catches_a_violation(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__, fromlist=["REPO_ROOT"]), "REPO_ROOT", tmp_path)
     assert _violations(["pkg"], QT_MODULES) == ["pkg/bad.py imports PySide6.QtCore"]
     assert _violations(["pkg"], TORCH_MODULES) == ["pkg/bad.py imports torch.nn"]
+
+
+def test_the_viewer_starts_without_importing_torch():
+    """torch loads in the grounding worker, after the window is up, not before first paint."""
+    code = (
+        "import sys, knowmvg_viewer.ui.app, knowmvg_viewer.ui.main_window;"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
+    )
+    assert out.stdout.strip() == "[]"
