@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StudyError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `knowmvg ... | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:  # the last line of defence: an internal error, with its traceback
         log.exception("internal error")
         return EXIT_INTERNAL

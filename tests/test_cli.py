@@ -101,3 +101,15 @@ def test_console_script_reports_undecodable_file_on_one_line():
     assert result.returncode == EXIT_BAD_INPUT
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "JPEG Extended" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    """`knowmvg info ... --json | head -1` on output larger than the pipe buffer: exit 0,
+    no traceback."""
+    ok, png = cv2.imencode(".png", np.zeros((8, 8), np.uint8))
+    for i in range(1000):
+        (tmp_path / f"{i:04d}.png").write_bytes(png.tobytes())
+    shell = f"{sys.executable} -m knowmvg_viewer.cli info {tmp_path} --json | head -1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True)
+    assert done.stdout == "[\n"
+    assert "Traceback" not in done.stderr and done.returncode == 0

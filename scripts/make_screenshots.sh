@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates the user guide's screenshots (docs/images/) with the viewer's own --screenshot,
+# offscreen, with fresh settings, the bundled model and the bundled demo studies:
+#     bash scripts/make_screenshots.sh
+# The real chest film is pydicom-data's RG1_J2KR.dcm (JPEG 2000), shown with a short report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+viewer=.venv/bin/knowmvg-viewer
+[[ -x $viewer ]] || { echo "make_screenshots: run 'make test' or 'make run' first (.venv)" >&2; exit 1; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache" QT_QPA_PLATFORM=offscreen
+
+"$viewer" --screenshot docs/images/viewer-demo.png --select 0
+"$viewer" resources/demo/chest-pa-002 --screenshot docs/images/viewer-sr-report.png --select 1
+
+film=$(.venv/bin/python -c "from pydicom.data import get_testdata_file; print(get_testdata_file('RG1_J2KR.dcm', download=False))")
+mkdir -p "$scratch/film"
+cp "$film" "$scratch/film/RG1_J2KR.dcm"
+printf 'FINDINGS: Patchy airspace opacities in the left lower zone. No pleural effusion. No pneumothorax.\n' \
+    > "$scratch/film/report.txt"
+"$viewer" "$scratch/film" --screenshot docs/images/viewer-real-film.png --select 0
+ls -l docs/images/*.png
