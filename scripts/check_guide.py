@@ -52,12 +52,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guide", type=Path, default=REPO_ROOT / "docs" / "user-guide.md")
     parser.add_argument("--keep", action="store_true", help="keep the clone for inspection")
+    parser.add_argument(
+        "--reuse", type=Path, metavar="CLONE", help="a kept clone: pull this commit into it"
+    )
     args = parser.parse_args()
     blocks = bash_blocks(args.guide)
     scratch = Path(tempfile.mkdtemp(prefix="knowmvg-guide-"))
-    clone = scratch / "clone"
+    clone = args.reuse or scratch / "clone"
     try:
-        subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
+        if args.reuse is None:
+            subprocess.run(["git", "clone", "-q", str(REPO_ROOT), str(clone)], check=True)
+        else:
+            subprocess.run(["git", "-C", str(clone), "pull", "-q"], check=True)
+            shutil.rmtree(clone / "guide-out", ignore_errors=True)
         setup = run(["make", "setup"], clone)
         if setup.returncode != 0:
             print(setup.stdout[-3000:], setup.stderr[-3000:], "make setup failed", sep="\n")
@@ -77,10 +84,9 @@ def main() -> int:
         print(f"all {len(blocks)} bash blocks of {args.guide.name} ran as written")
         return 0
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"clone kept in {clone}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
