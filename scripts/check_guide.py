@@ -84,9 +84,11 @@ def main() -> int:
         print(f"all {len(blocks)} bash blocks of {args.guide.name} ran as written")
         return 0
     finally:
-        if args.keep or args.reuse:
+        keep_clone = args.keep or args.reuse is not None
+        if keep_clone:
             print(f"clone kept in {clone}")
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not (args.keep and args.reuse is None):  # the temporary folder holds the clone
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
