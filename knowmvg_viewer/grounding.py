@@ -36,7 +36,7 @@ from .study.dicom import is_dicom
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ("study", "findings", "seconds", "error")
 
@@ -58,6 +58,8 @@ class GroundedStudy:
 
 def ground_paths(args: argparse.Namespace) -> int:
     for flag, value in (("--png", args.png), ("--sr", args.sr)):
+        if value is not None and args.out_dir is not None:
+            raise StudyError(value, f"{flag} is for one study; --out-dir writes each study's own")
         if value is not None and len(args.paths) > 1:
             raise StudyError(value, f"{flag} takes exactly one input PATH (use --out-dir)")
     override = _report_override(args)
@@ -151,17 +153,22 @@ def _ground_batch(
     studies = [study for path in args.paths for study in discover_studies(path)]
     names = _output_names(studies)
     model = engine.describe()
-    rows, records, failed = [], [], False
+    rows, records, failed, internal = [], [], False, False
     for study_path in tqdm(studies, desc="grounding", unit="study", disable=None, file=sys.stderr):
         start = time.perf_counter()
         stem = out_dir / names[study_path]
         error = None if args.overwrite else _existing_outputs(stem)
         findings = 0
         if error is None:
-            grounded = ground_study(engine, study_path, override, args.phrase)
-            error = grounded.error or _write_study_outputs(stem, grounded, model)
-            findings = 0 if grounded.error else len(grounded.record["findings"])
-            records.append(grounded.record)
+            try:
+                grounded = ground_study(engine, study_path, override, args.phrase)
+                error = grounded.error or _write_study_outputs(stem, grounded, model)
+            except Exception as exc:  # a bug on one study must not cost the others
+                log.exception("%s: internal error", study_path)
+                error, internal = f"internal error: {exc}", True
+            else:
+                findings = 0 if grounded.error else len(grounded.record["findings"])
+                records.append(grounded.record)
         seconds = time.perf_counter() - start
         if error is not None:
             failed = True
@@ -176,6 +183,8 @@ def _ground_batch(
         len(rows),
         out_dir,
     )
+    if internal:
+        return EXIT_INTERNAL
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -225,12 +234,16 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
             export_sr(
                 outputs[2], grounded.image_path, grounded.result.findings, model, overwrite=True
             )
-    except (StudyError, OSError) as exc:
+        else:
+            outputs[2].unlink(missing_ok=True)  # an --overwrite run must not keep an old SR
+    except BaseException as exc:
         for path in written:  # a study's outputs are all there or none are
             path.unlink(missing_ok=True)
         if isinstance(exc, StudyError):
             return exc.reason
-        return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+        if isinstance(exc, OSError):
+            return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+        raise
     return None
 
 

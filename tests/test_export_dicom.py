@@ -154,3 +154,44 @@ def test_secondary_capture_of_a_source_without_orientation_leaves_it_empty(demo_
     rgb = np.zeros((ds.Rows, ds.Columns, 3), np.uint8)
     out = export_secondary_capture(tmp_path / "sc.dcm", source, rgb)
     assert pydicom.dcmread(out).PatientOrientation in (None, "")
+
+
+def test_a_de_identified_source_without_patient_and_study_attributes(demo_study, tmp_path):
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    for keyword in ("PatientID", "PatientName", "PatientBirthDate", "StudyDate", "StudyID"):
+        if keyword in ds:
+            delattr(ds, keyword)
+    source = tmp_path / "anon.dcm"
+    ds.save_as(source)
+    sr = pydicom.dcmread(export_sr(tmp_path / "sr.dcm", source, FINDINGS, MODEL))
+    assert sr.PatientID == "" and sr.StudyInstanceUID == ds.StudyInstanceUID
+
+
+def test_text_in_any_script_round_trips(demo_study, tmp_path):
+    phrase = "épanchement pleural gauche – 肺"
+    finding = GroundedFinding(phrase, (0, len(phrase)), box=(1.0, 2.0, 30.0, 40.0), score=0.5)
+    out = export_sr(tmp_path / "sr.dcm", demo_study / "image.dcm", [finding], MODEL)
+    (group,) = hd.sr.srread(out).content.get_planar_roi_measurement_groups()
+    assert str(group.tracking_identifier) == phrase
+
+
+def test_the_same_model_is_the_same_observer_device(demo_study, tmp_path):
+    def device_uid(path):
+        items = pydicom.dcmread(path).ContentSequence
+        (uid,) = [i.UID for i in items if i.ConceptNameCodeSequence[0].CodeValue == "121012"]
+        return uid
+
+    a = export_sr(tmp_path / "a.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+    b = export_sr(tmp_path / "b.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+    other = export_sr(tmp_path / "c.dcm", demo_study / "image.dcm", FINDINGS, {"name": "other"})
+    assert device_uid(a) == device_uid(b) != device_uid(other)
+
+
+def test_secondary_capture_references_its_source(demo_study, tmp_path):
+    original = pydicom.dcmread(demo_study / "image.dcm", stop_before_pixels=True)
+    rgb = np.zeros((original.Rows, original.Columns, 3), np.uint8)
+    sc = pydicom.dcmread(
+        export_secondary_capture(tmp_path / "sc.dcm", demo_study / "image.dcm", rgb)
+    )
+    (reference,) = sc.SourceImageSequence
+    assert reference.ReferencedSOPInstanceUID == original.SOPInstanceUID

@@ -148,3 +148,29 @@ def test_batch_disk_full_leaves_no_partial_study(model_dir, studies, tmp_path, c
     assert _ground(model_dir, studies / "png-study", "--out-dir", out) == 2
     assert f"cannot write to {out} (No space left on device)" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+
+
+def test_batch_goes_on_after_an_internal_error_and_exits_1(
+    model_dir, studies, tmp_path, capsys, monkeypatch
+):
+    from knowmvg_viewer import grounding
+
+    real = grounding.annotated_image
+
+    def broken_for_png_study(display, findings, name, *args):
+        if display.shape == (128, 96):
+            raise RuntimeError("simulated bug")
+        return real(display, findings, name, *args)
+
+    monkeypatch.setattr(grounding, "annotated_image", broken_for_png_study)
+    out = tmp_path / "out"
+    assert _ground(model_dir, studies / "png-study", studies / "site-b", "--out-dir", out) == 1
+    assert "png-study: internal error: simulated bug" in capsys.readouterr().err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["chest-pa-001.json", "chest-pa-001.png", "chest-pa-001.sr.dcm", "summary.csv"]
+
+
+def test_png_and_sr_are_refused_with_out_dir(model_dir, studies, tmp_path, capsys):
+    assert _ground(model_dir, studies, "--out-dir", tmp_path / "o", "--sr", tmp_path / "x") == 2
+    assert "--sr is for one study" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

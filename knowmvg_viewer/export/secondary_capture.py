@@ -14,7 +14,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from .atomic import write_bytes_atomic
-from .source import SourceImage, part10_bytes
+from .source import SourceImage, as_study_error, part10_bytes
 from .sr import MANUFACTURER, SERIES_DESCRIPTION
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,11 @@ def secondary_capture(
     )
     if len(orientation) != 2:
         image.PatientOrientation = None  # Type 2: unknown stays empty rather than guessed
+    reference = Dataset()
+    reference.ReferencedSOPClassUID = source.dataset.SOPClassUID
+    reference.ReferencedSOPInstanceUID = source.dataset.SOPInstanceUID
+    image.SourceImageSequence = [reference]
+    image.DerivationDescription = "AI grounding overlay burned in (KnowMVG), not a diagnosis"
     image.SeriesDescription = SERIES_DESCRIPTION
     image.BurnedInAnnotation = "YES"
     image.ImageType = ["DERIVED", "SECONDARY"]
@@ -54,7 +59,11 @@ def export_secondary_capture(
     out: Path, source_path: Path, rgb: np.ndarray, *, overwrite: bool = False
 ) -> Path:
     """Write the SC atomically; StudyError for a non-DICOM source, as for the SR."""
-    dataset = secondary_capture(SourceImage.read(source_path), rgb)
+    source = SourceImage.read(source_path)
+    try:
+        dataset = secondary_capture(source, rgb)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise as_study_error(source.path, exc) from exc
     write_bytes_atomic(Path(out), part10_bytes(dataset), overwrite=overwrite)
     log.info("wrote secondary capture %dx%d to %s", rgb.shape[1], rgb.shape[0], out)
     return Path(out)

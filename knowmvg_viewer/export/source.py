@@ -11,6 +11,21 @@ from pydicom.filebase import DicomBytesIO
 from ..study import StudyError
 from ..study.dicom import is_dicom, is_structured_report, read_dataset
 
+REFERENCE_KEYWORDS = ("SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
+# The patient and study module attributes that derived objects copy from their source.
+PATIENT_STUDY_KEYWORDS = (
+    "PatientID",
+    "PatientName",
+    "PatientBirthDate",
+    "PatientSex",
+    "StudyDate",
+    "StudyTime",
+    "StudyID",
+    "AccessionNumber",
+    "ReferringPhysicianName",
+)
+UTF8 = "ISO_IR 192"
+
 
 @dataclass(frozen=True)
 class SourceImage:
@@ -31,18 +46,24 @@ class SourceImage:
         dataset = read_dataset(path, header_only=True)
         if is_structured_report(dataset) or "Rows" not in dataset:
             raise StudyError(path, "DICOM export needs an image; this DICOM file has none")
-        missing = [
-            keyword
-            for keyword in ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
-            if not dataset.get(keyword)
-        ]
+        missing = [keyword for keyword in REFERENCE_KEYWORDS if not dataset.get(keyword)]
         if missing:
             raise StudyError(path, f"cannot reference this image: no {', '.join(missing)}")
+        for keyword in PATIENT_STUDY_KEYWORDS:  # de-identified files often drop these
+            if keyword not in dataset:
+                setattr(dataset, keyword, None)  # Type 2: present and empty
         return cls(path, dataset, frame_index)
 
 
+def as_study_error(path: Path, exc: Exception) -> StudyError:
+    """What highdicom refuses in a source header (a malformed value, say), as one line."""
+    return StudyError(path, f"cannot build a DICOM object on this image: {exc}")
+
+
 def part10_bytes(dataset: Dataset) -> bytes:
-    """The Part 10 file bytes, so the write itself can be atomic."""
+    """The Part 10 file bytes, so the write itself can be atomic. Text is written as UTF-8,
+    so a phrase or a name in any script survives (the source's character set may not)."""
+    dataset.SpecificCharacterSet = UTF8
     buffer = DicomBytesIO()
     dataset.save_as(buffer, enforce_file_format=True)
     return buffer.getvalue()

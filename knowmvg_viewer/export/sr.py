@@ -15,6 +15,7 @@ from pathlib import Path
 import highdicom as hd
 import numpy as np
 from pydicom.sr.codedict import codes
+from pydicom.uid import generate_uid
 
 from model_core.knowledge import KnowledgeBase
 from model_core.results import GroundedFinding
@@ -22,7 +23,7 @@ from model_core.results import GroundedFinding
 from .. import __version__
 from ..study import StudyError
 from .atomic import write_bytes_atomic
-from .source import SourceImage, part10_bytes
+from .source import SourceImage, as_study_error, part10_bytes
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def structured_report(
             observer_device_context=hd.sr.ObserverContext(
                 observer_type=codes.DCM.Device,
                 observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
-                    uid=hd.UID(),
+                    uid=device_uid(model),
                     name=algorithm_name(model),
                     manufacturer_name=MANUFACTURER,
                     model_name=algorithm_name(model),
@@ -75,6 +76,12 @@ def structured_report(
         is_verified=False,
         series_description=SERIES_DESCRIPTION,
     )
+
+
+def device_uid(model: dict) -> str:
+    """The same observer device UID for every SR a given model writes, so a PACS can group
+    them by device."""
+    return generate_uid(entropy_srcs=[MANUFACTURER, algorithm_name(model)])
 
 
 def reportable(findings: list[GroundedFinding]) -> list[GroundedFinding]:
@@ -103,9 +110,14 @@ def export_sr(
     be written, in which case nothing is left behind.
     """
     source = SourceImage.read(source_path, frame_index)
-    dataset = structured_report(source, findings, model)
+    try:
+        dataset = structured_report(source, findings, model)
+    except (AttributeError, TypeError, ValueError) as exc:
+        if isinstance(exc, StudyError):
+            raise
+        raise as_study_error(source.path, exc) from exc
     write_bytes_atomic(Path(out), part10_bytes(dataset), overwrite=overwrite)
-    log.info("wrote DICOM SR with %d finding group(s) to %s", len(findings), out)
+    log.info("wrote DICOM SR with %d finding group(s) to %s", len(reportable(findings)), out)
     return Path(out)
 
 
