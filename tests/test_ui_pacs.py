@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pydicom
@@ -141,3 +143,57 @@ def test_send_without_findings_or_nodes_says_why(window, qtbot, demo_study):
         window.open_path(demo_study)
     window.choose_send()
     assert window.last_error == "add a PACS node in the PACS panel first"
+
+
+def _stalled_job(panel, release: threading.Event) -> None:
+    """A job that sits like a request waiting on a silent server."""
+    panel._submit("waiting on a silent server…", lambda progress: release.wait(30), lambda _: None)
+
+
+def test_editing_nodes_during_a_request_keeps_it_cancellable(window, qtbot, corpus):
+    panel = window.pacs_panel
+    panel.add_saved_node(_dimse(corpus))
+    release = threading.Event()
+    _stalled_job(panel, release)
+    panel.add_saved_node(SavedNode("second", DimseNode("B", "127.0.0.1", 104)))
+    panel.remove_node()
+    assert panel.busy and panel.cancel_button.isVisibleTo(panel)
+    assert not panel.search_button.isEnabled()
+    panel.search()  # refused, not queued behind the stalled request
+    assert panel.last_error.startswith("a PACS request is running")
+    with qtbot.waitSignal(panel.job_finished, timeout=WAIT_MS):
+        release.set()
+    assert not panel.busy and panel.search_button.isEnabled()
+
+
+def test_closing_the_window_does_not_wait_for_a_stalled_request(qtbot, model_dir):
+    win = MainWindow(model_dir, "cpu")
+    qtbot.addWidget(win)
+    release = threading.Event()
+    _stalled_job(win.pacs_panel, release)
+    start = time.perf_counter()
+    win.close()
+    assert time.perf_counter() - start < 5.0
+    release.set()
+
+
+def test_a_wrong_dicomweb_password_is_asked_again(window, qtbot, corpus, monkeypatch):
+    answers = iter(["wrong-password", DICOMWEB_PASSWORD])
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *args, **kwargs: (next(answers), True))
+    )
+    panel = window.pacs_panel
+    panel.add_saved_node(SavedNode("web", DicomwebNode(corpus.server.dicomweb_url, DICOMWEB_USER)))
+    _run(qtbot, panel, panel.search)
+    assert panel.last_error is not None
+    _run(qtbot, panel, panel.search)
+    assert panel.last_error is None and panel.records
+
+
+def test_the_cache_size_is_measured_off_the_gui_thread(window, qtbot):
+    panel = window.pacs_panel
+    (panel.cache.root / "1.2.3").mkdir(parents=True)
+    (panel.cache.root / "1.2.3" / "x.dcm").write_bytes(b"\0" * 2_500_000)
+    with qtbot.waitSignal(panel.cache_measured, timeout=WAIT_MS):
+        panel._refresh_cache_label()
+    assert panel.cache_label.text().startswith("Cache: 2.5 MB of 5.0 GB")

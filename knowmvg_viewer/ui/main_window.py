@@ -791,8 +791,10 @@ class MainWindow(QMainWindow):
         except StudyError as exc:
             self.show_error(str(exc))
             return False
-        self.pacs_panel.send_files(files, node)
-        return True
+        except OSError as exc:
+            self.show_error(f"cannot prepare the files to send ({exc.strerror or exc})")
+            return False
+        return self.pacs_panel.send_files(files, node)
 
     def copy_annotated(self) -> None:
         if self.state is not None:

@@ -218,6 +218,7 @@ class PacsPanel(QWidget):
 
     study_retrieved = Signal(Path)  # a complete local study folder, ready to open
     job_finished = Signal()  # any job, success or not (tests and the status bar use it)
+    cache_measured = Signal()
     message = Signal(str)  # a one-line outcome for the status bar
 
     def __init__(self, settings: QSettings, cache: StudyCache, parent=None) -> None:
@@ -231,6 +232,8 @@ class PacsPanel(QWidget):
         self._passwords: dict[str, str] = {}  # per session, in memory only
         self._request = 0
         self._handlers: dict[int, Callable[[object], None]] = {}
+        self._quiet: dict[int, Callable[[object], None]] = {}  # jobs that show no busy state
+        self._password_key: str | None = None  # the session password the current job uses
         self._cancel = threading.Event()
         self.pacs = PacsThread(self)
         self.pacs.worker.finished.connect(self._on_finished)
@@ -298,7 +301,7 @@ class PacsPanel(QWidget):
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)
 
-        self.cache_label = QLabel()
+        self.cache_label = QLabel("Cache: measuring…")
         self.clear_cache_button = QPushButton("Clear cache")
         self.clear_cache_button.clicked.connect(self.clear_cache)
         cache_row = QHBoxLayout()
@@ -332,7 +335,7 @@ class PacsPanel(QWidget):
         self.nodes.append(saved)
         save_nodes(self.settings, self.nodes)
         self._refresh_nodes(len(self.nodes) - 1)
-        self._set_busy(False)
+        self._set_busy(self.busy)
 
     def add_node(self) -> None:
         dialog = NodeDialog(parent=self)
@@ -355,7 +358,7 @@ class PacsPanel(QWidget):
             del self.nodes[index]
             save_nodes(self.settings, self.nodes)
             self._refresh_nodes()
-            self._set_busy(False)
+            self._set_busy(self.busy)
 
     def current_node(self) -> PacsNode | None:
         index = self.node_box.currentIndex()
@@ -367,8 +370,13 @@ class PacsPanel(QWidget):
         if node is None:
             self._fail("add a PACS node first")
             return None
+        if self.busy:
+            self._fail("a PACS request is running; wait for it or cancel it first")
+            return None
+        self._password_key = None
         if isinstance(node, DicomwebNode) and node.username and node.password is None:
             key = f"{node.username}@{node.url}"
+            self._password_key = key
             if key not in self._passwords:
                 password, ok = QInputDialog.getText(
                     self,
@@ -397,9 +405,19 @@ class PacsPanel(QWidget):
         self.status.setText(label)
         self.progress.setRange(0, 0)
         self._set_busy(True)
-        self.pacs.request_run.emit(self._request, job)
+        self.pacs.submit(self._request, job)
+
+    def _submit_quiet(self, job, on_done: Callable[[object], None]) -> None:
+        """A background job with no busy state, no cancel and no message (cache size)."""
+        self._request += 1
+        self._quiet[self._request] = on_done
+        self.pacs.submit(self._request, job)
 
     def _on_finished(self, request_id: int, result: object) -> None:
+        quiet = self._quiet.pop(request_id, None)
+        if quiet is not None:
+            quiet(result)
+            return
         handler = self._handlers.pop(request_id, None)
         if handler is None:
             return
@@ -407,9 +425,14 @@ class PacsPanel(QWidget):
         handler(result)
         self.job_finished.emit()
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: str, kind: str) -> None:
+        if self._quiet.pop(request_id, None) is not None:
+            log.warning("%s", message)
+            return
         if self._handlers.pop(request_id, None) is None:
             return
+        if kind == "AssociationRejected" and self._password_key is not None:
+            self._passwords.pop(self._password_key, None)  # a wrong password is asked again
         self._set_busy(False)
         self._fail(message)
         self.job_finished.emit()
@@ -528,17 +551,19 @@ class PacsPanel(QWidget):
         self._done("study retrieved")
         self.study_retrieved.emit(Path(folder))  # type: ignore[arg-type]
 
-    def send_files(self, files: list[Path], node: PacsNode | None = None) -> None:
-        """Store the files on the node (C-STORE or STOW-RS), in the background."""
+    def send_files(self, files: list[Path], node: PacsNode | None = None) -> bool:
+        """Store the files on the node (C-STORE or STOW-RS), in the background; False when
+        nothing was started (no node, busy, password prompt cancelled)."""
         client = self._client(node)
         if client is None:
-            return
+            return False
         cancel = threading.Event()
 
         def job(progress):
             return client.send(files, progress=progress, cancel=cancel)
 
         self._submit(f"sending {len(files)} file(s) to {client.node}…", job, self._sent, cancel)
+        return True
 
     def _sent(self, results: object) -> None:
         failures = [r for r in results if not r.ok]  # type: ignore[attr-defined]
@@ -554,14 +579,21 @@ class PacsPanel(QWidget):
             return
         answer = QMessageBox.question(self, "PACS cache", "Delete every cached study?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.cache.clear()
-            self._refresh_cache_label()
-            self._done("cache cleared")
+            self._submit("clearing the cache…", lambda progress: self.cache.clear(), self._cleared)
+
+    def _cleared(self, _result: object) -> None:
+        self._refresh_cache_label()
+        self._done("cache cleared")
 
     def _refresh_cache_label(self) -> None:
-        size, limit = self.cache.size_bytes(), self.cache.max_bytes
+        """Measured on the PACS thread: a big cache takes a while to walk."""
+        self._submit_quiet(lambda progress: self.cache.size_bytes(), self._show_cache_size)
+
+    def _show_cache_size(self, size: int) -> None:
+        limit = self.cache.max_bytes
         of = f" of {limit / 1e9:.1f} GB" if limit else ""
         self.cache_label.setText(f"Cache: {size / 1e6:.1f} MB{of}")
+        self.cache_measured.emit()
 
     def _done(self, text: str) -> None:
         self.status.setText(text)

@@ -8,6 +8,8 @@ The PACS has its own thread, so a slow server never delays grounding, and vice v
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -82,17 +84,17 @@ class WorkerThread(QObject):
 
 
 class PacsWorker(QObject):
-    """Runs one PACS job at a time: a callable taking a `progress(done, total)` callback.
+    """Runs PACS jobs: callables taking a `progress(done, total)` callback.
 
-    A PacsError is the user's to fix (its one-line message goes to `failed`); anything
-    else is a bug, logged with its traceback and reported as an internal error.
+    A PacsError is the user's to fix (its one-line message and its class name go to
+    `failed`); anything else is a bug, logged with its traceback and reported as an
+    internal error. Signals are emitted from the PACS thread and queued to the GUI.
     """
 
     finished = Signal(int, object)  # request id, the job's return value
-    failed = Signal(int, str)  # request id, message
+    failed = Signal(int, str, str)  # request id, message, error class name
     progress = Signal(int, int, int)  # request id, done, total
 
-    @Slot(int, object)
     def run(self, request_id: int, job: Callable[[Callable[[int, int], None]], object]) -> None:
         from ..pacs.errors import PacsError
 
@@ -102,29 +104,44 @@ class PacsWorker(QObject):
         try:
             result = job(report)
         except PacsError as exc:
-            self.failed.emit(request_id, str(exc))
+            self.failed.emit(request_id, str(exc), type(exc).__name__)
             return
         except Exception as exc:
             log.error("PACS job failed: %s", traceback.format_exc())
-            self.failed.emit(request_id, f"internal error: {exc}")
+            self.failed.emit(request_id, f"internal error: {exc}", type(exc).__name__)
             return
         self.finished.emit(request_id, result)
 
 
 class PacsThread(QObject):
-    """Owns the PACS thread and its worker."""
+    """One daemon Python thread that runs PACS jobs in order.
 
-    request_run = Signal(int, object)
+    Not a QThread: a network call may sit in a socket until its timeout (up to a minute),
+    and closing the window must neither wait for it nor destroy a running QThread, which
+    aborts the process. An abandoned job dies with the process; its half-written staging
+    folder is hidden and swept by the cache later.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("pacs-worker")
         self.worker = PacsWorker()
-        self.worker.moveToThread(self.thread)
-        self.request_run.connect(self.worker.run)
-        self.thread.start()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="pacs-worker", daemon=True)
+        self._thread.start()
 
-    def stop(self) -> None:
-        self.thread.quit()
-        self.thread.wait(10_000)
+    def submit(self, request_id: int, job) -> None:
+        self._jobs.put((request_id, job))
+
+    def _serve(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            try:
+                self.worker.run(*item)
+            except RuntimeError:  # the window (and the worker's signals) is gone
+                return
+
+    def stop(self, wait_s: float = 2.0) -> None:
+        """Ask the thread to end after its job; wait a little, never for a network timeout."""
+        self._jobs.put(None)
+        self._thread.join(wait_s)
+        if self._thread.is_alive():
+            log.info("leaving a PACS request to end with the process")
