@@ -146,6 +146,52 @@ def test_get_bad_or_unknown_study_is_one_line(node, tmp_path, capsys):
     )
     status, _, err = run(capsys, "get", *node, "--study", "1.2.3.4", "--out", str(tmp_path / "b"))
     assert status == EXIT_BAD_INPUT and err == f"{node[1]}: study 1.2.3.4 is not on this node\n"
+    nested = tmp_path / "newa" / "newb" / "study"
+    status, _, err = run(capsys, "get", *node, "--study", "1.2.3.4", "--out", str(nested))
+    assert status == EXIT_BAD_INPUT and "is not on this node" in err
+    assert list(tmp_path.iterdir()) == []  # nor the parent folders it would have made
+
+
+def test_get_out_dot_fills_an_empty_current_folder(node, corpus, tmp_path, monkeypatch, capsys):
+    study_uid = corpus.study_of("DEMO-0002")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    status, out, err = run(capsys, "get", *node, "--study", study_uid, "--out", ".")
+    assert (status, err) == (EXIT_OK, "") and out.startswith(".: 3 instances")
+    assert sorted(p.stem for p in here.iterdir()) == sorted(corpus.studies[study_uid])
+    assert [p.name for p in tmp_path.iterdir()] == ["here"]
+
+
+def test_get_out_dot_in_a_non_empty_folder_is_one_line(node, corpus, tmp_path, monkeypatch, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(
+        capsys, "get", *node, "--study", corpus.study_of("DEMO-0002"), "--out", "."
+    )
+    assert (status, out) == (EXIT_BAD_INPUT, "")
+    assert err == (
+        f"{tmp_path}: already exists and is not an empty folder "
+        "(the study folder must be absent or empty)\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("how", ["c-get", "wado-rs"])
+def test_get_write_failure_is_one_line_naming_the_folder(how, node, web, corpus, tmp_path, capsys):
+    """`ulimit -f` (the demo DX images are 3.9 MB): exit 2, one line, nothing left behind."""
+    resource = pytest.importorskip("resource")  # POSIX
+    where = {"c-get": node, "wado-rs": web}[how]
+    out_dir = tmp_path / "study"
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, hard))
+    try:
+        status, out, err = run(
+            capsys, "get", *where, "--study", corpus.study_of("DEMO-0002"), "--out", str(out_dir)
+        )
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert (status, out, err) == (EXIT_BAD_INPUT, "", f"{out_dir}: cannot write (File too large)\n")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -244,6 +244,21 @@ def test_cache_evicts_least_recently_used(corpus, tmp_path):
     assert cache.size_bytes() == 0 and cache.studies() == []
 
 
+def test_cache_fetch_takes_the_study_another_fetch_completed_meanwhile(corpus, tmp_path):
+    cache = StudyCache(tmp_path / "cache", max_bytes=None)
+    study_uid = corpus.study_of("DEMO-0001")
+    theirs = cache.root / study_uid
+
+    def other_fetch_finishes_first(done, total):
+        if done == total:
+            theirs.mkdir(exist_ok=True)
+            (theirs / "theirs.dcm").write_bytes(b"x")
+
+    assert cache.fetch(dimse(corpus), study_uid, other_fetch_finishes_first) == theirs
+    assert [p.name for p in theirs.iterdir()] == ["theirs.dcm"]
+    assert no_partials(cache.root) == []
+
+
 # -- send ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("protocol", ["dimse", "dicomweb"])
 def test_send_stores_new_instances_intact_and_reports_each_file(protocol, corpus, tmp_path):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import time
+from pathlib import Path
 
 import pytest
 from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless
@@ -176,6 +179,74 @@ def test_study_folder_refuses_unsafe_instance_names(tmp_path):
         writer.write("../../evil", b"x")
 
 
+def test_study_folder_dot_is_the_current_folder_kept_and_filled(tmp_path, monkeypatch):
+    """`--out .`: resolved first, so staging is not made inside the destination; an empty
+    current folder is filled in place (the shell's working folder stays the same folder)."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    inode = os.stat(".").st_ino
+    with StudyFolderWriter(Path(".")) as writer:
+        writer.write("1.2.3", b"x")
+        assert writer.commit() == Path(".")
+    assert sorted(p.name for p in here.iterdir()) == ["1.2.3.dcm"]
+    assert os.stat(".").st_ino == inode and [p.name for p in tmp_path.iterdir()] == ["here"]
+
+
+@pytest.mark.parametrize("dest", [".", "sub/.."])
+def test_study_folder_refuses_a_non_empty_current_folder(tmp_path, monkeypatch, dest):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(PacsInputError) as error:
+        StudyFolderWriter(Path(dest))
+    assert str(error.value) == (
+        f"{tmp_path}: already exists and is not an empty folder "
+        "(the study folder must be absent or empty)"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["sub"]
+
+
+def test_study_folder_filled_meanwhile_is_a_one_line_input_error(tmp_path):
+    dest = tmp_path / "study"
+    with StudyFolderWriter(dest) as writer:
+        writer.write("1.2.3", b"x")
+        dest.mkdir()
+        (dest / "theirs.txt").write_text("theirs")
+        with pytest.raises(PacsInputError, match=f"^{dest}: filled up while retrieving"):
+            writer.commit()
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]
+    assert [p.name for p in dest.iterdir()] == ["theirs.txt"]
+
+
+def test_study_folder_write_failure_names_the_destination(tmp_path):
+    dest = tmp_path / "study"
+    with StudyFolderWriter(dest) as writer:
+        shutil.rmtree(writer.staging)  # as a full or vanished disk would fail the write
+        with pytest.raises(PacsInputError) as error:
+            writer.write("1.2.3", b"x")
+    assert str(error.value) == f"{dest}: cannot write (No such file or directory)"
+
+
+def test_study_folders_get_the_umask_mode_not_0700(tmp_path):
+    old = os.umask(0o027)
+    try:
+        with StudyFolderWriter(tmp_path / "a" / "b" / "study") as writer:
+            writer.write("1.2.3", b"x")
+            writer.commit()
+    finally:
+        os.umask(old)
+    for folder in ("a", "a/b", "a/b/study"):
+        assert stat.S_IMODE((tmp_path / folder).stat().st_mode) == 0o750, folder
+
+
+def test_study_folder_failure_removes_the_parents_it_made(tmp_path):
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError), StudyFolderWriter(tmp_path / "kept/new/newer/study"):
+        raise RuntimeError("unknown study")
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"]
+    assert list((tmp_path / "kept").iterdir()) == []
+
+
 def test_cache_root_honours_xdg_cache_home(monkeypatch, tmp_path):
     if os.name == "nt" or os.uname().sysname == "Darwin":
         pytest.skip("XDG applies on Linux")
@@ -203,6 +274,28 @@ def test_cache_removes_stale_partials_but_keeps_fresh_ones(tmp_path):
 def test_dicomweb_node_rejects_malformed_urls(url):
     with pytest.raises(PacsInputError, match="invalid DICOMweb URL"):
         DicomwebNode(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://bob:se/cret@pacs/dicom-web",  # '/' ends the host: port 'se' is invalid
+        "http://bob:12/cret@pacs/dicom-web",  # port 12 is valid, the path has the rest
+        "bob:se/cret@pacs/dicom-web",
+        "http://bob:se/cret@[::1/dicom-web",  # urlsplit itself refuses it
+    ],
+)
+def test_malformed_dicomweb_url_message_masks_any_password(url):
+    with pytest.raises(PacsInputError, match="invalid DICOMweb URL") as error:
+        DicomwebNode(url)
+    assert "cret" not in str(error.value) and "bob" not in str(error.value)
+    assert "***@" in str(error.value)
+
+
+def test_dicomweb_credentials_in_the_url_are_percent_decoded():
+    node = DicomwebNode("http://bob:se%2Fcr%40et@pacs/dicom-web")
+    assert (node.url, node.username, node.password) == ("http://pacs/dicom-web", "bob", "se/cr@et")
+    assert DicomwebNode("http://bob@pacs/dicom-web").password is None
 
 
 def test_dicomweb_credentials_move_out_of_an_ipv6_url():

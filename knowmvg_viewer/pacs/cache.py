@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .client import PacsClient, ProgressCallback
+from .errors import PacsInputError
 from .query import validate_uid
 from .staging import PARTIAL_MARKER
 
@@ -100,9 +101,16 @@ class StudyCache:
             return cached
         folder = self.path_for(study_uid)
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = f"cannot create the study cache ({exc.strerror or exc})"
+            raise PacsInputError(None, f"{self.root}: {reason}") from None
+        try:
             client.retrieve_study(study_uid, folder, progress=progress, cancel=cancel)
-        except FileExistsError:  # another fetch completed it first: theirs is as good
-            pass
+        except PacsInputError:
+            if not folder.is_dir():
+                raise
+            log.info("study completed by another fetch meanwhile")  # theirs is as good
         self.evict(keep={folder.name})
         return folder
 

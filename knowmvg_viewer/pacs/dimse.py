@@ -157,7 +157,7 @@ class _StoreState:
             return STATUS_UNEXPECTED_INSTANCE
         try:
             self.writer.write(uid, event.encoded_dataset())
-        except (OSError, PacsInputError) as exc:
+        except PacsInputError as exc:  # a bad UID, or the disk: it names the destination
             self.write_error = self.write_error or str(exc)
             return STATUS_OUT_OF_RESOURCES
         return STATUS_OK
@@ -417,6 +417,8 @@ class DimseClient(PacsClient):
                 continue
             if category == "Success":
                 return
+            if state.write_error:  # our side failed (disk full, ...): say so, as DICOMweb does
+                raise PacsInputError(None, state.write_error)
             raise ServerFailure(
                 self.node, _retrieve_failure(what, status, state, self.node), status.Status
             )
@@ -514,8 +516,6 @@ def _retrieve_failure(what: str, status: Dataset, state: _StoreState, node: Dims
             f"{what} refused: the node does not know move destination {node.calling_aet!r} "
             f"(register it with our host and port {node.move_port})"
         )
-    if state.write_error:
-        return f"{what} stopped: {state.write_error}"
     hint = ""
     if what == "C-MOVE" and state.writer.count == 0:  # it never reached our storage SCP
         hint = f" (can the node send to {node.calling_aet!r} at our port {node.move_port}?)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .errors import PacsInputError
 
@@ -89,17 +89,21 @@ class DicomwebNode:
     password: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
         try:
+            parts = urlsplit(self.url)
             port = parts.port
-        except ValueError:
+        except ValueError:  # a malformed IPv6 host or port
             port, parts = None, None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise PacsInputError(None, f"invalid DICOMweb URL {self._safe_url()!r} (http(s)://...)")
+        if "@" in parts.path:  # 'http://u:12/x@host/': a password holding "/" ends the host
+            reason = "an '@' after the host; write '/' in a password as %2F"
+            raise PacsInputError(None, f"invalid DICOMweb URL {self._safe_url()!r} ({reason})")
         username, password = self.username, self.password
         if parts.username is not None:
-            username = username or parts.username
-            password = password if password is not None else parts.password
+            username = username or unquote(parts.username)  # RFC 3986: percent-encoded
+            if password is None and parts.password is not None:
+                password = unquote(parts.password)
             host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
             parts = parts._replace(netloc=host + (f":{port}" if port else ""))
         object.__setattr__(self, "url", urlunsplit(parts).rstrip("/"))
@@ -107,8 +111,15 @@ class DicomwebNode:
         object.__setattr__(self, "password", password)
 
     def _safe_url(self) -> str:
-        """The URL as given, with any embedded password masked (for error messages)."""
-        return re.sub(r"//([^/@:]*):[^/@]*@", r"//\1:***@", self.url)
+        """The URL as given, for error messages, with any user name and password masked.
+
+        They end at the last "@" (a password may hold "/", ":" or "@"), so an "@" in the
+        path masks the host too: better than showing a password.
+        """
+        start = self.url.find("//")
+        start = start + 2 if start >= 0 else 0
+        at = self.url.rfind("@")
+        return self.url if at < start else f"{self.url[:start]}***{self.url[at:]}"
 
     def __str__(self) -> str:
         return self.url
