@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,18 +263,14 @@ def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: b
 
 
 def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+    findings = grounded.result.findings
     try:
-        export_sr(out, grounded.image_path, grounded.result.findings, model, overwrite=overwrite)
+        return _attempt_write(
+            out, lambda: export_sr(out, grounded.image_path, findings, model, overwrite=overwrite)
+        )
     except StudyError as exc:
         print(f"{exc} (no SR written to {out})", file=sys.stderr)
         return False
-    except FileExistsError:
-        print(f"{out}: already exists (use --overwrite to replace it)", file=sys.stderr)
-        return False
-    except OSError as exc:
-        print(f"{out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
-        return False
-    return True
 
 
 def _json_bytes(document: dict) -> bytes:
@@ -288,8 +285,13 @@ def _write_json(out: Path, document: dict, overwrite: bool) -> bool:
 
 
 def _write(out: Path, data: bytes, overwrite: bool) -> bool:
+    return _attempt_write(out, lambda: write_bytes_atomic(out, data, overwrite=overwrite))
+
+
+def _attempt_write(out: Path, write: Callable[[], object]) -> bool:
+    """Run one atomic write; an existing file or a write error is one stderr line."""
     try:
-        write_bytes_atomic(out, data, overwrite=overwrite)
+        write()
     except FileExistsError:
         print(f"{out}: already exists (use --overwrite to replace it)", file=sys.stderr)
         return False

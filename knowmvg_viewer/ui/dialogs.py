@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .forms import ok_cancel_buttons
 from .pacs_panel import CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
 
 MODEL_CARD = "MODEL_CARD.md"
@@ -62,11 +63,7 @@ class SettingsDialog(QDialog):
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
         form.addRow("PACS cache limit", self.cache_limit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +41,7 @@ from ..pacs.client import PacsClient, SendResult, make_client
 from ..pacs.errors import PacsError
 from ..pacs.nodes import DEFAULT_CALLING_AET, DicomwebNode, DimseNode, PacsNode
 from ..pacs.query import DateRange, StudyQuery, StudyRecord
+from .forms import ok_cancel_buttons
 from .worker import PacsThread
 
 log = logging.getLogger(__name__)
@@ -162,11 +162,7 @@ class NodeDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Kind", self.kind)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.pages)
@@ -618,11 +614,7 @@ class SendDialog(QDialog):
         form = QFormLayout()
         form.addRow("Node", self.node_box)
         form.addRow("Send", self.with_image)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
