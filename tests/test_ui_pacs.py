@@ -15,11 +15,13 @@ from knowmvg_viewer.pacs import DicomwebNode, DimseNode
 from knowmvg_viewer.ui.main_window import MainWindow
 from knowmvg_viewer.ui.pacs_panel import NODES_KEY, SavedNode, load_saved_nodes, save_nodes
 
-from .orthanc import free_port
+from .orthanc import OrthancServer, free_port
 from .pacs_fixtures import (
     DICOMWEB_PASSWORD,
     DICOMWEB_USER,
+    big_study,
     corpus_fixture,  # noqa: F401  (the `corpus` fixture)
+    require_orthanc,
 )
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
@@ -197,3 +199,29 @@ def test_the_cache_size_is_measured_off_the_gui_thread(window, qtbot):
     with qtbot.waitSignal(panel.cache_measured, timeout=WAIT_MS):
         panel._refresh_cache_label()
     assert panel.cache_label.text().startswith("Cache: 2.5 MB of 5.0 GB")
+
+
+def test_server_dying_mid_retrieval_is_one_message_and_nothing_partial(window, qtbot, tmp_path):
+    require_orthanc()
+    study_uid, paths = big_study(tmp_path / "source", n=6)
+    panel = window.pacs_panel
+    with OrthancServer() as server:
+        server.upload(*paths)
+        panel.add_saved_node(
+            SavedNode("dies", DimseNode(server.aet, "127.0.0.1", server.dicom_port))
+        )
+        _run(qtbot, panel, panel.search)
+        (row,) = [i for i, r in enumerate(panel.records) if r.study_instance_uid == study_uid]
+
+        def kill_after_first(request_id, done, total):
+            if done == 1:
+                server.kill()
+
+        panel.pacs.worker.progress.connect(kill_after_first)
+        _run(qtbot, panel, lambda: panel.open_study(row))
+    assert panel.last_error is not None and "\n" not in panel.last_error
+    assert "ORTHANC@127.0.0.1" in panel.last_error
+    assert window.study is None  # nothing was opened
+    assert panel.cache.lookup(study_uid) is None
+    assert [p.name for p in panel.cache.root.iterdir()] == []
+    assert panel.search_button.isEnabled()  # and the panel is ready for the next request
