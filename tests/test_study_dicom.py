@@ -249,3 +249,15 @@ def test_study_folder_orders_images_by_series_and_reads_sr_report(demo_study) ->
     study = open_study(demo_study.parent / "chest-pa-002")
     assert [p.name for p in study.images] == ["image-pa.dcm", "image-pa-repeat.dcm"]
     assert study.report is not None and study.report.source.endswith("report-sr.dcm")
+
+
+def test_display_name_says_what_the_image_is(demo_study, tmp_path):
+    repeat = load_image(demo_study.parent / "chest-pa-002" / "image-pa-repeat.dcm")
+    assert repeat.display_name == "PA REPEAT LOW DOSE"  # its series description
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    del ds.SeriesDescription
+    ds.save_as(tmp_path / "1.2.3.4.dcm")
+    assert load_image(tmp_path / "1.2.3.4.dcm").display_name == "DX PA"  # modality and view
+    del ds.ViewPosition
+    ds.save_as(tmp_path / "1.2.3.5.dcm")
+    assert load_image(tmp_path / "1.2.3.5.dcm").display_name == "1.2.3.5.dcm"

@@ -136,6 +136,8 @@ def test_several_images_show_thumbnails_and_switch(window, tmp_path, chest_film_
     cv2.imwrite(str(folder / "b.png"), np.full((300, 200), 90, np.uint8))
     assert window.open_path(folder)
     assert window.thumbnails.isVisible() and window.thumbnails.count() == 2
+    labels = [window.thumbnails.item(i).text() for i in range(2)]
+    assert labels == [window.state.image.display_name, "b.png"]
     window.thumbnails.setCurrentRow(1)
     assert window.state.image.path.name == "b.png"
 

@@ -113,6 +113,18 @@ class RadiographImage:
         """The file's first VOI, else the automatic window."""
         return self.presets[0]
 
+    @property
+    def display_name(self) -> str:
+        """How the thumbnail strip names the image: its series description, else its view
+        and modality, else its file name (PACS files are named by UID, which says nothing)."""
+        description = self.attributes.get("SeriesDescription", "")
+        view = self.attributes.get("ViewPosition", "")
+        if description:
+            return description
+        if view:
+            return f"{self.modality} {view}"
+        return self.path.name
+
     def spacing_text(self) -> str:
         if self.spacing is None:
             return "unknown"

@@ -349,14 +349,15 @@ class MainWindow(QMainWindow):
 
     def _thumbnail_entries(self, study: Study, first: ViewingState):
         if len(study.images) < 2:
-            return [(study.images[0], None)]
-        entries = [(study.images[0], first.render())]
+            return [(study.images[0], first.image.display_name, None)]
+        entries = [(study.images[0], first.image.display_name, first.render())]
         for path in study.images[1:]:
             try:
-                entries.append((path, ViewingState(load_image(path)).render()))
+                state = ViewingState(load_image(path))
+                entries.append((path, state.image.display_name, state.render()))
             except StudyError as exc:
                 log.warning("%s", exc)
-                entries.append((path, None))
+                entries.append((path, path.name, None))
         return entries
 
     def show_image(self, index: int) -> None:

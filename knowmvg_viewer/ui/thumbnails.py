@@ -31,12 +31,12 @@ class ThumbnailStrip(QListWidget):
         self.currentRowChanged.connect(self._on_row_changed)
         self._quiet = False
 
-    def show_images(self, entries: list[tuple[Path, np.ndarray | None]]) -> None:
-        """`entries`: (path, 8-bit display image or None when it failed to load)."""
+    def show_images(self, entries: list[tuple[Path, str, np.ndarray | None]]) -> None:
+        """`entries`: (path, label, 8-bit display image or None when it failed to load)."""
         self._quiet = True
         self.clear()
-        for path, pixels in entries:
-            item = QListWidgetItem(path.name)
+        for path, label, pixels in entries:
+            item = QListWidgetItem(label)
             item.setToolTip(str(path))
             if pixels is not None:
                 item.setIcon(QIcon(to_qpixmap(_shrink(pixels))))
