@@ -3,10 +3,10 @@
 Starts Xvfb, launches the viewer (the venv's `knowmvg-viewer`, or the bundle with
 `--exe dist/knowmvg-viewer/knowmvg-viewer`) on the demo study, grabs the screen every
 ~30 ms with `xwd`, and records when it first shows anything (the window painted) and when
-it last changed before staying unchanged for 4 s (study shown and grounded). Runs several times; the first
-run after `sync; echo 3 > /proc/sys/vm/drop_caches` is a cold start. Needs the Debian
-packages xvfb and x11-apps (xwd) and Qt's xcb libraries (libxcb-icccm4, libxcb-keysyms1,
-libxcb-cursor0). Prints one JSON object on its last line.
+it last changed before staying unchanged for 4 s (study shown and grounded). Runs several
+times; the first run after `sync; echo 3 > /proc/sys/vm/drop_caches` is a cold start.
+Needs the Debian packages xvfb and x11-apps (xwd) and Qt's xcb libraries
+(libxcb-icccm4, libxcb-keysyms1, libxcb-cursor0). Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
