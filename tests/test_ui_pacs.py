@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QInputDialog
 
 from knowmvg_viewer.pacs import DicomwebNode, DimseNode
 from knowmvg_viewer.ui.main_window import MainWindow
-from knowmvg_viewer.ui.pacs_panel import NODES_KEY, SavedNode, load_saved_nodes, save_nodes
+from knowmvg_viewer.ui.pacs_panel import (
+    NODES_KEY,
+    PacsPanel,
+    SavedNode,
+    load_saved_nodes,
+    save_nodes,
+)
 
 from .orthanc import OrthancServer, free_port
 from .pacs_fixtures import (
@@ -225,3 +231,20 @@ def test_server_dying_mid_retrieval_is_one_message_and_nothing_partial(window, q
     assert panel.cache.lookup(study_uid) is None
     assert [p.name for p in panel.cache.root.iterdir()] == []
     assert panel.search_button.isEnabled()  # and the panel is ready for the next request
+
+
+def test_worklist_order_and_sending_back_to_where_the_study_came_from(window, qtbot, corpus):
+    panel = window.pacs_panel
+    panel.add_saved_node(SavedNode("elsewhere", DimseNode("OTHER", "127.0.0.1", free_port())))
+    panel.add_saved_node(_dimse(corpus))
+    _run(qtbot, panel, panel.search)
+    dates = [r.study_date for r in panel.records]
+    assert len(dates) >= 3 and dates == sorted(dates, reverse=True)  # most recent first
+    row = next(i for i, r in enumerate(panel.records) if r.patient_id == "DEMO-0001")
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        _run(qtbot, panel, lambda: panel.open_study(row))
+    panel.node_box.setCurrentIndex(0)
+    assert window._send_node_index() == 1  # the node the study was retrieved from
+    reopened = PacsPanel(window.settings, panel.cache)
+    assert reopened.node_box.currentIndex() == 0  # the last chosen node is remembered
+    reopened.stop()

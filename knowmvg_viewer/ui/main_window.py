@@ -765,10 +765,18 @@ class MainWindow(QMainWindow):
             self.pacs_dock.show()
             self.show_error("add a PACS node in the PACS panel first")
             return
-        dialog = SendDialog(self.pacs_panel.nodes, self.pacs_panel.node_box.currentIndex(), self)
+        dialog = SendDialog(self.pacs_panel.nodes, self._send_node_index(), self)
         if dialog.exec():
             node = self.pacs_panel.nodes[dialog.node_box.currentIndex()].node
             self.send_to_pacs(node, include_image=dialog.include_image)
+
+    def _send_node_index(self) -> int:
+        """The node the open study came from, else the panel's current node."""
+        uid = self.state.image.attributes.get("StudyInstanceUID") if self.state else None
+        origin = self.pacs_panel.study_nodes.get(uid or "")
+        if origin is not None and origin < len(self.pacs_panel.nodes):
+            return origin
+        return self.pacs_panel.node_box.currentIndex()
 
     def send_to_pacs(self, node, include_image: bool = False) -> bool:
         """Write the outgoing objects to a private temporary folder, then send them in the

@@ -47,6 +47,7 @@ from .worker import PacsThread
 log = logging.getLogger(__name__)
 
 NODES_KEY = "pacs/nodes"
+CURRENT_NODE_KEY = "pacs/current_node"
 CACHE_LIMIT_KEY = "pacs/cache_limit_gb"
 DEFAULT_CACHE_LIMIT_GB = 5.0
 RESULT_COLUMNS = ("Patient", "Patient ID", "Date", "Description", "Modalities", "Images")
@@ -225,6 +226,7 @@ class PacsPanel(QWidget):
         self.records: list[StudyRecord] = []
         self.last_error: str | None = None
         self.last_sent: list[SendResult] = []
+        self.study_nodes: dict[str, int] = {}  # StudyInstanceUID -> node it was opened from
         self._passwords: dict[str, str] = {}  # per session, in memory only
         self._request = 0
         self._handlers: dict[int, Callable[[object], None]] = {}
@@ -236,7 +238,10 @@ class PacsPanel(QWidget):
         self.pacs.worker.failed.connect(self._on_failed)
         self.pacs.worker.progress.connect(self._on_progress)
         self._build()
-        self._refresh_nodes()
+        self._refresh_nodes(_as_int(settings.value(CURRENT_NODE_KEY, 0)))
+        self.node_box.currentIndexChanged.connect(
+            lambda index: self.settings.setValue(CURRENT_NODE_KEY, index)
+        )
         self._set_busy(False)
 
     # -- building ----------------------------------------------------------------------
@@ -504,7 +509,12 @@ class PacsPanel(QWidget):
             )
 
     def _show_records(self, records: object) -> None:
-        self.records = list(records)  # type: ignore[arg-type]
+        """Most recent study first, as a worklist reads."""
+        self.records = sorted(
+            records,  # type: ignore[arg-type]
+            key=lambda r: (r.study_date, r.study_time),
+            reverse=True,
+        )
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
             images = "" if record.number_of_instances is None else str(record.number_of_instances)
@@ -527,6 +537,7 @@ class PacsPanel(QWidget):
         if not 0 <= row < len(self.records):
             return
         uid = self.records[row].study_instance_uid
+        self.study_nodes[uid] = self.node_box.currentIndex()
         cached = self.cache.lookup(uid)
         if cached is not None:
             self._done("opened from the cache")
@@ -594,6 +605,13 @@ class PacsPanel(QWidget):
     def _done(self, text: str) -> None:
         self.status.setText(text)
         self.message.emit(text)
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
 
 
 def _display_date(value: str) -> str:
