@@ -56,6 +56,10 @@ class GroundedStudy:
     def error(self) -> str | None:
         return self.record["error"]
 
+    def annotated_png(self, model_name: str) -> bytes:
+        """The display image at native size with boxes and caption, as PNG bytes."""
+        return encode_png(annotated_image(self.display, self.result.findings, model_name))
+
 
 def ground_paths(args: argparse.Namespace) -> int:
     for flag, value in (("--png", args.png), ("--sr", args.sr)):
@@ -228,8 +232,7 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
         document = {"model": model, "results": [grounded.record]}
         write_bytes_atomic(outputs[0], _json_bytes(document), overwrite=True)
         written.append(outputs[0])
-        png = annotated_image(grounded.display, grounded.result.findings, model["name"])
-        write_bytes_atomic(outputs[1], encode_png(png), overwrite=True)
+        write_bytes_atomic(outputs[1], grounded.annotated_png(model["name"]), overwrite=True)
         written.append(outputs[1])
         if dicom:
             export_sr(
@@ -258,8 +261,7 @@ def _summary_csv(rows: list[tuple]) -> bytes:
 
 # -- single outputs ---------------------------------------------------------------------
 def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: bool) -> bool:
-    annotated = annotated_image(grounded.display, grounded.result.findings, model_name)
-    return _write(out, encode_png(annotated), overwrite)
+    return _write(out, grounded.annotated_png(model_name), overwrite)
 
 
 def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:

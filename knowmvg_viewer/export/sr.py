@@ -178,12 +178,12 @@ def _box_region(source: SourceImage, box: tuple[float, float, float, float]) -> 
 
 def _finding_code(finding: GroundedFinding, knowledge: KnowledgeBase) -> hd.sr.CodedConcept:
     """The knowledge base's code for the finding, else the generic "Finding" concept."""
-    entry = None
-    if finding.finding is not None:
-        entry = next((f for f in knowledge.findings if f.name == finding.finding), None)
-    if entry is None:
-        entry = knowledge.match_finding(finding.phrase)
-    code = getattr(entry, "code", None)
+    try:
+        entry = knowledge.finding(finding.finding) if finding.finding else None
+    except KeyError:  # named by another knowledge base than the bundled one
+        entry = None
+    entry = entry or knowledge.match_finding(finding.phrase)
+    code = entry.code if entry is not None else None
     if code is None:
         return _concept(codes.DCM.Finding)
     return hd.sr.CodedConcept(code.value, code.scheme, code.meaning)

@@ -43,7 +43,7 @@ from .findings_panel import FindingsPanel
 from .grounding_controls import GroundingControls
 from .image_view import RadiographView
 from .overlays import BoxOverlay, HeatmapLayer
-from .pacs_panel import PacsPanel, SendDialog, study_cache
+from .pacs_panel import PacsPanel, SendDialog, cache_limit_bytes, study_cache
 from .qimage import to_qimage, to_qpixmap
 from .report_panel import ReportPanel
 from .thumbnails import ThumbnailStrip
@@ -814,7 +814,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec():
-            self.pacs_panel.cache.max_bytes = study_cache(self.settings).max_bytes
+            self.pacs_panel.cache.max_bytes = cache_limit_bytes(self.settings)
             self.load_model()
 
     def show_model_info(self) -> None:

@@ -89,13 +89,18 @@ class SavedNode:
         return cls(str(data.get("name") or node), node)
 
 
-def study_cache(settings: QSettings) -> StudyCache:
-    """The retrieved-studies cache in the per-user cache folder, with the user's size limit."""
+def cache_limit_bytes(settings: QSettings) -> int | None:
+    """The user's cache size limit (File > Settings); None when there is none."""
     try:
         limit_gb = float(settings.value(CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB))
     except (TypeError, ValueError):
         limit_gb = DEFAULT_CACHE_LIMIT_GB
-    return StudyCache(max_bytes=int(limit_gb * 1e9) if limit_gb > 0 else None)
+    return int(limit_gb * 1e9) if limit_gb > 0 else None
+
+
+def study_cache(settings: QSettings) -> StudyCache:
+    """The retrieved-studies cache in the per-user cache folder, with the user's size limit."""
+    return StudyCache(max_bytes=cache_limit_bytes(settings))
 
 
 def load_saved_nodes(settings: QSettings) -> list[SavedNode]:
