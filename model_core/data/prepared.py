@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..box_ops import Letterbox
+from ..box_geometry import Letterbox
 from .samples import GroundingSample, PhraseAnnotation
 
 log = logging.getLogger(__name__)

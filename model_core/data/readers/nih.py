@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...box_ops import box_xywh_to_xyxy_np
+from ...box_geometry import box_xywh_to_xyxy_np
 from ..samples import PhraseAnnotation
 from .base import (
     Annotation,

@@ -28,24 +28,13 @@ import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
+from ..readers.ms_cxr import REQUIRED_COLUMNS, SPLIT_COLUMN
 from .generator import SyntheticStudy, display_image, generate_study, split_of
 from .lesions import DEFAULT, Difficulty
 
 log = logging.getLogger(__name__)
 
-MS_CXR_COLUMNS = (
-    "dicom_id",
-    "category_name",
-    "label_text",
-    "path",
-    "x",
-    "y",
-    "w",
-    "h",
-    "image_width",
-    "image_height",
-    "split",
-)
+MS_CXR_COLUMNS = (*REQUIRED_COLUMNS, SPLIT_COLUMN)  # what the MS-CXR reader reads back
 MS_CXR_CSV = "MS_CXR_Local_Alignment_synthetic.csv"
 # MS-CXR writes its eight categories as CheXpert labels; the others follow the same style.
 CATEGORY_NAMES = {
