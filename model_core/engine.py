@@ -20,9 +20,9 @@ from .knowledge import KnowledgeBase
 from .modeling.knowmvg import KnowMVGModel, PhraseQueries
 from .resources import resources_dir
 from .results import GroundedFinding, GroundingResult
-from .text.negation import Assertion, normal_statements, scope_mentions
-from .text.sequences import char_span, query_sequence, report_tokens
-from .text.spans import SpanConstraint
+from .text.extraction import PhraseExtractor, ReportPhrase
+from .text.negation import normal_statements
+from .text.sequences import query_sequence, report_tokens
 from .text.tokenizer import ReportTokenizer
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class GroundingEngine:
         self.trained = trained
         self.directory = directory
         self.config = model.config
+        self.extractor = PhraseExtractor(knowledge)
 
     @classmethod
     def load(
@@ -113,7 +114,7 @@ class GroundingEngine:
 
     # -- public API --------------------------------------------------------------------
     def ground(self, image: np.ndarray, report: str) -> GroundingResult:
-        """Find the report's diagnostic phrases (span-constrained generation) and ground them."""
+        """Find the report's finding phrases (knowledge-guided spans) and ground them."""
         return self._run(image, report, queries=None)
 
     def ground_phrase(
@@ -138,20 +139,26 @@ class GroundingEngine:
             timing["image_ms"] = _ms(start)
             lm_start = time.perf_counter()
             if queries is None:
-                spans, hidden, passes = self._generate(prefix, tokens)
-                phrases = [(span, report[span[0] : span[1]]) for span in spans]
+                limit = tokens.offsets[-1][1] if tokens.offsets else 0
+                extracted = self.extractor.extract((report or "")[:limit])
+                timing["extract_ms"] = _ms(lm_start)
+                grounded = [p for p in extracted if p.grounded]
+                requested = [(p.span, p.text) for p in grounded]
                 source = "report"
             else:
+                extracted, grounded = [], []
                 requested = [(_find_span(report or "", q), q) for q in queries]
-                kept, hidden, passes = self._teacher_force(prefix, tokens, requested)
-                phrases = [requested[i] for i in kept]
                 source = "query"
+            kept, hidden, passes = self._teacher_force(prefix, tokens, requested)
+            phrases = [requested[i] for i in kept]
             timing["lm_ms"] = _ms(lm_start)
             box_start = time.perf_counter()
             findings = self._decode(features, hidden, phrases, letterbox, source)
             timing["boxes_ms"] = _ms(box_start)
         if queries is None:
-            findings = self._with_negations(report or "", findings, tokens)
+            findings = self._with_report_phrases(
+                report or "", findings, [grounded[i] for i in kept], extracted
+            )
         timing["total_ms"] = _ms(start)
         return GroundingResult(
             width=letterbox.width,
@@ -178,34 +185,6 @@ class GroundingEngine:
         if self.device.type == "cuda":
             return torch.autocast("cuda", dtype=torch.bfloat16)
         return nullcontext()
-
-    def _generate(self, prefix: torch.Tensor, tokens) -> tuple[list, list, int]:
-        """Greedy span-constrained decoding: one prefill, then one token per pass (KV cache)."""
-        mllm, tok = self.model.mllm, self.tokenizer
-        context_ids = torch.tensor([tokens.ids + [tok.sep_id]], device=self.device)
-        embeds = torch.cat((prefix, mllm.embed(context_ids).to(prefix.dtype)), dim=1)
-        cache = DynamicCache(config=getattr(mllm.causal_lm, "config", None))
-        logits, _, cache = mllm(embeds, cache=cache)
-        passes, next_logits = 1, logits[0, -1]
-        constraint = SpanConstraint(
-            tokens.ids, tok.box_id, tok.eos_id, max_phrases=self.config.max_phrases
-        )
-        spans, hidden_states = [], []
-        max_steps = self.config.max_phrases * (constraint.max_phrase_tokens + 1) + 1
-        for _ in range(max_steps):
-            allowed = torch.tensor(constraint.allowed(), device=self.device)
-            token = int(allowed[next_logits[allowed].float().argmax()])
-            span = constraint.advance(token)
-            if constraint.done:
-                break
-            step = mllm.embed(torch.tensor([[token]], device=self.device)).to(prefix.dtype)
-            logits, hidden, cache = mllm(step, cache=cache)
-            passes += 1
-            next_logits = logits[0, -1]
-            if span is not None and char_span(tokens, span) not in spans:
-                spans.append(char_span(tokens, span))  # a repeated phrase is grounded once
-                hidden_states.append(hidden[0, -1])
-        return spans, hidden_states, passes
 
     def _teacher_force(self, prefix, tokens, phrases) -> tuple[list[int], list, int]:
         sequence = query_sequence(self.tokenizer, tokens, phrases)
@@ -266,6 +245,7 @@ class GroundingEngine:
                     priors=priors,
                     source=source,
                     finding=match.name if match else None,
+                    category=match.category if match else None,
                     heatmap=heatmaps[i],
                 )
             )
@@ -281,36 +261,40 @@ class GroundingEngine:
             maps = maps / maps.flatten(1).amax(-1).clamp(min=1e-9)[:, None, None]
         return [m.cpu().numpy().astype(np.float32) for m in maps]
 
-    def _with_negations(self, report: str, findings: list[GroundedFinding], tokens) -> list:
-        """Negated and normal mentions of known findings, reported negated and without a box.
-
-        A generated phrase over a negated mention ("pneumothorax" in "No pneumothorax") is
-        replaced by that mention, so a negation is never boxed.
-        """
-        limit = tokens.offsets[-1][1] if tokens.offsets else 0
-        text = report[:limit]
-        mentions = [(m.start, m.end, m.finding) for m in self.knowledge.find_mentions(text)]
-        negated = [m for m in scope_mentions(text, mentions) if m.assertion == Assertion.NEGATED]
-        negated += normal_statements(text)
-        kept = [
-            f for f in findings if not any(_overlaps(f.span, (m.start, m.end)) for m in negated)
-        ]
+    def _with_report_phrases(
+        self,
+        report: str,
+        findings: list[GroundedFinding],
+        phrases: list[ReportPhrase],
+        extracted: list[ReportPhrase],
+    ) -> list[GroundedFinding]:
+        """Boxed findings take their phrase's assertion and links; negated phrases and normal
+        statements ("Heart size is normal") join them without a box."""
+        for finding, phrase in zip(findings, phrases, strict=True):
+            finding.finding = phrase.finding
+            finding.assertion = phrase.assertion.value
+            finding.category = self.knowledge.finding(phrase.finding).category
+            finding.linked_spans = list(phrase.linked)
+        negated = [
+            (p.span, p.finding) for p in extracted if not p.grounded
+        ] + [((m.phrase_start, m.phrase_end), m.finding) for m in normal_statements(report)]
+        result = list(findings)
         seen: set[tuple[int, int]] = set()
-        for mention in negated:
-            span = (mention.phrase_start, mention.phrase_end)
-            if span in seen or any(_overlaps(f.span, span) for f in kept):
+        for span, name in negated:
+            if span in seen or any(_overlaps(f.span, span) for f in result):
                 continue
             seen.add(span)
-            kept.append(
+            result.append(
                 GroundedFinding(
                     phrase=report[span[0] : span[1]],
                     span=span,
                     negated=True,
-                    finding=mention.finding,
+                    finding=name,
+                    category=self.knowledge.finding(name).category,
                     source="report",
                 )
             )
-        return sorted(kept, key=lambda f: f.span or (0, 0))
+        return sorted(result, key=lambda f: f.span or (0, 0))
 
 
 def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:

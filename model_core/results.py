@@ -16,6 +16,10 @@ class GroundedFinding:
 
     box: (x0, y0, x1, y1) in original image pixels, None when negated or ungrounded.
     uncertainty: mean standard deviation of the box hypotheses' coordinates, in pixels.
+    assertion: "positive", "negated" or "uncertain" (hedged: "may represent", "versus");
+    `negated` stays for readers of the first output format.
+    linked_spans: other spans of the report that name the same finding (an IMPRESSION
+    restatement); they share this finding's box and are highlighted with it.
     heatmap: (h, w) float32 in [0, 1] on the model's feature grid (see GroundingResult
     .heatmap_in_image for image space).
     """
@@ -29,7 +33,20 @@ class GroundedFinding:
     priors: list[tuple[str, float]] = field(default_factory=list)
     source: str = "report"  # "report" (found by the model) or "query" (asked for)
     finding: str | None = None  # knowledge-base finding name, when the phrase names one
+    assertion: str = "positive"
+    category: str | None = None  # knowledge-base category: airspace, pleura, device...
+    linked_spans: list[tuple[int, int]] = field(default_factory=list)
     heatmap: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.negated:
+            self.assertion = "negated"
+        elif self.assertion == "negated":
+            self.negated = True
+
+    @property
+    def uncertain(self) -> bool:
+        return self.assertion == "uncertain"
 
     def to_json(self) -> dict:
         return {
@@ -42,6 +59,9 @@ class GroundedFinding:
             "priors": [{"region": r, "weight": round(w, 4)} for r, w in self.priors],
             "source": self.source,
             "finding": self.finding,
+            "assertion": self.assertion,
+            "category": self.category,
+            "linked_spans": [list(span) for span in self.linked_spans],
         }
 
 

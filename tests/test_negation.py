@@ -16,7 +16,7 @@ from model_core.text.negation import (
     scope_mentions,
 )
 
-PRESENT, NEGATED, UNCERTAIN = Assertion.PRESENT, Assertion.NEGATED, Assertion.UNCERTAIN
+PRESENT, NEGATED, UNCERTAIN = Assertion.POSITIVE, Assertion.NEGATED, Assertion.UNCERTAIN
 
 
 def _span(text: str, mention: str, nth: int = 0) -> tuple[int, int]:

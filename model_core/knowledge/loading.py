@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .records import (
+    CATEGORIES,
     PRIOR_SIDES,
     REGION_SIDES,
     SITES,
@@ -132,6 +133,7 @@ def _finding(item: Any, path: Path, index: int) -> Finding:
         description=fields.text("description"),
         regions=fields.texts("regions"),
         site=fields.choice("site", SITES),
+        category=fields.choice("category", CATEGORIES),
         code=_code(fields.get("code"), path, fields.where),
     )
 

@@ -15,11 +15,41 @@ from ._geometry import BoxCXCYWH, BoxXYXY, clip01, cxcywh_to_xyxy
 RegionSide = Literal["right", "left", "mid"]
 PhraseSide = Literal["right", "left", "bilateral"]
 PriorSide = Literal["right", "left", "any"]
-Site = Literal["lung", "pleura", "heart", "mediastinum", "diaphragm"]
+Site = Literal[
+    "lung", "pleura", "heart", "mediastinum", "diaphragm", "airway", "bone", "chest wall", "abdomen"
+]
+Category = Literal[
+    "airspace",
+    "interstitium",
+    "lesion",
+    "pleura",
+    "cardiomediastinal",
+    "airway",
+    "diaphragm",
+    "device",
+    "bone",
+    "chest wall",
+    "abdomen",
+]
 
 REGION_SIDES: tuple[str, ...] = ("right", "left", "mid")
 PRIOR_SIDES: tuple[str, ...] = ("any", "right", "left")
-SITES: tuple[str, ...] = ("lung", "pleura", "heart", "mediastinum", "diaphragm")
+SITES: tuple[str, ...] = (
+    "lung", "pleura", "heart", "mediastinum", "diaphragm", "airway", "bone", "chest wall", "abdomen"
+)
+CATEGORIES: tuple[str, ...] = (
+    "airspace",
+    "interstitium",
+    "lesion",
+    "pleura",
+    "cardiomediastinal",
+    "airway",
+    "diaphragm",
+    "device",
+    "bone",
+    "chest wall",
+    "abdomen",
+)
 
 
 @dataclass(frozen=True)
@@ -44,13 +74,18 @@ class Code:
 
 @dataclass(frozen=True)
 class Finding:
-    """A chest finding: report wordings, what it looks like, where it usually is."""
+    """A chest finding: report wordings, what it looks like, where it usually is.
+
+    `category` groups findings the way a reader scans a film (airspace, pleura, devices...);
+    the viewer and the JSON output report it.
+    """
 
     name: str
     synonyms: tuple[str, ...]
     description: str
     regions: tuple[str, ...]
     site: Site
+    category: Category
     code: Code | None
 
 

@@ -33,7 +33,7 @@ Decisions on ambiguous cues, pinned by tests/test_negation.py:
 - "not well seen / visualized / evaluated" and "not clearly seen" are UNCERTAIN (CheXpert);
   "not appreciated" is NEGATED, like "not seen".
 - "X or Y", "X and/or Y", "X versus Y" hedge both sides, but "no X or Y" stays NEGATED.
-- "partially / nearly resolved" is PRESENT; "no increase / change / worsening in X" is PRESENT.
+- "partially / nearly resolved" is POSITIVE; "no increase / change / worsening in X" is POSITIVE.
 - Normal statements: "heart size at the upper limits of normal" and "top normal" negate
   cardiomegaly (CheXpert), "top normal to mildly enlarged" is no normal statement. A statement
   qualified by "otherwise" ("the lungs are otherwise clear") is not reported: it is relative to
@@ -71,7 +71,7 @@ FINDINGS: tuple[str, ...] = (
 class Assertion(StrEnum):
     """What a report says about a finding it mentions."""
 
-    PRESENT = "present"
+    POSITIVE = "positive"
     NEGATED = "negated"
     UNCERTAIN = "uncertain"
 
@@ -436,12 +436,12 @@ def _decide(reading: _Reading, start: int, end: int) -> tuple[Assertion, _Cue | 
         cue = min(deciding, key=lambda c: _RANK[c.rule.kind])
         return _ASSERTION[cue.rule.kind], cue
     if nearest:  # only pseudo-negations: the finding is asserted
-        return Assertion.PRESENT, None
+        return Assertion.POSITIVE, None
     alternatives = [cue for cue in before + after if cue.rule.kind is _Kind.ALTERNATIVE]
     if alternatives:
         cue = min(alternatives, key=lambda c: start - c.end if c.end <= start else c.start - end)
         return Assertion.UNCERTAIN, cue
-    return Assertion.PRESENT, None
+    return Assertion.POSITIVE, None
 
 
 def _cue_text(text: str, start: int, end: int) -> str:
