@@ -15,13 +15,17 @@ from .render.palette import NEGATED_COLOUR, QUERY_COLOUR, finding_colour
 
 @dataclass(frozen=True)
 class Highlight:
-    """A report span to colour: finding index, [start, end), RGB colour, negated flag."""
+    """A report span to colour: finding index, [start, end), RGB colour, assertion flags.
+
+    A finding restated in the IMPRESSION has one highlight per span, all with its index.
+    """
 
     index: int
     start: int
     end: int
     colour: tuple[int, int, int]
     negated: bool
+    uncertain: bool = False
 
 
 @dataclass
@@ -94,16 +98,24 @@ class FindingsState:
 
     def highlights(self) -> list[Highlight]:
         return [
-            Highlight(i, f.span[0], f.span[1], self.colour(i), f.negated)
+            Highlight(i, start, end, self.colour(i), f.negated, f.uncertain)
             for i, f in enumerate(self.findings)
-            if f.span is not None
+            for start, end in _spans(f)
         ]
 
     def finding_at(self, offset: int) -> int | None:
-        """The finding whose span holds report character `offset` (the shortest if nested)."""
+        """The finding whose span (or restatement) holds report character `offset`, the
+        shortest if nested."""
         hits = [
-            (f.span[1] - f.span[0], i)
+            (end - start, i)
             for i, f in enumerate(self.findings)
-            if f.span is not None and f.span[0] <= offset < f.span[1]
+            for start, end in _spans(f)
+            if start <= offset < end
         ]
         return min(hits)[1] if hits else None
+
+
+def _spans(finding: GroundedFinding) -> list[tuple[int, int]]:
+    """The finding's own span first, then the spans that restate it."""
+    own = [finding.span] if finding.span is not None else []
+    return own + [tuple(span) for span in finding.linked_spans]

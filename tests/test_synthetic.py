@@ -33,6 +33,7 @@ from model_core.data.synthetic import (
 )
 from model_core.data.synthetic.export import CATEGORY_NAMES, MS_CXR_COLUMNS, MS_CXR_CSV
 from model_core.data.synthetic.placement import cardiothoracic_ratio
+from model_core.text.sections import split_sections
 
 SIZE = 256
 
@@ -58,8 +59,11 @@ def mentioned(plan, finding: str) -> int | None:
 
 
 def findings_section(report: str) -> tuple[int, int]:
-    start = report.index("FINDINGS:") + len("FINDINGS:")
-    return start, report.index("IMPRESSION:")
+    """The FINDINGS body; a report written without sections is all findings."""
+    sections = {s.kind: s for s in split_sections(report)}
+    if "findings" not in sections:
+        return 0, len(report)
+    return sections["findings"].body_start, sections["findings"].end
 
 
 # --------------------------------------------------------------------------------------
@@ -326,3 +330,28 @@ def test_study_folders_open_with_pydicom_and_the_viewer(tmp_path):
     )
     with pytest.raises(FileExistsError):
         write_study_folders(tmp_path / "a", [plain], size=SIZE)
+
+
+def test_report_styles_keep_phrase_spans_exact():
+    """Lower case, British spelling, abbreviations, CRLF and header-less reports: every
+    phrase is still the report's own text at its span."""
+    styles = set()
+    for seed in range(120):
+        plan = plan_study(seed)
+        report = plan.report
+        styles.add(report.text.count("\r\n") > 0)
+        for phrase in report.phrases:
+            assert report.text[phrase.span[0] : phrase.span[1]] == phrase.text
+    assert styles == {True, False}
+
+
+def test_style_rewrites_spelling_and_abbreviations():
+    from model_core.data.synthetic._styles import ReportStyle
+
+    british = ReportStyle("british", british=True)
+    assert british.rewrite("Mild interstitial edema.") == "Mild interstitial oedema."
+    short = ReportStyle("abbreviated", abbreviated=True)
+    assert short.rewrite("Right lower lobe pneumothorax") == "RLL PTX"
+    assert ReportStyle("crlf", crlf=True).rewrite("a\nb") == "a\r\nb"
+    assert ReportStyle("lower", header_case="lower").header("FINDINGS") == "findings"
+    assert british.header("IMPRESSION") == "CONCLUSION"

@@ -4,7 +4,8 @@ One measurement group per report phrase: the phrase is its tracking identifier, 
 knowledge base's SNOMED code (when it has one) its finding type, the box a closed
 POLYLINE SCOORD on the source image in its pixel space, and the model's score a
 "Certainty of Finding" in percent. Negated phrases get a group without a region whose
-qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out.
+qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out;
+hedged phrases keep their box and read "<finding>: Uncertain" (SCT 64957009).
 """
 
 from __future__ import annotations
@@ -149,12 +150,19 @@ def _finding_group(
                 algorithm_id=algorithm,
             )
         )
+    # a hedged finding ("may represent atelectasis") is boxed but evaluated "Uncertain"
+    evaluations = (
+        [hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Uncertain)]
+        if finding.uncertain
+        else None
+    )
     return hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations(
         tracking_identifier=tracking,
         referenced_region=_box_region(source, finding.box),
         finding_type=finding_type,
         algorithm_id=algorithm,
         measurements=measurements or None,
+        qualitative_evaluations=evaluations,
     )
 
 

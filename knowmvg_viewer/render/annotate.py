@@ -25,6 +25,14 @@ class Annotation:
     box: tuple[float, float, float, float]
     label: str
     colour: tuple[int, int, int]
+    uncertain: bool = False  # drawn dashed, labelled with "?"
+
+
+def finding_label(finding: GroundedFinding) -> str:
+    """'phrase (score)', with a leading '?' for a finding the report hedges."""
+    score = f" ({finding.score:.2f})" if finding.score is not None else ""
+    hedge = "? " if finding.uncertain else ""
+    return f"{hedge}{finding.phrase}{score}"
 
 
 def annotations_for(findings: list[GroundedFinding]) -> list[Annotation]:
@@ -32,9 +40,8 @@ def annotations_for(findings: list[GroundedFinding]) -> list[Annotation]:
     result = []
     boxed = [f for f in findings if f.box is not None and not f.negated]
     for index, finding in enumerate(boxed):
-        score = f" ({finding.score:.2f})" if finding.score is not None else ""
         colour = QUERY_COLOUR if finding.source == "query" else finding_colour(index)
-        result.append(Annotation(finding.box, f"{finding.phrase}{score}", colour))
+        result.append(Annotation(finding.box, finding_label(finding), colour, finding.uncertain))
     return result
 
 
@@ -62,7 +69,10 @@ def annotate(
 
 def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: int) -> None:
     x0, y0, x1, y1 = (int(round(v)) for v in annotation.box)
-    cv2.rectangle(rgb, (x0, y0), (x1, y1), annotation.colour, thickness, cv2.LINE_AA)
+    if annotation.uncertain:
+        _dashed_rectangle(rgb, (x0, y0, x1, y1), annotation.colour, thickness, scale)
+    else:
+        cv2.rectangle(rgb, (x0, y0), (x1, y1), annotation.colour, thickness, cv2.LINE_AA)
     font_scale = 0.55 * scale
     (text_w, text_h), baseline = cv2.getTextSize(
         annotation.label, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
@@ -79,6 +89,22 @@ def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: 
         thickness,
         cv2.LINE_AA,
     )
+
+
+def _dashed_rectangle(
+    rgb: np.ndarray, box: tuple[int, int, int, int], colour, thickness: int, scale: float
+) -> None:
+    """A rectangle of dashes (OpenCV has none): the export's mark of a hedged finding."""
+    x0, y0, x1, y1 = box
+    dash = max(4, int(round(12 * scale)))
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
+        length = max(abs(bx - ax), abs(by - ay))
+        for start in range(0, length, 2 * dash):
+            stop = min(start + dash, length)
+            p = (ax + (bx - ax) * start // max(length, 1), ay + (by - ay) * start // max(length, 1))
+            q = (ax + (bx - ax) * stop // max(length, 1), ay + (by - ay) * stop // max(length, 1))
+            cv2.line(rgb, p, q, colour, thickness, cv2.LINE_AA)
 
 
 def _caption(annotations: list[Annotation], model_name: str, when: date) -> list[str]:

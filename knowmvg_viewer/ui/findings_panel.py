@@ -35,12 +35,18 @@ class FindingsPanel(QListWidget):
             score = f"{finding.score:.2f}" if finding.score is not None else "-"
             spread = f"  ±{finding.uncertainty:.0f} px" if finding.uncertainty is not None else ""
             prefix = "query: " if finding.source == "query" else ""
-            text = f"{prefix}{finding.phrase}   ({score}){spread}"
+            prefix += "? " if finding.uncertain else ""
+            hedge = "  uncertain" if finding.uncertain else ""
+            text = f"{prefix}{finding.phrase}   ({score}){spread}{hedge}"
         item = QListWidgetItem(text)
         item.setData(INDEX_ROLE, index)
         swatch = QPixmap(14, 14)
         swatch.fill(QColor(*state.colour(index)))
         item.setIcon(QIcon(swatch))
+        if finding.uncertain:
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
         if finding.negated:
             item.setForeground(QColor(130, 130, 130))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)

@@ -34,6 +34,7 @@ from ..export.annotated import annotated_image, export_annotated, study_record
 from ..export.secondary_capture import export_secondary_capture
 from ..export.sr import export_sr
 from ..findings import FindingsState
+from ..render.annotate import finding_label
 from ..render.colormap import heatmap_rgba
 from ..study import Report, Study, StudyError, load_image, open_study
 from ..study.dicom import is_dicom
@@ -584,12 +585,12 @@ class MainWindow(QMainWindow):
         for index in self.findings.boxed_indices():
             finding = self.findings.findings[index]
             x0, y0, x1, y1 = finding.box
-            score = f" ({finding.score:.2f})" if finding.score is not None else ""
             self.box_overlays[index] = BoxOverlay(
                 self.view.scene(),
                 QRectF(x0, y0, x1 - x0, y1 - y0),
-                f"{finding.phrase}{score}",
+                finding_label(finding),
                 QColor(*self.findings.colour(index)),
+                uncertain=finding.uncertain,
             )
         self.findings_panel.show_state(self.findings)
         self._refresh_selection()

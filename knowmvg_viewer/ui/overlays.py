@@ -21,9 +21,20 @@ HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
 
 
 class BoxOverlay:
-    """One finding: a rectangle in image pixels and a 'phrase (score)' label above it."""
+    """One finding: a rectangle in image pixels and a 'phrase (score)' label above it.
 
-    def __init__(self, scene: QGraphicsScene, rect: QRectF, label: str, colour: QColor) -> None:
+    A hedged (uncertain) finding's box is dotted whether or not it is selected.
+    """
+
+    def __init__(
+        self,
+        scene: QGraphicsScene,
+        rect: QRectF,
+        label: str,
+        colour: QColor,
+        uncertain: bool = False,
+    ) -> None:
+        self.uncertain = uncertain
         pen = QPen(colour, 2.0)
         pen.setCosmetic(True)
         self.rect = QGraphicsRectItem(rect)
@@ -52,7 +63,10 @@ class BoxOverlay:
     def set_selected(self, selected: bool) -> None:
         pen = self.rect.pen()
         pen.setWidthF(3.5 if selected else 1.5)
-        pen.setStyle(Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine)
+        if self.uncertain:
+            pen.setStyle(Qt.PenStyle.DotLine)
+        else:
+            pen.setStyle(Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine)
         self.rect.setPen(pen)
         self.label.setVisible(selected or self.rect.isVisible())
 

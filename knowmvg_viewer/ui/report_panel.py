@@ -92,6 +92,10 @@ class ReportPanel(QTextEdit):
             return text_format
         colour.setAlpha(200 if selected else 90)
         text_format.setBackground(colour)
+        if highlight.uncertain:  # hedged: a wavy underline and italics, never a plain fill
+            text_format.setFontItalic(True)
+            text_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            text_format.setUnderlineColor(QColor(*highlight.colour).darker(160))
         if selected:
             text_format.setFontWeight(QFont.Weight.Bold)
             text_format.setFontUnderline(True)
@@ -126,6 +130,8 @@ class ReportPanel(QTextEdit):
             return f"{finding.phrase}: negated, not localised"
         priors = ", ".join(f"{region} ({weight:.2f})" for region, weight in finding.priors)
         lines = [finding.phrase]
+        if finding.uncertain:
+            lines.append("uncertain: the report hedges this finding")
         if finding.score is not None:
             lines.append(f"score {finding.score:.2f}, uncertainty ±{finding.uncertainty:.0f} px")
         if priors:

@@ -102,6 +102,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 class ReportPhrase:
     """A finding phrase of a report: `report[start:end]`, verbatim.
 
+    A negated phrase holds its cue too ("No pneumothorax", "effusion has resolved").
     `mention` is the knowledge-base wording inside it; `linked` are restatements of the same
     finding (an IMPRESSION line), highlighted with it and sharing its box.
     """
@@ -161,6 +162,8 @@ class PhraseExtractor:
             low, high = max(low, section.body_start), min(high, section.end)
             left = self._grow_left(report, words, start, low)
             right = self._grow_right(report, words, end, high)
+            if scope.assertion is Assertion.NEGATED:  # "No pneumothorax": the cue reads with it
+                left, right = min(left, scope.phrase_start), max(right, scope.phrase_end)
             text = report[left:right]
             phrases.append(
                 ReportPhrase(

@@ -37,6 +37,7 @@ from ._wording import (
     pick,
     positive_sentence,
 )
+from ._styles import ANONYMISED, ReportStyle, sample_style
 from .placement import LesionPlan
 
 
@@ -64,12 +65,14 @@ _SLOT = re.compile(r"\{\^?\}")
 class Writer:
     """Concatenates report text and records the exact span of every phrase written."""
 
-    def __init__(self) -> None:
+    def __init__(self, style: ReportStyle | None = None) -> None:
+        self.style = style or ReportStyle("standard")
         self._parts: list[str] = []
         self._length = 0
         self.phrases: list[DraftPhrase] = []
 
     def write(self, text: str) -> None:
+        text = self.style.rewrite(text)
         self._parts.append(text)
         self._length += len(text)
 
@@ -86,6 +89,7 @@ class Writer:
             self.write(with_article(piece, text))
             start = self._length
             self.write(text)
+            text = self._parts[-1]
             self.phrases.append(
                 DraftPhrase(text, (start, self._length), slot.finding, slot.lesion, slot.negated)
             )
@@ -350,11 +354,16 @@ def assemble(
     female: bool,
     rng: np.random.Generator,
 ) -> DraftReport:
-    writer = Writer()
+    style = sample_style(rng)
+    writer = Writer(style)
+    if not style.sections:
+        _findings_text(writer, sentences)
+        writer.write("\n")
+        return DraftReport(writer.text(), tuple(writer.phrases))
     inline = rng.random() < 0.3  # 'FINDINGS: text' rather than a header line
     separator = " " if inline else "\n"
     heading = pick(rng, ["INDICATION", "INDICATION", "CLINICAL HISTORY", "HISTORY"])
-    writer.write(f"{heading}:{separator}{indication(age, female, told, rng)}\n\n")
+    writer.write(f"{style.header(heading)}:{separator}{indication(age, female, told, rng)}\n\n")
     comparison = pick(
         rng,
         [
@@ -364,17 +373,23 @@ def assemble(
             "Prior chest radiograph, not available for comparison.",
         ],
     )
-    writer.write(f"COMPARISON:{separator}{comparison}\n\n")
+    if style.anonymised:
+        comparison = f"{ANONYMISED}."
+    writer.write(f"{style.header('COMPARISON')}:{separator}{comparison}\n\n")
     if rng.random() < 0.4:
         technique = pick(
             rng,
             ["PA view of the chest.", "Single frontal view of the chest.", "PA chest radiograph."],
         )
-        writer.write(f"TECHNIQUE:{separator}{technique}\n\n")
-    writer.write(f"FINDINGS:{separator}")
+        writer.write(f"{style.header('TECHNIQUE')}:{separator}{technique}\n\n")
+    writer.write(f"{style.header('FINDINGS')}:{separator}")
+    _findings_text(writer, sentences)
+    writer.write(f"\n\n{style.header('IMPRESSION')}:{separator}{impression(told, rng)}\n")
+    return DraftReport(writer.text(), tuple(writer.phrases))
+
+
+def _findings_text(writer: Writer, sentences: list[Sentence]) -> None:
     for index, sentence in enumerate(sentences):
         if index:
             writer.write(" ")
         writer.sentence(sentence)
-    writer.write(f"\n\nIMPRESSION:{separator}{impression(told, rng)}\n")
-    return DraftReport(writer.text(), tuple(writer.phrases))
