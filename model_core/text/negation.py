@@ -50,23 +50,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
-FINDINGS: tuple[str, ...] = (
-    "atelectasis",
-    "cardiomegaly",
-    "consolidation",
-    "edema",
-    "effusion",
-    "emphysema",
-    "fibrosis",
-    "hiatal hernia",
-    "opacity",
-    "mass",
-    "nodule",
-    "pleural thickening",
-    "pneumonia",
-    "pneumothorax",
-)
-
 
 class Assertion(StrEnum):
     """What a report says about a finding it mentions."""

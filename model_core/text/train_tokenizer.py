@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 
 
 def tokenizer_corpus(split: PreparedSplit, knowledge: KnowledgeBase) -> list[str]:
+    """Reports, knowledge texts and every wording the knowledge base knows (ETT, PTX, RLL...),
+    so report words outside the synthetic grammar still get whole tokens."""
     reports = [record["report"] for record in split.records]
-    return reports + [knowledge.knowledge_text(finding.name) for finding in knowledge.findings]
+    texts = [knowledge.knowledge_text(finding.name) for finding in knowledge.findings]
+    wordings = [", ".join((f.name, *f.synonyms)) for f in knowledge.findings]
+    wordings += [", ".join((r.name, *r.synonyms)) for r in knowledge.regions]
+    return reports + texts + wordings
 
 
 def train_tokenizer(
