@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import DynamicCache
 
 from .box_ops import Letterbox, box_cxcywh_to_xyxy
 from .data.collate import knowledge_inputs

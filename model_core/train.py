@@ -34,6 +34,7 @@ from .modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
 from .text.tokenizer import ReportTokenizer
 from .text.train_tokenizer import train_tokenizer
 from .training_state import load_training_state, save_training_state
+from .warm_start import warm_start
 
 log = logging.getLogger("model_core.train")
 
@@ -62,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--val-limit", type=int, help="validate on the first N samples only")
     p.add_argument("--gradient-checkpointing", action="store_true", help="base: save memory")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last")
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        help="start from this model directory's weights (token embeddings mapped when the "
+        "tokenizer differs)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, help="CPU threads")
     p.add_argument("--log-every", type=int, default=25)
@@ -127,6 +134,8 @@ class Trainer:
             else self.model
         )
         self.progress = {"epoch": 0, "step": 0, "best_miou": -1.0}
+        if args.init_from is not None and not args.resume:
+            warm_start(self.model, self.tokenizer, args.init_from)
         if args.resume:
             last = args.out / "last"
             self.model.load_checkpoint_state(load_file(str(last / WEIGHTS_NAME)), last)

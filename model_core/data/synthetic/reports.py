@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._styles import ANONYMISED, ReportStyle, sample_style
 from ._wording import (
     BONES,
     HEART,
@@ -37,7 +38,6 @@ from ._wording import (
     pick,
     positive_sentence,
 )
-from ._styles import ANONYMISED, ReportStyle, sample_style
 from .placement import LesionPlan
 
 
