@@ -125,7 +125,8 @@ CASES = [
         UNCERTAIN,
     ),
     # decided ambiguous cues (see the module docstring)
-    case("No new focal consolidation.", "consolidation", UNCERTAIN),
+    case("No new focal consolidation.", "consolidation", NEGATED),
+    case("The endotracheal tube has been removed.", "endotracheal tube", NEGATED),
     case("Rule out pneumonia.", "pneumonia", UNCERTAIN),
     case("INDICATION: Fever, r/o pneumonia.", "pneumonia", UNCERTAIN),
     case("Streaky opacity likely atelectasis rather than pneumonia.", "pneumonia", NEGATED),

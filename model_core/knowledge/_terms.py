@@ -20,11 +20,11 @@ _WORD_SEPARATOR = r"[\s\-]+"
 _SIDE_WORD = re.compile(r"(?<!\w)(?:right|left)(?!\w)", re.IGNORECASE)
 _SIDE_TOKENS = re.compile(
     r"(?<!\w)(?:"
-    r"(?P<bilateral>right\s+and\s+left|left\s+and\s+right|bilateral(?:ly)?|bilat|both"
+    r"(?P<bilateral>right\s+and\s+left|left\s+and\s+right|bilateral(?:ly)?|bilat|both|b/l"
     r"|bi(?:basilar|basal|basally|apical|hilar))"
-    r"|(?P<right>right|rt)|(?P<left>left|lt)"
+    r"|(?P<right>right|rt|r(?:ul|ml|ll))|(?P<left>left|lt|l(?:ul|ll))"
     r")(?!\w)"
-    r"|(?<![\w-])(?:(?P<r>(?-i:R))|(?P<l>(?-i:L)))(?![\w-])",
+    r"|(?<![\w/'.-])(?:(?P<r>(?-i:R)|r)|(?P<l>(?-i:L)|l))(?![\w/'.-])",
     re.IGNORECASE,
 )
 _GROUP_SIDE = {
@@ -115,7 +115,8 @@ def _term_pattern(key: str) -> str:
 
 
 def _side_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, side) for each laterality word; "R"/"L" only as capital whole words."""
+    """(start, end, side) for each laterality word; lobe abbreviations (RLL, lul) name their
+    side; a lone "R"/"L" counts as a side word ("small l effusion" in a lower-case report)."""
     return [(m.start(), m.end(), _GROUP_SIDE[m.lastgroup]) for m in _SIDE_TOKENS.finditer(text)]
 
 

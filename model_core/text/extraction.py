@@ -20,6 +20,7 @@ Pure Python on `re` and the knowledge base; about 1 ms per 300-word report.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,8 @@ _MODIFIERS = frozenset(
     degenerative mediastinal hilar thoracolumbar cervical lumbar rib ribs
     minor major mainstem main skin fold horizontal fissural small-to-moderate
     x by cm mm lobe lobes zone zones lung lungs field fields segment segmental region
+    lg sm l r b tortuous ectatic unfolded elongated atherosclerotic elevated based chest wall
+    rounded bulky expansile displaced nondisplaced non-displaced comminuted angulated
     """.split()
 )
 # Words a location phrase on the right may hold after its preposition.
@@ -69,7 +72,7 @@ _LOCATION_WORDS = frozenset(
     periphery peripheral central margin margins border borders surface wall pleural
     hemidiaphragm hemidiaphragms diaphragm and of mediastinum paratracheal aortic knob
     arch trachea carina clavicle clavicles axilla axillary rib ribs space spaces third
-    fourth fifth sixth seventh eighth ninth tenth upper-zone mid-zone lower-zone
+    fourth fifth sixth seventh eighth ninth tenth upper-zone mid-zone lower-zone r l b
     """.split()
 )
 _LOCATION_PREPOSITIONS = (
@@ -95,7 +98,9 @@ _COORDINATED = re.compile(
 _DETERMINERS = frozenset({"the", "both", "a", "an"})
 _UNITS = frozenset({"cm", "mm"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\d+(?:st|nd|rd|th)")
+# Nouns that continue a finding's head ("fracture deformity of the left clavicle").
+_HEAD_EXTENSIONS = frozenset({"deformity", "deformities"})
 
 
 @dataclass(frozen=True)
@@ -153,11 +158,13 @@ class PhraseExtractor:
         words = [_Word(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(report)]
         scoped = scope_mentions(report, [(s, e, f) for s, e, f, _ in mentions])
         occupied = [(s, e) for s, e, _, _ in mentions]
-        phrases = []
+        phrases: list[ReportPhrase] = []
         for index, ((start, end, finding, section), scope) in enumerate(
             zip(mentions, scoped, strict=True)
         ):
             low = occupied[index - 1][1] if index else section.body_start
+            if phrases:
+                low = max(low, phrases[-1].end)
             high = occupied[index + 1][0] if index + 1 < len(occupied) else section.end
             low, high = max(low, section.body_start), min(high, section.end)
             left = self._grow_left(report, words, start, low)
@@ -186,6 +193,8 @@ class PhraseExtractor:
         for section in sections:
             body = report[section.body_start : section.end]
             for mention in self.knowledge.find_mentions(body):
+                if body[mention.end : mention.end + 1] == ":":
+                    continue  # a sub-heading ("Lines: ..."), not a finding
                 start = section.body_start + mention.start
                 found.append((start, section.body_start + mention.end, mention.finding, section))
         return found
@@ -211,26 +220,35 @@ class PhraseExtractor:
         but never a modifier to the mention itself, so "effusion and left atelectasis"
         stays two phrases.
         """
-        left = start
-        for word in reversed([w for w in words if low <= w.start and w.end <= start]):
-            gap = report[word.end : left]
+        left, joined = start, start  # `joined`: where the next word must connect
+        for word in reversed(_words_between(words, low, start)):
+            gap = report[word.end : joined]
             if not _joins(gap):
                 break
             if word.lower in ("and", "or"):
-                if left == start:
+                if left == start and not self._opens_with_modifier(report, words, start):
                     break
-                continue  # kept only if a modifier precedes it
+                joined = word.start  # kept only if a modifier precedes it
+                continue
             if not (_is_modifier(word) or self._is_anatomy(word)):
                 break
             if "," in gap and left == start:
                 break
-            left = word.start
+            left = joined = word.start
         return left
+
+    def _opens_with_modifier(self, report: str, words: list[_Word], start: int) -> bool:
+        """Whether the mention itself starts with a modifier ("lower zone shadowing"), so a
+        coordinated modifier before it belongs to it ("mid and lower zone shadowing")."""
+        first = next((w for w in words if w.start == start), None)
+        return first is not None and (_is_modifier(first) or self._is_anatomy(first))
 
     def _grow_right(self, report: str, words: list[_Word], end: int, high: int) -> int:
         """Extend over location and measurement phrases after the mention, up to `high`."""
-        after = [w for w in words if w.start >= end and w.end <= high]
+        after = _words_between(words, end, high)
         right, index = end, 0
+        if after and after[0].lower in _HEAD_EXTENSIONS and _joins(report[end : after[0].start]):
+            right, index = after[0].end, 1
         while index < len(after):
             grown = self._location_after(report, after, index, right)
             if grown is None:
@@ -253,13 +271,16 @@ class PhraseExtractor:
             if words == parts:
                 break
         else:
-            return None
+            parts = []  # a bare location: "Calcified granuloma left lower lobe"
+            if not self._names_side_or_region(after, index):
+                return None
         position, last, anatomy = index + len(parts), None, False
         while position < len(after):
             candidate = after[position]
             if not _joins(report[after[position - 1].end : candidate.start], allow_comma=False):
                 break
-            if candidate.lower not in _LOCATION_WORDS and not self._is_anatomy(candidate):
+            known = candidate.lower in _LOCATION_WORDS or _NUMBER.fullmatch(candidate.lower)
+            if not known and not self._is_anatomy(candidate):
                 break
             if candidate.lower not in _DETERMINERS | {"and", "of", "a"}:
                 last, anatomy = position, True
@@ -268,6 +289,13 @@ class PhraseExtractor:
             return None
         return last + 1, after[last].end
 
+    def _names_side_or_region(self, after: list[_Word], index: int) -> bool:
+        """A bare location must start with a side word or an atlas region term."""
+        word = after[index]
+        return word.lower in ("right", "left", "rt", "lt", "r", "l", "both") or bool(
+            side_of(word.lower) or self.knowledge.mentioned_regions(word.lower)
+        )
+
     def _is_anatomy(self, word: _Word) -> bool:
         return bool(self.knowledge.mentioned_regions(word.lower)) or word.lower in (
             "right",
@@ -275,6 +303,13 @@ class PhraseExtractor:
             "rt",
             "lt",
         )
+
+
+def _words_between(words: list[_Word], low: int, high: int) -> list[_Word]:
+    """The words lying wholly inside [low, high) (words are in text order)."""
+    first = bisect.bisect_left(words, low, key=lambda w: w.start)
+    last = bisect.bisect_right(words, high, key=lambda w: w.end)
+    return words[first:last]
 
 
 def _measurement_after(report: str, after: list[_Word], index: int, right: int):
@@ -343,7 +378,9 @@ def _merge_same_finding(report: str, phrases: list[ReportPhrase]) -> list[Report
 
 
 def _link_restatements(phrases: list[ReportPhrase]) -> list[ReportPhrase]:
-    """IMPRESSION phrases that restate a FINDINGS phrase become links of that phrase."""
+    """IMPRESSION phrases that restate a FINDINGS phrase (same finding and assertion,
+    compatible side) become links of that phrase; a restatement that hedges what FINDINGS
+    asserted, or the other way round, stays a finding of its own."""
     kept: list[ReportPhrase] = []
     for phrase in phrases:
         target = None
@@ -355,6 +392,7 @@ def _link_restatements(phrases: list[ReportPhrase]) -> list[ReportPhrase]:
                     if earlier.section != "impression"
                     and earlier.grounded
                     and earlier.finding == phrase.finding
+                    and earlier.assertion == phrase.assertion
                     and _compatible_sides(earlier.side, phrase.side)
                     and not earlier.linked
                 ),

@@ -23,8 +23,8 @@ How a mention is judged:
 Decisions on ambiguous cues, pinned by tests/test_negation.py:
 
 - "no definite X" is NEGATED, as in CheXpert's negation patterns ("No definite XXX").
-- "no new X" is UNCERTAIN, as in CheXpert's pre-negation uncertainty patterns: it denies a new
-  X and is silent on an old one.
+- "no new X" is NEGATED: a reader takes "no new nodule" as no nodule to point at, and the
+  grounding engine has nothing to box (CheXpert files it under pre-negation uncertainty).
 - "rule out X", "r/o X", "evaluate for X", "to exclude X" are UNCERTAIN (a clinical question);
   "X has been ruled out" and "ruled out X" are NEGATED; "X cannot be ruled out" is UNCERTAIN.
 - "A rather than B": B is NEGATED (CheXpert: the reader weighed B and set it aside); A keeps
@@ -151,7 +151,6 @@ _RULES: tuple[_Rule, ...] = (
         10,
         r"(?:cannot|can not|could not|can't|unable to) (?:(?:entirely|completely|definitely) )?"
         r"(?:exclude|rule out)",
-        r"no new",
     ),
     *_rules(
         _Kind.HEDGED,
@@ -188,6 +187,7 @@ _RULES: tuple[_Rule, ...] = (
         r"lack of",
         r"(?:interval |complete )?resolution of",
         r"(?:interval )?(?:disappearance|removal) of",
+        r"no new",
         r"fails? to (?:reveal|demonstrate|show)",
     ),
     *_rules(_Kind.NEGATION, _PRE, 5, r"rather than"),
@@ -205,6 +205,7 @@ _RULES: tuple[_Rule, ...] = (
         rf"|{_BE} (?:(?:now|completely|fully) )?)(?:resolved|cleared|disappeared)",
         rf"(?:{_BE} (?:now )?)?absent",
         r"(?:is|are|was|were|has been|have been) excluded",
+        r"(?:(?:has|have) (?:since )?been |(?:is|are|was|were) )?(?:removed|withdrawn|extubated)",
         r"(?:is|are|appears?|remains?) (?:(?:now|again|still|otherwise) )?"
         r"(?:normal(?: in size)?|unremarkable)(?! to\b)",
         r"within normal limits",
@@ -235,6 +236,7 @@ _RULES: tuple[_Rule, ...] = (
         r"suggesting",
         r"suggests",
         r"suggestion of",
+        r"(?:raising |raises |raise )?(?:the )?possibility of",
         r"(?:may|might|could|can) (?:also )?(?:represent|reflect|indicate|include|be)",
         r"may",
         r"might",
