@@ -274,9 +274,9 @@ class GroundingEngine:
             finding.assertion = phrase.assertion.value
             finding.category = self.knowledge.finding(phrase.finding).category
             finding.linked_spans = list(phrase.linked)
-        negated = [
-            (p.span, p.finding) for p in extracted if not p.grounded
-        ] + [((m.phrase_start, m.phrase_end), m.finding) for m in normal_statements(report)]
+        negated = [(p.span, p.finding) for p in extracted if not p.grounded] + [
+            ((m.phrase_start, m.phrase_end), m.finding) for m in normal_statements(report)
+        ]
         result = list(findings)
         seen: set[tuple[int, int]] = set()
         for span, name in negated:

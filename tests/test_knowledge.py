@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from model_core.knowledge import KnowledgeBase, Mention
+from model_core.knowledge.records import CATEGORIES, SITES
 from model_core.resources import resources_dir
 
 from .conftest import REPO_ROOT
@@ -19,6 +20,22 @@ KNOWLEDGE_DIR = resources_dir() / "knowledge"
 FINDING_NAMES = {
     "atelectasis", "cardiomegaly", "consolidation", "edema", "effusion", "emphysema", "fibrosis",
     "hiatal hernia", "opacity", "mass", "nodule", "pleural thickening", "pneumonia", "pneumothorax",
+}  # fmt: skip
+# CheXpert's observations (as our names), devices, and chronic/incidental findings
+CHEXPERT = {
+    "enlarged cardiomediastinum", "cardiomegaly", "opacity", "lung lesion", "edema",
+    "consolidation", "pneumonia", "atelectasis", "pneumothorax", "effusion",
+    "pleural thickening", "fracture", "support device",
+}  # fmt: skip
+DEVICES = {
+    "endotracheal tube", "nasogastric tube", "central venous catheter",
+    "peripherally inserted central catheter", "chest tube", "pacemaker", "sternotomy wires",
+    "surgical clips", "port",
+}  # fmt: skip
+CHRONIC = {
+    "calcified granuloma", "scarring", "tortuous aorta", "aortic calcification",
+    "elevated hemidiaphragm", "hyperinflation", "bronchiectasis", "hilar enlargement",
+    "degenerative spine",
 }  # fmt: skip
 
 
@@ -52,7 +69,10 @@ def _iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 
 def test_bundled_files_load_with_all_findings_and_regions(kb):
-    assert {f.name for f in kb.findings} == FINDING_NAMES
+    names = {f.name for f in kb.findings}
+    assert len(names) >= 45
+    assert FINDING_NAMES | CHEXPERT | DEVICES | CHRONIC <= names
+    assert {f.category for f in kb.findings if f.name in DEVICES} == {"device"}
     assert len(kb.regions) >= 24
     for side in ("right", "left"):
         for part in ("apex", "upper_zone", "mid_zone", "lower_zone", "hilum", "costophrenic_angle"):
@@ -71,7 +91,7 @@ def test_every_finding_region_exists_and_findings_are_described(kb):
         assert finding.regions, finding.name
         assert set(finding.regions) <= set(kb.region_ids), finding.name
         assert len(finding.description.split()) >= 15, finding.name
-        assert finding.site in ("lung", "pleura", "heart", "mediastinum", "diaphragm")
+        assert finding.site in SITES and finding.category in CATEGORIES, finding.name
 
 
 def test_region_boxes_are_valid_and_patient_right_is_image_left(kb):
@@ -174,8 +194,20 @@ def test_negated_mention_is_found_with_exact_offsets(kb):
         ("Patchy bibasilar opacities.", "opacity", "opacities"),
         ("Left lower lobe infiltrate.", "opacity", "infiltrate"),
         ("Enlarged cardiac silhouette.", "cardiomegaly", "Enlarged cardiac silhouette"),
-        ("Mild pulmonary vascular congestion.", "edema", "pulmonary vascular congestion"),
-        ("The lungs are hyperinflated.", "emphysema", "hyperinflated"),
+        (
+            "Mild pulmonary vascular congestion.",
+            "vascular congestion",
+            "pulmonary vascular congestion",
+        ),
+        ("The lungs are hyperinflated.", "hyperinflation", "lungs are hyperinflated"),
+        ("Small residual left apical PTX.", "pneumothorax", "PTX"),
+        ("ETT 4 cm above the carina.", "endotracheal tube", "ETT"),
+        ("Mild pulmonary oedema.", "edema", "pulmonary oedema"),
+        (
+            "Blunting of the left costophrenic angle.",
+            "effusion",
+            "Blunting of the left costophrenic angle",
+        ),
         ("Left lower lobe collapse.", "atelectasis", "collapse"),
         ("Volume loss at the right base.", "atelectasis", "Volume loss"),
         ("PLEURAL-EFFUSION on the left.", "effusion", "PLEURAL-EFFUSION"),
@@ -214,7 +246,8 @@ def test_match_finding(kb):
     assert kb.match_finding("right lower lobe consolidation").name == "consolidation"
     assert kb.match_finding("infiltration").name == "opacity"
     assert kb.match_finding("Cardiomegaly").name == "cardiomegaly"
-    assert kb.match_finding("endotracheal tube in place") is None
+    assert kb.match_finding("endotracheal tube in place").name == "endotracheal tube"
+    assert kb.match_finding("Known primary malignancy") is None  # a diagnosis, not a finding
 
 
 # ---- laterality and regions ------------------------------------------------------------
@@ -277,7 +310,8 @@ def test_knowledge_text_has_description_and_location(kb):
     located = kb.knowledge_text("left lower lobe consolidation")
     assert located.endswith("Location: Left lower zone.")
     assert kb.knowledge_text("left lower lobe consolidation") == located
-    assert kb.knowledge_text("endotracheal tube") == ""
+    assert kb.knowledge_text("endotracheal tube").startswith("endotracheal tube: ")
+    assert kb.knowledge_text("odd shape") == ""
 
 
 def test_prior_box_for_cardiomegaly_covers_the_heart(kb):

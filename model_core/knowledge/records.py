@@ -35,7 +35,15 @@ Category = Literal[
 REGION_SIDES: tuple[str, ...] = ("right", "left", "mid")
 PRIOR_SIDES: tuple[str, ...] = ("any", "right", "left")
 SITES: tuple[str, ...] = (
-    "lung", "pleura", "heart", "mediastinum", "diaphragm", "airway", "bone", "chest wall", "abdomen"
+    "lung",
+    "pleura",
+    "heart",
+    "mediastinum",
+    "diaphragm",
+    "airway",
+    "bone",
+    "chest wall",
+    "abdomen",
 )
 CATEGORIES: tuple[str, ...] = (
     "airspace",

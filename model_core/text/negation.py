@@ -324,6 +324,7 @@ class _Reading:
     sentences: tuple[tuple[int, int], ...]
     cues: tuple[_Cue, ...]
     terminators: tuple[tuple[int, int], ...]
+    cue_starts: tuple[int, ...]  # cues[i].start, for bisecting a sentence's cues
 
 
 def _is_false_boundary(text: str, match: re.Match[str]) -> bool:
@@ -350,8 +351,8 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _sentence_at(sentences: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int]:
-    starts = [start for start, _ in sentences]
-    return sentences[max(bisect.bisect_right(starts, pos) - 1, 0)]
+    index = bisect.bisect_right(sentences, pos, key=lambda span: span[0])
+    return sentences[max(index - 1, 0)]
 
 
 def _find_cues(text: str) -> tuple[_Cue, ...]:
@@ -367,13 +368,18 @@ def _find_cues(text: str) -> tuple[_Cue, ...]:
 
 def _read(text: str) -> _Reading:
     terminators = tuple(m.span() for m in _TERMINATOR.finditer(text))
-    return _Reading(text, _sentences(text), _find_cues(text), terminators)
+    cues = _find_cues(text)
+    return _Reading(text, _sentences(text), cues, terminators, tuple(c.start for c in cues))
 
 
 def _in_scope(reading: _Reading, a: int, b: int, window: int) -> bool:
     """Whether text[a:b], the stretch between a cue and a mention, keeps them in one scope."""
-    if any(a <= start and end <= b for start, end in reading.terminators):
-        return False
+    first = bisect.bisect_left(reading.terminators, (a, -1))
+    for start, end in reading.terminators[first:]:
+        if start > b:
+            break
+        if end <= b:
+            return False
     return len(_WORD.findall(reading.text, a, b)) <= window
 
 
@@ -385,9 +391,11 @@ def _is_comma_splice(stretch: str) -> bool:
 def _cues_around(reading: _Reading, start: int, end: int) -> tuple[list[_Cue], list[_Cue]]:
     """Cues in scope of text[start:end]: those before it (pre) and those after it (post)."""
     low, high = _sentence_at(reading.sentences, start)
+    first = bisect.bisect_left(reading.cue_starts, low)
+    nearby = reading.cues[first : bisect.bisect_right(reading.cue_starts, high)]
     before = [
         cue
-        for cue in reading.cues
+        for cue in nearby
         if cue.rule.direction is not _POST
         and low <= cue.start
         and cue.end <= start
@@ -396,7 +404,7 @@ def _cues_around(reading: _Reading, start: int, end: int) -> tuple[list[_Cue], l
     ]
     after = [
         cue
-        for cue in reading.cues
+        for cue in nearby
         if cue.rule.direction is not _PRE
         and end <= cue.start
         and cue.end <= high
