@@ -71,6 +71,44 @@ def test_empty_report_gives_no_findings(engine):
         assert engine.ground(image(), text).findings == []
 
 
+def test_report_phrases_carry_finding_assertion_category_and_restatements(engine):
+    result = engine.ground(image(), REPORT)
+    by_phrase = {f.phrase: f for f in result.findings}
+    effusion = by_phrase["small left pleural effusion"]
+    assert (effusion.finding, effusion.assertion, effusion.category) == (
+        "effusion",
+        "positive",
+        "pleura",
+    )
+    assert [REPORT[s:e] for s, e in effusion.linked_spans] == ["Left effusion"]
+    assert by_phrase["No pneumothorax"].assertion == "negated"
+    hedged = engine.ground(image(), "Left basilar opacity may represent atelectasis.")
+    assert [(f.finding, f.assertion, f.box is not None) for f in hedged.findings] == [
+        ("opacity", "positive", True),
+        ("atelectasis", "uncertain", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "INDICATION: Known primary malignancy. ? metastatic nodules.",
+        "The lungs are clear.",
+        " ".join(f"{n} mm nodule in the right upper lobe." for n in range(100)),
+        ("Stable small left pleural effusion. " * 30000)[: 1024 * 1024],
+    ],
+    ids=["indication only", "no findings", "100 findings", "1 MB"],
+)
+def test_bad_reports_give_results(engine, report):
+    result = engine.ground(image(), report)
+    grounded = [f for f in result.findings if f.box is not None]
+    assert all(f.finding != "mass" for f in grounded)
+    if report.startswith(("INDICATION", "The lungs")):
+        assert grounded == []
+    else:
+        assert grounded and len(grounded) <= 100
+
+
 def test_long_report_is_truncated_with_a_warning(engine, caplog):
     long_report = REPORT + " Stable appearance of the chest." * 200
     result = engine.ground(image(), long_report)
@@ -128,8 +166,13 @@ def test_cli_ground_writes_json_and_native_size_png(model_dir, demo_study, tmp_p
             "uncertainty",
             "priors",
             "source",
+            "finding",
+            "assertion",
+            "category",
         }
         assert study["report"][finding["span"][0] : finding["span"][1]] == finding["phrase"]
+        assert finding["assertion"] in ("positive", "negated", "uncertain")
+        assert finding["negated"] == (finding["assertion"] == "negated")
     png = cv2.imread(str(out_png))
     assert png.shape[:2] == (study["height"], study["width"])
 

@@ -27,7 +27,15 @@ FINDINGS = [
         score=0.875,
         finding="pleural effusion",
     ),
-    GroundedFinding("odd patchy density", (50, 68), box=(100.0, 220.0, 180.0, 300.5), score=0.4),
+    GroundedFinding("odd faint smudge", (50, 66), box=(100.0, 220.0, 180.0, 300.5), score=0.4),
+    GroundedFinding(
+        "possible left lower lobe atelectasis",
+        (120, 156),
+        box=(600.0, 900.0, 900.0, 1200.0),
+        score=0.3,
+        finding="atelectasis",
+        assertion="uncertain",
+    ),
     GroundedFinding("No pneumothorax", (80, 95), negated=True, finding="pneumothorax"),
     GroundedFinding("unlocated thing", (100, 115)),  # no box, not negated: not reported
 ]
@@ -56,7 +64,11 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
     sr = hd.sr.srread(out)
     assert ds.ConceptNameCodeSequence[0].CodeValue == "126000"  # Imaging Measurement Report
     groups = {str(g.tracking_identifier): g for g in sr.content.get_planar_roi_measurement_groups()}
-    assert set(groups) == {"small left pleural effusion", "odd patchy density"}
+    assert set(groups) == {
+        "small left pleural effusion",
+        "odd faint smudge",
+        "possible left lower lobe atelectasis",
+    }
 
     effusion = groups["small left pleural effusion"]
     assert (effusion.finding_type.value, effusion.finding_type.scheme_designator) == (
@@ -73,9 +85,14 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
     assert certainty.name.meaning == "Certainty of Finding"
     assert (certainty.value, certainty.unit.value) == (87.5, "%")
 
-    uncoded = groups["odd patchy density"]
+    uncoded = groups["odd faint smudge"]
     assert uncoded.finding_type.value == "121071"  # the generic "Finding"
     assert list(uncoded.roi.GraphicData) == pytest.approx(_polyline(100.0, 220.0, 180.0, 300.5))
+    assert not uncoded.get_qualitative_evaluations()
+
+    hedged = groups["possible left lower lobe atelectasis"]  # boxed, evaluated "Uncertain"
+    (evaluation,) = hedged.get_qualitative_evaluations()
+    assert (evaluation.name.meaning, evaluation.value.value) == ("Atelectasis", "64957009")
 
     (negated,) = sr.content.get_image_measurement_groups()
     assert str(negated.tracking_identifier) == "No pneumothorax"
@@ -111,7 +128,7 @@ def test_an_sr_is_not_a_source_image(demo_study, tmp_path):
 
 def test_nothing_to_report_is_an_error(demo_study, tmp_path):
     with pytest.raises(StudyError, match="no grounded or negated findings"):
-        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS[3:], MODEL)
+        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS[4:], MODEL)
     assert not (tmp_path / "out.dcm").exists()
 
 

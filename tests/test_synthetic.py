@@ -32,7 +32,7 @@ from model_core.data.synthetic import (
     write_study_folders,
 )
 from model_core.data.synthetic.export import CATEGORY_NAMES, MS_CXR_COLUMNS, MS_CXR_CSV
-from model_core.data.synthetic.placement import cardiothoracic_ratio
+from model_core.data.synthetic.placement import FINDINGS, cardiothoracic_ratio
 from model_core.text.sections import split_sections
 
 SIZE = 256
@@ -355,3 +355,11 @@ def test_style_rewrites_spelling_and_abbreviations():
     assert ReportStyle("crlf", crlf=True).rewrite("a\nb") == "a\r\nb"
     assert ReportStyle("lower", header_case="lower").header("FINDINGS") == "findings"
     assert british.header("IMPRESSION") == "CONCLUSION"
+
+
+def test_the_generator_draws_exactly_the_findings_the_knowledge_base_marks_synthetic():
+    from model_core.data.synthetic import lesions
+    from model_core.knowledge import KnowledgeBase
+
+    marked = {f.name for f in KnowledgeBase.load().findings if f.synthetic}
+    assert set(FINDINGS) == marked == set(lesions.PAINTERS)

@@ -1,13 +1,10 @@
-"""Tokenizer offsets, sequence layout and span-constrained decoding."""
+"""Tokenizer offsets and the LM sequence layout (training and query mode)."""
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from model_core.text.sequences import IGNORE_INDEX, char_span, query_sequence, training_sequence
-from model_core.text.spans import SpanConstraint
+from model_core.text.sequences import IGNORE_INDEX, query_sequence, training_sequence
 from model_core.text.tokenizer import ReportTokenizer
 
 REPORT = (
@@ -55,53 +52,6 @@ def test_truncated_report_drops_phrases_beyond_the_limit(tokenizer, caplog):
     seq = training_sequence(tokenizer, REPORT, spans, max_report_tokens=8)
     assert seq.truncated and seq.phrase_indices == [0]
     assert "only the first 8 are read" in caplog.text
-
-
-def _decode_with(constraint: SpanConstraint, choose) -> list[tuple[int, int]]:
-    for _ in range(200):
-        constraint.advance(choose(constraint.allowed()))
-        if constraint.done:
-            break
-    return constraint.spans
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_any_allowed_choice_yields_verbatim_report_spans(tokenizer, seed):
-    """Whatever the model prefers, every emitted phrase is a span of the report."""
-    tokens = tokenizer.encode(REPORT)
-    rng = random.Random(seed)
-    constraint = SpanConstraint(tokens.ids, tokenizer.box_id, tokenizer.eos_id, max_phrases=4)
-
-    def choose(allowed):
-        stop = {tokenizer.box_id, tokenizer.eos_id} & set(allowed)
-        if stop and rng.random() < 0.3:
-            return sorted(stop)[0]
-        return rng.choice(allowed)
-
-    spans = _decode_with(constraint, choose)
-    assert constraint.done and len(spans) <= 4
-    for token_span in spans:
-        start, end = char_span(tokens, token_span)
-        phrase_ids = tokens.ids[token_span[0] : token_span[1]]
-        assert tokenizer.encode(REPORT[start:end]).ids == phrase_ids
-
-
-def test_repeated_phrase_maps_to_its_next_occurrence(tokenizer):
-    tokens = tokenizer.encode(REPORT.lower())
-    phrase = tokenizer.encode("left pleural effusion").ids
-    constraint = SpanConstraint(tokens.ids, tokenizer.box_id, tokenizer.eos_id)
-    for _ in range(2):
-        for token in phrase:
-            constraint.advance(token)
-        constraint.advance(tokenizer.box_id)
-    first, second = constraint.spans
-    assert first != second and first[0] < second[0]
-
-
-def test_disallowed_token_is_rejected(tokenizer):
-    constraint = SpanConstraint([7, 8, 9], tokenizer.box_id, tokenizer.eos_id)
-    with pytest.raises(ValueError, match="not allowed"):
-        constraint.advance(tokenizer.box_id)  # a phrase cannot be empty
 
 
 def test_query_sequence_uses_report_tokens_or_free_text(tokenizer):

@@ -61,7 +61,8 @@ def test_grounding_runs_on_open_and_highlights_the_report(window):
     assert window.model_info is not None and window.model_info["trained"] is False
     assert "UNTRAINED" in window.model_label.text()
     highlights = window.report_panel.extraSelections()
-    assert len(highlights) == len([f for f in window.findings.findings if f.span])
+    spans = [f for f in window.findings.findings if f.span]
+    assert len(highlights) == sum(1 + len(f.linked_spans) for f in spans)
     negated = [f for f in window.findings.findings if f.negated]
     assert any(f.phrase == "No pneumothorax" for f in negated)  # from the demo report
     assert all(

@@ -61,6 +61,13 @@ class _Fields:
             raise self.error(f"{key!r} must be a list of non-empty strings")
         return tuple(value)
 
+    def flag(self, key: str) -> bool:
+        """An optional boolean, False when absent."""
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(f"{key!r} must be true or false, got {value!r}")
+        return value
+
     def numbers(self, key: str, length: int = 4) -> tuple[float, ...]:
         value = self.get(key)
         if (
@@ -135,6 +142,7 @@ def _finding(item: Any, path: Path, index: int) -> Finding:
         site=fields.choice("site", SITES),
         category=fields.choice("category", CATEGORIES),
         code=_code(fields.get("code"), path, fields.where),
+        synthetic=fields.flag("synthetic"),
     )
 
 

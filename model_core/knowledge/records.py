@@ -85,7 +85,8 @@ class Finding:
     """A chest finding: report wordings, what it looks like, where it usually is.
 
     `category` groups findings the way a reader scans a film (airspace, pleura, devices...);
-    the viewer and the JSON output report it.
+    the viewer and the JSON output report it. `synthetic`: the synthetic study generator
+    draws it, so the bundled model has seen its boxes.
     """
 
     name: str
@@ -95,6 +96,7 @@ class Finding:
     site: Site
     category: Category
     code: Code | None
+    synthetic: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,2 @@
-"""Report text: tokenizer, sequence layout, span-constrained decoding, negation scope."""
+"""Report text: sections, knowledge-guided phrase extraction, negation scope, tokenizer and
+the LM sequence layout."""

@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from model_core.knowledge import KnowledgeBase
 from model_core.knowledge.loading import PRIORS_FILE, load_priors
 from model_core.knowledge.records import LocationPrior
 from model_core.resources import resources_dir
@@ -26,23 +27,10 @@ from model_core.resources import resources_dir
 from ._geometry import PLANNING_VIEW, SIDES
 from .anatomy import Anatomy, Thorax, thorax
 
-FINDINGS = (
-    "atelectasis",
-    "cardiomegaly",
-    "consolidation",
-    "edema",
-    "effusion",
-    "emphysema",
-    "fibrosis",
-    "hiatal hernia",
-    "mass",
-    "nodule",
-    "opacity",
-    "pleural thickening",
-    "pneumonia",
-    "pneumothorax",
+FINDINGS: tuple[str, ...] = tuple(
+    sorted(f.name for f in KnowledgeBase.load().findings if f.synthetic)
 )
-"""Finding names, as in resources/knowledge/findings.json."""
+"""The findings the generator draws: those the knowledge base marks `synthetic`."""
 
 # Findings whose NIH boxes give their place; consolidation is drawn and boxed like pneumonia.
 PRIOR_OF = {

@@ -1,0 +1,86 @@
+"""Hedged findings and restatements wherever findings are shown: report highlights, the
+findings list, the box overlay and the exported PNG."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowmvg_viewer.findings import FindingsState
+from knowmvg_viewer.render.annotate import annotate, annotations_for, finding_label
+from model_core.box_geometry import Letterbox
+from model_core.results import GroundedFinding, GroundingResult
+
+REPORT = "FINDINGS: Left effusion. Opacity may represent atelectasis.\nIMPRESSION: Left effusion."
+RESTATED = REPORT.rindex("Left effusion")
+HEDGED = REPORT.index("atelectasis")
+
+
+def result() -> GroundingResult:
+    findings = [
+        GroundedFinding(
+            "Left effusion", (10, 23), box=(10.0, 10.0, 60.0, 60.0), score=0.8,
+            linked_spans=[(RESTATED, RESTATED + 13)],
+        ),
+        GroundedFinding(
+            "atelectasis", (HEDGED, HEDGED + 11), box=(100.0, 100.0, 180.0, 180.0), score=0.5,
+            assertion="uncertain",
+        ),
+        GroundedFinding("No pneumothorax", None, negated=True),
+    ]  # fmt: skip
+    return GroundingResult(200, 200, REPORT, findings, Letterbox(200, 200, 64))
+
+
+def test_negated_flag_and_assertion_agree():
+    assert GroundedFinding("No effusion", (0, 11), negated=True).assertion == "negated"
+    assert GroundedFinding("x", (0, 1), assertion="negated").negated
+    assert GroundedFinding("x", (0, 1), assertion="uncertain").uncertain
+
+
+def test_restatements_are_highlighted_with_their_finding_and_clickable():
+    state = FindingsState()
+    state.set_result(result())
+    spans = [(h.index, REPORT[h.start : h.end], h.uncertain) for h in state.highlights()]
+    assert spans == [
+        (0, "Left effusion", False),
+        (0, "Left effusion", False),
+        (1, "atelectasis", True),
+    ]
+    assert state.finding_at(RESTATED + 3) == 0  # a click on the restatement selects it
+    assert state.colour(0) == next(h.colour for h in state.highlights() if h.start == RESTATED)
+
+
+def test_labels_and_export_mark_hedged_findings():
+    findings = result().findings
+    assert finding_label(findings[0]) == "Left effusion (0.80)"
+    assert finding_label(findings[1]) == "? atelectasis (0.50)"
+    annotations = annotations_for(findings)
+    assert [a.uncertain for a in annotations] == [False, True]
+    display = np.zeros((200, 200), np.uint8)
+    rgb = annotate(display, annotations, "test-model")
+    solid_edge = rgb[15:55, 10].any(axis=-1)  # left edges, clear of labels and caption
+    dashed_edge = rgb[105:133, 100].any(axis=-1)
+    assert solid_edge.all()  # a full line
+    assert 0.3 < dashed_edge.mean() < 0.8  # dashes with gaps
+
+
+def test_findings_list_and_overlay_show_the_hedge(qtbot):
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from knowmvg_viewer.ui.findings_panel import FindingsPanel
+    from knowmvg_viewer.ui.overlays import BoxOverlay
+
+    state = FindingsState()
+    state.set_result(result())
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_state(state)
+    texts = [panel.item(row).text() for row in range(panel.count())]
+    assert texts[1].startswith("? atelectasis") and "uncertain" in texts[1]
+    assert panel.item(1).font().italic() and not panel.item(0).font().italic()
+    scene = QGraphicsScene()
+    hedged = BoxOverlay(scene, QRectF(0, 0, 10, 10), "? x", QColor("red"), uncertain=True)
+    for selected in (False, True):
+        hedged.set_selected(selected)
+        assert hedged.rect.pen().style() == Qt.PenStyle.DotLine
