@@ -8,7 +8,7 @@ the coordinate format is in every field name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ._geometry import BoxCXCYWH, BoxXYXY, clip01, cxcywh_to_xyxy
 
@@ -34,30 +34,8 @@ Category = Literal[
 
 REGION_SIDES: tuple[str, ...] = ("right", "left", "mid")
 PRIOR_SIDES: tuple[str, ...] = ("any", "right", "left")
-SITES: tuple[str, ...] = (
-    "lung",
-    "pleura",
-    "heart",
-    "mediastinum",
-    "diaphragm",
-    "airway",
-    "bone",
-    "chest wall",
-    "abdomen",
-)
-CATEGORIES: tuple[str, ...] = (
-    "airspace",
-    "interstitium",
-    "lesion",
-    "pleura",
-    "cardiomediastinal",
-    "airway",
-    "diaphragm",
-    "device",
-    "bone",
-    "chest wall",
-    "abdomen",
-)
+SITES: tuple[str, ...] = get_args(Site)
+CATEGORIES: tuple[str, ...] = get_args(Category)
 
 
 @dataclass(frozen=True)
