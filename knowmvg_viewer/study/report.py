@@ -13,30 +13,16 @@ from pathlib import Path
 
 from pydicom.dataset import Dataset
 
+from model_core.text.sections import KNOWN_SECTIONS as ENGINE_SECTIONS
+
 from .dicom import read_dataset
 from .errors import StudyError
 
 log = logging.getLogger(__name__)
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024  # far beyond any real report; larger files are refused
-KNOWN_SECTIONS = (
-    "INDICATION",
-    "CLINICAL INDICATION",
-    "CLINICAL HISTORY",
-    "HISTORY",
-    "REASON FOR EXAM",
-    "EXAMINATION",
-    "EXAM",
-    "TECHNIQUE",
-    "COMPARISON",
-    "FINDINGS",
-    "IMPRESSION",
-    "CONCLUSION",
-    "RECOMMENDATION",
-    "RECOMMENDATIONS",
-    "NOTIFICATION",
-    "ADDENDUM",
-)
+# The engine's section names (model_core.text.sections), upper-cased: one list for both.
+KNOWN_SECTIONS = tuple(sorted(name.upper() for name in ENGINE_SECTIONS))
 _HEADER = re.compile(
     r"^[ \t]*(?P<name>[A-Za-z][A-Za-z /&()-]{1,40}?)[ \t]*:[ \t]*(?:\n[ \t]*)?",
     re.MULTILINE,
