@@ -121,6 +121,8 @@ def test_indication_history_and_comparison_are_never_findings(extract):
         "Findings: 8 mm nodule in the right upper lobe.\r\n"
     )
     assert [p.text for p in extract(report)] == ["8 mm nodule in the right upper lobe"]
+    inline = "Portable AP chest, 04:30. Hx: intubated, eval lines. Findings: ETT in place."
+    assert [p.text for p in extract(inline)] == ["ETT"]
 
 
 def test_section_headers_in_any_case_and_numbered_impressions(kb):
