@@ -84,3 +84,11 @@ def test_findings_list_and_overlay_show_the_hedge(qtbot):
     for selected in (False, True):
         hedged.set_selected(selected)
         assert hedged.rect.pen().style() == Qt.PenStyle.DotLine
+
+
+def test_a_dozen_findings_get_distinct_colours_that_show_on_white():
+    from knowmvg_viewer.render.palette import NEGATED_COLOUR, finding_colour
+
+    colours = [finding_colour(i) for i in range(12)]
+    assert len(set(colours)) == 12 and NEGATED_COLOUR not in colours
+    assert all(min(c) < 200 for c in colours)  # no white or near-white highlight

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-# Okabe-Ito-like, distinguishable on grey radiographs and for colour-blind readers (RGB).
+# Okabe-Ito first, distinguishable on grey radiographs and for colour-blind readers, then five
+# more so a real report's dozen findings rarely share one (RGB). None is white or grey: a
+# highlight must show on the report panel's white page, and grey means negated.
 FINDING_COLOURS: tuple[tuple[int, int, int], ...] = (
     (230, 159, 0),
     (86, 180, 233),
@@ -11,7 +13,11 @@ FINDING_COLOURS: tuple[tuple[int, int, int], ...] = (
     (213, 94, 0),
     (204, 121, 167),
     (0, 114, 178),
-    (255, 255, 255),
+    (166, 86, 40),
+    (127, 201, 127),
+    (153, 153, 255),
+    (255, 127, 127),
+    (102, 194, 165),
 )
 NEGATED_COLOUR = (150, 150, 150)
 QUERY_COLOUR = (255, 80, 200)
