@@ -92,8 +92,7 @@ class ReportPanel(QTextEdit):
             return text_format
         colour.setAlpha(200 if selected else 90)
         text_format.setBackground(colour)
-        if highlight.uncertain:  # hedged: a wavy underline and italics, never a plain fill
-            text_format.setFontItalic(True)
+        if highlight.uncertain:  # hedged: a wavy underline, never a plain fill
             text_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             text_format.setUnderlineColor(QColor(*highlight.colour).darker(160))
         if selected:
