@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "knowmvg-tiny"
 MODEL_CARD = "MODEL_CARD.md"
 UNTRAINED_MARKER = "UNTRAINED"
+MAX_EXTRACT_CHARS = 20_000
 
 
 def default_model_dir() -> Path:
@@ -138,8 +139,7 @@ class GroundingEngine:
             timing["image_ms"] = _ms(start)
             lm_start = time.perf_counter()
             if queries is None:
-                limit = tokens.offsets[-1][1] if tokens.offsets else 0
-                extracted = self.extractor.extract((report or "")[:limit])
+                extracted = self._extract(report or "")
                 timing["extract_ms"] = _ms(lm_start)
                 grounded = [p for p in extracted if p.grounded]
                 requested = [(p.span, p.text) for p in grounded]
@@ -148,7 +148,10 @@ class GroundingEngine:
                 extracted, grounded = [], []
                 requested = [(_find_span(report or "", q), q) for q in queries]
                 source = "query"
-            kept, hidden, passes = self._teacher_force(prefix, tokens, requested)
+            # a phrase past the LM's report window is read as free text after it
+            limit = tokens.offsets[-1][1] if tokens.offsets else 0
+            lm_phrases = [(s if s and s[1] <= limit else None, t) for s, t in requested]
+            kept, hidden, passes = self._teacher_force(prefix, tokens, lm_phrases)
             phrases = [requested[i] for i in kept]
             timing["lm_ms"] = _ms(lm_start)
             box_start = time.perf_counter()
@@ -170,6 +173,18 @@ class GroundingEngine:
             report_truncated=truncated,
         )
 
+    def _extract(self, report: str) -> list[ReportPhrase]:
+        """The report's phrases, all of them: the LM reads a window of the report, but a
+        finding in a long report's last lines is still found (the first MAX_EXTRACT_CHARS
+        characters, far beyond any real report, bound the work for a pasted book)."""
+        if len(report) > MAX_EXTRACT_CHARS:
+            log.warning(
+                "report has %d characters; phrases are read from the first %d",
+                len(report),
+                MAX_EXTRACT_CHARS,
+            )
+        return self.extractor.extract(report[:MAX_EXTRACT_CHARS])
+
     def preprocess(self, image: np.ndarray) -> tuple[torch.Tensor, Letterbox]:
         """(H, W) float in [0, 1] -> letterboxed (1, 1, S, S) tensor and its mapping."""
         image = np.asarray(image)
@@ -186,15 +201,23 @@ class GroundingEngine:
         return nullcontext()
 
     def _teacher_force(self, prefix, tokens, phrases) -> tuple[list[int], list, int]:
-        sequence = query_sequence(self.tokenizer, tokens, phrases)
-        if not sequence.box_indices:
-            return [], [], 0
-        ids = torch.tensor([sequence.ids], device=self.device)
-        embeds = torch.cat((prefix, self.model.mllm.embed(ids).to(prefix.dtype)), dim=1)
-        _, hidden, _ = self.model.mllm(embeds)
-        offset = prefix.shape[1]
-        states = [hidden[0, offset + i] for i in sequence.box_indices]
-        return sequence.phrase_indices, states, 1
+        """`phrase [BOX]` items after the report, at most `max_phrases` per forward pass so
+        the sequence stays within the positions the LM was trained on (a report may name
+        dozens of findings)."""
+        kept, states, passes = [], [], 0
+        size = max(1, self.config.max_phrases)
+        for first in range(0, len(phrases), size):
+            sequence = query_sequence(self.tokenizer, tokens, phrases[first : first + size])
+            if not sequence.box_indices:
+                continue
+            ids = torch.tensor([sequence.ids], device=self.device)
+            embeds = torch.cat((prefix, self.model.mllm.embed(ids).to(prefix.dtype)), dim=1)
+            _, hidden, _ = self.model.mllm(embeds)
+            offset = prefix.shape[1]
+            states += [hidden[0, offset + i] for i in sequence.box_indices]
+            kept += [first + i for i in sequence.phrase_indices]
+            passes += 1
+        return kept, states, passes
 
     def _decode(self, features, hidden, phrases, letterbox, source) -> list[GroundedFinding]:
         if not phrases:

@@ -105,8 +105,10 @@ def test_bad_reports_give_results(engine, report):
     assert all(f.finding != "mass" for f in grounded)
     if report.startswith(("INDICATION", "The lungs")):
         assert grounded == []
-    else:
+    else:  # at most max_phrases per LM pass, however many findings the report names
         assert grounded and len(grounded) <= 100
+        size = engine.config.max_phrases
+        assert result.lm_forward_passes == -(-len(grounded) // size)
 
 
 def test_long_report_is_truncated_with_a_warning(engine, caplog):
@@ -199,3 +201,14 @@ def test_cli_ground_batch_goes_on_after_bad_input(model_dir, demo_study, tmp_pat
     assert document["results"][0]["error"] and document["results"][1]["error"] is None
     assert document["results"][1]["findings"][0]["source"] == "query"
     assert f"{bad}:" in captured.err
+
+
+def test_findings_past_the_lm_window_are_still_grounded(engine):
+    tail = " The heart is enlarged."
+    long_report = REPORT + " Stable appearance of the chest." * 200 + tail
+    result = engine.ground(image(), long_report)
+    assert result.report_truncated
+    heart = [f for f in result.findings if f.finding == "cardiomegaly"]
+    assert heart and heart[-1].box is not None
+    start, end = heart[-1].span
+    assert long_report[start:end] == "heart is enlarged" and start > len(long_report) - 30
