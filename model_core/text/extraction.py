@@ -73,6 +73,8 @@ _LOCATION_WORDS = frozenset(
     hemidiaphragm hemidiaphragms diaphragm and of mediastinum paratracheal aortic knob
     arch trachea carina clavicle clavicles axilla axillary rib ribs space spaces third
     fourth fifth sixth seventh eighth ninth tenth upper-zone mid-zone lower-zone r l b
+    anterolaterally posterolaterally laterally medially posteriorly anteriorly inferiorly
+    superiorly apically basally peripherally centrally
     """.split()
 )
 _LOCATION_PREPOSITIONS = (
@@ -99,6 +101,16 @@ _DETERMINERS = frozenset({"the", "both", "a", "an"})
 _UNITS = frozenset({"cm", "mm"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\d+(?:st|nd|rd|th)")
+# Clinical adjectives by their ending ("bacterial", "parapneumonic", "dextroconvex"), and the
+# words with such endings that are not modifiers of a finding.
+_ADJECTIVE = re.compile(r"[a-z]{4,}(?:ic|al|ous|ar|ary|ive|oid|convex|concave|ing)")
+_NOT_MODIFIERS = frozenset(
+    """
+    clinical technical usual general normal several interval overall potential additional
+    comparison evaluation during showing including involving measuring following using
+    concerning suggesting representing demonstrating being having nothing something
+    """.split()
+)
 # Nouns that continue a finding's head ("fracture deformity of the left clavicle").
 _HEAD_EXTENSIONS = frozenset({"deformity", "deformities"})
 
@@ -168,7 +180,8 @@ class PhraseExtractor:
             high = occupied[index + 1][0] if index + 1 < len(occupied) else section.end
             low, high = max(low, section.body_start), min(high, section.end)
             left = self._grow_left(report, words, start, low)
-            right = self._grow_right(report, words, end, high)
+            followed = index + 1 < len(occupied) and occupied[index + 1][0] <= section.end
+            right = self._grow_right(report, words, end, high, followed)
             if scope.assertion is Assertion.NEGATED:  # "No pneumothorax": the cue reads with it
                 left, right = min(left, scope.phrase_start), max(right, scope.phrase_end)
             text = report[left:right]
@@ -243,14 +256,17 @@ class PhraseExtractor:
         first = next((w for w in words if w.start == start), None)
         return first is not None and (_is_modifier(first) or self._is_anatomy(first))
 
-    def _grow_right(self, report: str, words: list[_Word], end: int, high: int) -> int:
-        """Extend over location and measurement phrases after the mention, up to `high`."""
+    def _grow_right(
+        self, report: str, words: list[_Word], end: int, high: int, followed: bool
+    ) -> int:
+        """Extend over location and measurement phrases after the mention, up to `high`
+        (`followed`: another mention starts there)."""
         after = _words_between(words, end, high)
         right, index = end, 0
         if after and after[0].lower in _HEAD_EXTENSIONS and _joins(report[end : after[0].start]):
             right, index = after[0].end, 1
         while index < len(after):
-            grown = self._location_after(report, after, index, right)
+            grown = self._location_after(report, after, index, right, followed)
             if grown is None:
                 grown = _measurement_after(report, after, index, right)
             if grown is None:
@@ -258,7 +274,7 @@ class PhraseExtractor:
             index, right = grown
         return right
 
-    def _location_after(self, report, after: list[_Word], index: int, right: int):
+    def _location_after(self, report, after: list[_Word], index: int, right: int, followed):
         """'in the right lower lobe', 'behind the heart', 'bilaterally', 'on the left'."""
         word = after[index]
         if not _joins(report[right : word.start], allow_comma=False):
@@ -274,19 +290,29 @@ class PhraseExtractor:
             parts = []  # a bare location: "Calcified granuloma left lower lobe"
             if not self._names_side_or_region(after, index):
                 return None
-        position, last, anatomy = index + len(parts), None, False
+        position, last, anatomy, previous = index + len(parts), None, False, right
+        if parts:
+            previous = after[position - 1].end
         while position < len(after):
             candidate = after[position]
-            if not _joins(report[after[position - 1].end : candidate.start], allow_comma=False):
-                break
             known = candidate.lower in _LOCATION_WORDS or _NUMBER.fullmatch(candidate.lower)
             if not known and not self._is_anatomy(candidate):
                 break
+            # a comma lists parts of one location: "the right 5th, 6th and 7th ribs"
+            if not _joins(report[previous : candidate.start], allow_comma=last is not None):
+                break
             if candidate.lower not in _DETERMINERS | {"and", "of", "a"}:
                 last, anatomy = position, True
+            previous = candidate.end
             position += 1
         if not anatomy or last is None:
             return None
+        if position == len(after) and followed:
+            # "reticulation at the lung bases and subpleural honeycombing": the words after
+            # the last "and" are the next finding's modifiers
+            conjunctions = [i for i in range(index, last + 1) if after[i].lower == "and"]
+            if conjunctions:
+                last = max(i for i in range(index, conjunctions[-1]) if after[i].lower != "and")
         return last + 1, after[last].end
 
     def _names_side_or_region(self, after: list[_Word], index: int) -> bool:
@@ -342,7 +368,11 @@ def _measurement_after(report: str, after: list[_Word], index: int, right: int):
 
 
 def _is_modifier(word: _Word) -> bool:
-    return word.lower in _MODIFIERS or bool(_NUMBER.fullmatch(word.lower))
+    return (
+        word.lower in _MODIFIERS
+        or bool(_NUMBER.fullmatch(word.lower))
+        or bool(_ADJECTIVE.fullmatch(word.lower) and word.lower not in _NOT_MODIFIERS)
+    )
 
 
 def _joins(gap: str, allow_comma: bool = True, allow_paren: bool = False) -> bool:
