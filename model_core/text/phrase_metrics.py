@@ -10,7 +10,8 @@ report set (`tests/data/reports/`). Definitions:
   count as phrases on both sides: annotated ones as written, predicted ones as the linked
   spans of their finding.
 - A fragment is a grounded predicted phrase that cuts a word, names no finding of the
-  knowledge base, or covers less than half of the expected phrase it overlaps.
+  knowledge base ("broken"), or covers less than half of the expected phrase it overlaps
+  ("partial": "subcutaneous emphysema" for "subcutaneous emphysema tracking into the neck").
 - Assertion accuracy is over the expected phrases (negated ones included) that a predicted
   phrase of the same finding overlaps: the share whose assertion is right.
 """
@@ -50,6 +51,7 @@ class PhraseCounts:
     matched_expected: int = 0
     matched_predicted: int = 0
     fragments: int = 0
+    partial: int = 0  # fragments that hold a finding but less than half the expected phrase
     assertion_seen: int = 0
     assertion_right: int = 0
 
@@ -66,6 +68,7 @@ class PhraseCounts:
             "recall": round(recall, 4),
             "f1": round(f1, 4),
             "fragment_rate": round(self.fragments / self.predicted, 4) if self.predicted else 0.0,
+            "partial_rate": round(self.partial / self.predicted, 4) if self.predicted else 0.0,
             "assertion_accuracy": (
                 round(self.assertion_right / self.assertion_seen, 4) if self.assertion_seen else 1.0
             ),
@@ -111,7 +114,9 @@ def score_report(
                 counts.matched_expected += 1
                 break
     counts.matched_predicted = len(taken)
-    counts.fragments = sum(_is_fragment(report, p, expected, knowledge) for p in found)
+    kinds = [_fragment_kind(report, p, expected, knowledge) for p in found]
+    counts.fragments = sum(kind is not None for kind in kinds)
+    counts.partial = kinds.count("partial")
     for e in expected:
         same = [p for p in predicted if _overlaps(e, p) and p.finding == e.finding]
         if same:
@@ -139,15 +144,19 @@ def _overlaps(a: Unit, b: Unit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _is_fragment(report: str, p: Unit, expected: list[Unit], knowledge: KnowledgeBase) -> bool:
+def _fragment_kind(
+    report: str, p: Unit, expected: list[Unit], knowledge: KnowledgeBase
+) -> str | None:
+    """None for a whole phrase; "broken" (cuts a word or names no finding, like "Small re",
+    "4 cm", "Mild") or "partial" (a finding, but under half of the expected phrase)."""
     cuts = (p.start > 0 and report[p.start - 1].isalnum() and report[p.start].isalnum()) or (
         p.end < len(report) and report[p.end - 1].isalnum() and report[p.end].isalnum()
     )
     if cuts or not knowledge.find_mentions(report[p.start : p.end]):
-        return True
+        return "broken"
     for e in expected:
         if _overlaps(e, p):
             covered = min(e.end, p.end) - max(e.start, p.start)
             if covered < 0.5 * (e.end - e.start):
-                return True
-    return False
+                return "partial"
+    return None
