@@ -90,11 +90,11 @@ class ReportPanel(QTextEdit):
             text_format.setFontStrikeOut(True)
             text_format.setFontItalic(True)
             return text_format
-        colour.setAlpha(200 if selected else 90)
+        colour.setAlpha(200 if selected else (45 if highlight.uncertain else 90))
         text_format.setBackground(colour)
-        if highlight.uncertain:  # hedged: a wavy underline, never a plain fill
+        if highlight.uncertain:  # hedged: a pale fill under a dark wavy line
             text_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            text_format.setUnderlineColor(QColor(*highlight.colour).darker(160))
+            text_format.setUnderlineColor(QColor(*highlight.colour).darker(300))
         if selected:
             text_format.setFontWeight(QFont.Weight.Bold)
             text_format.setFontUnderline(True)
