@@ -292,11 +292,18 @@ class GroundingEngine:
     ) -> list[GroundedFinding]:
         """Boxed findings take their phrase's assertion and links; negated phrases and normal
         statements ("Heart size is normal") join them without a box."""
+        by_span = {f.span: f for f in findings}
         for finding, phrase in zip(findings, phrases, strict=True):
             finding.finding = phrase.finding
             finding.assertion = phrase.assertion.value
             finding.category = self.knowledge.finding(phrase.finding).category
             finding.linked_spans = list(phrase.linked)
+            observed = by_span.get(phrase.located_by)
+            if observed is not None:  # "opacity, likely atelectasis": the opacity's box
+                finding.located_by = observed.span
+                finding.box, finding.heatmap = observed.box, observed.heatmap
+                finding.score, finding.uncertainty = observed.score, observed.uncertainty
+                finding.priors = list(observed.priors)
         negated = [(p.span, p.finding) for p in extracted if not p.grounded] + [
             ((m.phrase_start, m.phrase_end), m.finding) for m in normal_statements(report)
         ]

@@ -20,6 +20,8 @@ class GroundedFinding:
     `negated` stays for readers of the first output format.
     linked_spans: other spans of the report that name the same finding (an IMPRESSION
     restatement); they share this finding's box and are highlighted with it.
+    located_by: for an interpretation without a place of its own ("opacity, likely
+    atelectasis"), the span of the observation whose box, heatmap and score it takes.
     heatmap: (h, w) float32 in [0, 1] on the model's feature grid (see GroundingResult
     .heatmap_in_image for image space).
     """
@@ -36,6 +38,7 @@ class GroundedFinding:
     assertion: str = "positive"
     category: str | None = None  # knowledge-base category: airspace, pleura, device...
     linked_spans: list[tuple[int, int]] = field(default_factory=list)
+    located_by: tuple[int, int] | None = None  # the observation whose box it shares
     heatmap: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -62,6 +65,7 @@ class GroundedFinding:
             "assertion": self.assertion,
             "category": self.category,
             "linked_spans": [list(span) for span in self.linked_spans],
+            "located_by": list(self.located_by) if self.located_by else None,
         }
 
 

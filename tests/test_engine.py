@@ -212,3 +212,11 @@ def test_findings_past_the_lm_window_are_still_grounded(engine):
     assert heart and heart[-1].box is not None
     start, end = heart[-1].span
     assert long_report[start:end] == "heart is enlarged" and start > len(long_report) - 30
+
+
+def test_an_interpretation_shares_the_box_of_what_it_interprets(engine):
+    report = "Right basilar opacity, likely atelectasis. Left pleural effusion."
+    opacity, atelectasis, effusion = engine.ground(image(), report).findings
+    assert atelectasis.assertion == "uncertain"
+    assert atelectasis.located_by == opacity.span and atelectasis.box == opacity.box
+    assert effusion.located_by is None and effusion.box != opacity.box

@@ -173,6 +173,29 @@ def test_hedged_and_positive_findings_are_grounded_negated_are_not(extract):
     ]
 
 
+@pytest.mark.parametrize(
+    ("report", "observation"),
+    [
+        ("Right basilar opacity, likely atelectasis.", "Right basilar opacity"),
+        ("Opacity in the right lower zone, which may represent early pneumonia.", None),
+        ("Hyperinflated lungs, consistent with emphysema.", "Hyperinflated lungs"),
+        ("Retrocardiac opacity, likely atelectasis or pneumonia.", "Retrocardiac opacity"),
+    ],
+)
+def test_an_interpretation_without_a_place_takes_its_observation(extract, report, observation):
+    *_, interpretation = extract(report)
+    observed = observation or "Opacity in the right lower zone"
+    start, end = interpretation.located_by
+    assert report[start:end] == observed or (
+        observation is None and report[start:end].startswith("Opacity")
+    )
+
+
+def test_findings_with_their_own_place_or_sentence_are_not_relocated(extract):
+    found = extract("Left effusion. Atelectasis. Right effusion, likely LLL atelectasis.")
+    assert [p.located_by for p in found] == [None, None, None, None]
+
+
 # ---- bad input -----------------------------------------------------------------------
 
 

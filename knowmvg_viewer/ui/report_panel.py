@@ -131,6 +131,9 @@ class ReportPanel(QTextEdit):
         lines = [finding.phrase]
         if finding.uncertain:
             lines.append("uncertain: the report hedges this finding")
+        if finding.located_by is not None:
+            start, end = finding.located_by
+            lines.append(f"located at: {self.toPlainText()[start:end]}")
         if finding.score is not None:
             lines.append(f"score {finding.score:.2f}, uncertainty ±{finding.uncertainty:.0f} px")
         if priors:

@@ -21,6 +21,7 @@ Pure Python on `re` and the knowledge base; about 1 ms per 300-word report.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -97,6 +98,14 @@ _LOCATION_PREPOSITIONS = (
 _COORDINATED = re.compile(
     r"(?i)(?P<first>[a-z-]+)\s*(?:,\s*and|,|and|or)\s+[a-z-]+\s+(?P<head>[a-z -]+)$"
 )
+# Cues that turn what follows into an interpretation of what came before.
+_INTERPRETATION = re.compile(
+    r"(?i)\b(?:may|might|could|can|likely|probably|possibly|presumably|consistent|compatible"
+    r"|keeping|suspicious|concerning|worrisome|suggestive|suggesting|suggests|represent(?:s|ing)?"
+    r"|reflect(?:s|ing)?|favou?r(?:s|ing|ed)?|due|secondary|related|versus|vs|or|exclude[ds]?"
+    r")\b|\?"
+)
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 _DETERMINERS = frozenset({"the", "both", "a", "an"})
 _UNITS = frozenset({"cm", "mm"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?")
@@ -120,6 +129,9 @@ class ReportPhrase:
     """A finding phrase of a report: `report[start:end]`, verbatim.
 
     A negated phrase holds its cue too ("No pneumothorax", "effusion has resolved").
+    `located_by` is the span of the observation an interpretation names the cause of
+    ("Right basilar opacity, likely |atelectasis|"): the interpretation has no place of
+    its own, so it shares that observation's box.
     `mention` is the knowledge-base wording inside it; `linked` are restatements of the same
     finding (an IMPRESSION line), highlighted with it and sharing its box.
     """
@@ -133,6 +145,7 @@ class ReportPhrase:
     mention: tuple[int, int]
     section: str
     linked: tuple[tuple[int, int], ...] = field(default=())
+    located_by: tuple[int, int] | None = None
 
     @property
     def span(self) -> tuple[int, int]:
@@ -197,7 +210,35 @@ class PhraseExtractor:
                     section=section.kind,
                 )
             )
-        return _link_restatements(_merge_same_finding(report, phrases))
+        phrases = _link_restatements(_merge_same_finding(report, phrases))
+        return self._locate_interpretations(report, phrases)
+
+    def _locate_interpretations(
+        self, report: str, phrases: list[ReportPhrase]
+    ) -> list[ReportPhrase]:
+        located: list[ReportPhrase] = []
+        for phrase in phrases:
+            observed = self._observation_before(report, located, phrase)
+            if observed is not None:  # a chain ("opacity, atelectasis or pneumonia") ends
+                target = observed.located_by or observed.span  # at the observation
+                phrase = dataclasses.replace(phrase, located_by=target)
+            located.append(phrase)
+        return located
+
+    def _observation_before(
+        self, report: str, earlier: list[ReportPhrase], phrase: ReportPhrase
+    ) -> ReportPhrase | None:
+        """The grounded phrase this one interprets, if the sentence reads "<observation>,
+        <cue> <phrase>" and the phrase names no side or region of its own."""
+        if not phrase.grounded or phrase.side or self.knowledge.mentioned_regions(phrase.text):
+            return None
+        for observed in reversed(earlier):
+            between = report[observed.end : phrase.start]
+            if _SENTENCE_END.search(between):
+                return None
+            if observed.grounded and observed.finding != phrase.finding:
+                return observed if _INTERPRETATION.search(between) else None
+        return None
 
     # ---- mentions ----------------------------------------------------------------------
 
