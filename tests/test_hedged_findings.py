@@ -92,3 +92,13 @@ def test_a_dozen_findings_get_distinct_colours_that_show_on_white():
     colours = [finding_colour(i) for i in range(12)]
     assert len(set(colours)) == 12 and NEGATED_COLOUR not in colours
     assert all(min(c) < 200 for c in colours)  # no white or near-white highlight
+
+
+def test_an_interpretation_sharing_a_box_is_labelled_under_it():
+    observed = GroundedFinding("opacity", (0, 7), box=(10.0, 10.0, 60.0, 60.0), score=0.8)
+    hedged = GroundedFinding(
+        "atelectasis", (16, 27), box=observed.box, score=0.8, assertion="uncertain",
+        located_by=(0, 7),
+    )  # fmt: skip
+    first, second = annotations_for([observed, hedged])
+    assert not first.label_below and second.label_below

@@ -26,6 +26,7 @@ class Annotation:
     label: str
     colour: tuple[int, int, int]
     uncertain: bool = False  # drawn dashed, labelled with "?"
+    label_below: bool = False  # the box is another finding's, whose label sits on top
 
 
 def finding_label(finding: GroundedFinding) -> str:
@@ -41,7 +42,15 @@ def annotations_for(findings: list[GroundedFinding]) -> list[Annotation]:
     boxed = [f for f in findings if f.box is not None and not f.negated]
     for index, finding in enumerate(boxed):
         colour = QUERY_COLOUR if finding.source == "query" else finding_colour(index)
-        result.append(Annotation(finding.box, finding_label(finding), colour, finding.uncertain))
+        result.append(
+            Annotation(
+                finding.box,
+                finding_label(finding),
+                colour,
+                finding.uncertain,
+                label_below=finding.located_by is not None,
+            )
+        )
     return result
 
 
@@ -77,7 +86,9 @@ def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: 
     (text_w, text_h), baseline = cv2.getTextSize(
         annotation.label, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
     )
-    top = y0 - text_h - baseline - 4 if y0 - text_h - baseline - 4 >= 0 else y1 + 2
+    top = y0 - text_h - baseline - 4
+    if annotation.label_below or top < 0:
+        top = y1 + 2
     cv2.rectangle(rgb, (x0, top), (x0 + text_w + 6, top + text_h + baseline + 4), (0, 0, 0), -1)
     cv2.putText(
         rgb,

@@ -591,6 +591,7 @@ class MainWindow(QMainWindow):
                 finding_label(finding),
                 QColor(*self.findings.colour(index)),
                 uncertain=finding.uncertain,
+                label_below=finding.located_by is not None,
             )
         self.findings_panel.show_state(self.findings)
         self._refresh_selection()

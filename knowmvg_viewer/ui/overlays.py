@@ -23,7 +23,8 @@ HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
 class BoxOverlay:
     """One finding: a rectangle in image pixels and a 'phrase (score)' label above it.
 
-    A hedged (uncertain) finding's box is dotted whether or not it is selected.
+    A hedged (uncertain) finding's box is dotted whether or not it is selected; an
+    interpretation sharing another finding's box puts its label under the box.
     """
 
     def __init__(
@@ -33,6 +34,7 @@ class BoxOverlay:
         label: str,
         colour: QColor,
         uncertain: bool = False,
+        label_below: bool = False,
     ) -> None:
         self.uncertain = uncertain
         pen = QPen(colour, 2.0)
@@ -54,7 +56,8 @@ class BoxOverlay:
         bounds = text.boundingRect()
         text.setPos(3, 1)
         self.label.setRect(QRectF(0, 0, bounds.width() + 6, bounds.height() + 2))
-        self.label.setPos(rect.left(), rect.top())
+        # a box shared with the finding it interprets: this label goes under the box
+        self.label.setPos(rect.left(), rect.bottom() if label_below else rect.top())
         self.label.setZValue(LABEL_Z)
         scene.addItem(self.rect)
         scene.addItem(self.label)
