@@ -103,6 +103,12 @@ def test_two_coordinated_findings_stay_two_phrases(extract):
         ("Lg L PTX.", "Lg L PTX", "left"),
         ("Opacity behind the heart.", "Opacity behind the heart", None),
         ("Patchy opacity at the right base.", "Patchy opacity at the right base", "right"),
+        (
+            "Right subcutaneous emphysema tracking into the neck.",
+            "Right subcutaneous emphysema tracking into the neck",
+            "right",
+        ),
+        ("Left effusion extending into the fissure and beyond.", "Left effusion", "left"),
     ],
 )
 def test_abbreviations_and_locations(extract, report, text, side):

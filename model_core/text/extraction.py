@@ -120,6 +120,11 @@ _NOT_MODIFIERS = frozenset(
     concerning suggesting representing demonstrating being having nothing something
     """.split()
 )
+# Participles that say how far a finding extends, and words that start another clause.
+_EXTENT_PARTICIPLES = frozenset(
+    "tracking extending occupying involving spanning abutting layering projecting".split()
+)
+_CLAUSE_WORDS = frozenset("and or with which that but is are was were has have may".split())
 # Nouns that continue a finding's head ("fracture deformity of the left clavicle").
 _HEAD_EXTENSIONS = frozenset({"deformity", "deformities"})
 
@@ -311,6 +316,8 @@ class PhraseExtractor:
             if grown is None:
                 grown = _measurement_after(report, after, index, right)
             if grown is None:
+                grown = _extent_after(report, after, index, right)
+            if grown is None:
                 break
             index, right = grown
         return right
@@ -406,6 +413,26 @@ def _measurement_after(report: str, after: list[_Word], index: int, right: int):
     if "(" in gap and end < len(report) and report[end : end + 1] == ")":
         end += 1
     return last + 1, end
+
+
+def _extent_after(report: str, after: list[_Word], index: int, right: int):
+    """'tracking into the neck', 'occupying the lower half of the left hemithorax': a
+    participle of extent and its complement, kept only when it closes the clause."""
+    if after[index].lower not in _EXTENT_PARTICIPLES:
+        return None
+    if not _joins(report[right : after[index].start], allow_comma=False):
+        return None
+    last = index
+    for position in range(index + 1, min(index + 10, len(after))):
+        word = after[position]
+        if word.lower in _CLAUSE_WORDS:
+            return None
+        if not _joins(report[after[position - 1].end : word.start], allow_comma=False):
+            break
+        last = position
+    end = after[last].end
+    closes = re.match(r"\s*(?:[.;:,)]|$)", report[end:])
+    return (last + 1, end) if last > index and closes else None
 
 
 def _is_modifier(word: _Word) -> bool:
