@@ -212,3 +212,20 @@ def test_secondary_capture_references_its_source(demo_study, tmp_path):
     )
     (reference,) = sc.SourceImageSequence
     assert reference.ReferencedSOPInstanceUID == original.SOPInstanceUID
+
+
+def test_exports_follow_the_umask_not_a_private_mode(demo_study, tmp_path):
+    import os
+    import stat
+
+    from knowmvg_viewer.export.atomic import write_bytes_atomic
+
+    previous = os.umask(0o002)  # a shared reading-room folder: group may write
+    try:
+        write_bytes_atomic(tmp_path / "a.json", b"{}")
+        out = export_sr(tmp_path / "out.sr.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+    finally:
+        os.umask(previous)
+    for path in (tmp_path / "a.json", out):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664, path
+    assert not list(tmp_path.glob(".*.part"))

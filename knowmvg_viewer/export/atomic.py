@@ -1,9 +1,13 @@
-"""Atomic file writes: a reader never sees a half-written export."""
+"""Atomic file writes: a reader never sees a half-written export.
+
+Files get the mode every other tool gives them (0666 less the umask), so an export in a shared
+reading-room folder is readable by colleagues; `mkstemp`'s private 0600 is not used.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import cv2
@@ -19,7 +23,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path}: already exists (not overwritten)")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -29,6 +33,18 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new hidden file beside `path`, opened for writing, mode 0666 less the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def encode_png(pixels: np.ndarray) -> bytes:
