@@ -30,6 +30,7 @@ DEFAULT_MODEL = "knowmvg-tiny"
 MODEL_CARD = "MODEL_CARD.md"
 UNTRAINED_MARKER = "UNTRAINED"
 MAX_EXTRACT_CHARS = 20_000
+Query = str | tuple[str, tuple[int, int]]  # free text, or a selection: (text, (start, end))
 
 
 def default_model_dir() -> Path:
@@ -118,15 +119,19 @@ class GroundingEngine:
         return self._run(image, report, queries=None)
 
     def ground_phrase(
-        self, image: np.ndarray, report: str, phrase: str | list[str]
+        self, image: np.ndarray, report: str, phrase: Query | list[Query]
     ) -> GroundingResult:
-        """Query mode: ground the given phrase(s) in one forward pass."""
-        phrases = [phrase] if isinstance(phrase, str) else list(phrase)
+        """Query mode: ground the given phrase(s) in one forward pass.
+
+        A query is free text, or (text, (start, end)) for a selection of the report: the
+        selected occurrence is grounded, not the first one with the same words.
+        """
+        phrases = [phrase] if isinstance(phrase, str | tuple) else list(phrase)
         return self._run(image, report, queries=phrases)
 
     # -- the pipeline ------------------------------------------------------------------
     @torch.inference_mode()
-    def _run(self, image: np.ndarray, report: str, queries: list[str] | None) -> GroundingResult:
+    def _run(self, image: np.ndarray, report: str, queries: list[Query] | None) -> GroundingResult:
         timing: dict[str, float] = {}
         start = time.perf_counter()
         pixels, letterbox = self.preprocess(image)
@@ -146,7 +151,7 @@ class GroundingEngine:
                 source = "report"
             else:
                 extracted, grounded = [], []
-                requested = [(_find_span(report or "", q), q) for q in queries]
+                requested = [_query_span(report or "", q) for q in queries]
                 source = "query"
             # a phrase past the LM's report window is read as free text after it
             limit = tokens.offsets[-1][1] if tokens.offsets else 0
@@ -328,6 +333,16 @@ class GroundingEngine:
 
 def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
     return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _query_span(report: str, query: Query) -> tuple[tuple[int, int] | None, str]:
+    """(span, text) of a query: its own span when it is a selection of this report."""
+    if isinstance(query, tuple):
+        text, (start, end) = query
+        if 0 <= start < end <= len(report) and report[start:end].strip() == text.strip():
+            return (start, end), report[start:end]
+        query = text
+    return _find_span(report, query), query
 
 
 def _find_span(report: str, phrase: str) -> tuple[int, int] | None:

@@ -220,3 +220,14 @@ def test_an_interpretation_shares_the_box_of_what_it_interprets(engine):
     assert atelectasis.assertion == "uncertain"
     assert atelectasis.located_by == opacity.span and atelectasis.box == opacity.box
     assert effusion.located_by is None and effusion.box != opacity.box
+
+
+def test_a_selected_occurrence_is_grounded_not_the_first(engine):
+    report = "Opacity in the right upper lobe. Opacity at the left base."
+    second = report.rindex("Opacity at the left base")
+    span = (second, second + len("Opacity"))
+    (selected,) = engine.ground_phrase(image(), report, [("Opacity", span)]).findings
+    (first,) = engine.ground_phrase(image(), report, "Opacity").findings
+    assert selected.span == span and first.span == (0, 7)
+    stale = engine.ground_phrase(image(), report, [("Opacity", (3, 10))]).findings
+    assert stale[0].span == (0, 7)  # a span that no longer holds the text: found again

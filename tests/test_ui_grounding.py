@@ -217,3 +217,19 @@ def test_screenshot_with_selected_finding(tmp_path, model_dir, demo_study, qapp,
         ]
     )
     assert code == 0 and out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_grounding_a_selection_grounds_that_occurrence(window, qtbot):
+    panel = window.report_panel
+    text = panel.toPlainText()
+    word = next(w for w in ("effusion", "opacity", "pneumothorax") if text.lower().count(w) > 1)
+    second = text.lower().index(word, text.lower().index(word) + 1)
+    cursor = QTextCursor(panel.document())
+    cursor.setPosition(second)
+    cursor.setPosition(second + len(word), QTextCursor.MoveMode.KeepAnchor)
+    panel.setTextCursor(cursor)
+    before = len(window.findings.findings)
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        panel.request_ground_selection()
+    (added,) = window.findings.findings[before:]
+    assert added.source == "query" and added.span == (second, second + len(word))

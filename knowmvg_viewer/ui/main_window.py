@@ -522,22 +522,24 @@ class MainWindow(QMainWindow):
         self._set_busy(True)
         self.worker.request_ground.emit(request, self.state.image, text, None)
 
-    def ground_query(self, phrase: str) -> None:
-        """Free-text grounding: the result is added as a user-requested finding."""
+    def ground_query(self, phrase: str, span: tuple[int, int] | None = None) -> None:
+        """Free-text grounding (or a report selection, with its span): the result is added
+        as a user-requested finding."""
         if self.state is None or self.model_info is None or not phrase.strip():
             return
         request = self.findings.new_request()
         self._query_request = request
         self._set_busy(True)
+        query = phrase.strip() if span is None else (phrase, span)
         self.worker.request_ground.emit(
-            request, self.state.image, self.current_report_text(), [phrase.strip()]
+            request, self.state.image, self.current_report_text(), [query]
         )
 
     def report_panel_ground_selection(self) -> None:
         self.report_panel.request_ground_selection()
 
     def _ground_selection(self, text: str, start: int, end: int) -> None:
-        self.ground_query(text)
+        self.ground_query(text, (start, end))
 
     def cancel_grounding(self) -> None:
         """Drop the running request's result (the worker finishes it in the background)."""
