@@ -233,3 +233,16 @@ def test_grounding_a_selection_grounds_that_occurrence(window, qtbot):
         panel.request_ground_selection()
     (added,) = window.findings.findings[before:]
     assert added.source == "query" and added.span == (second, second + len(word))
+
+
+def test_export_with_show_all_off_keeps_the_views_colour(window, qtbot):
+    boxed = window.findings.boxed_indices()
+    assert len(boxed) >= 2
+    window.select_finding(boxed[1])
+    window.show_all_action.trigger()  # off: only the selected box is drawn
+    assert window.findings.show_all is False
+    pixels = window.annotated_pixels()
+    finding = window.findings.findings[boxed[1]]
+    x0, y0, x1, y1 = (int(round(v)) for v in finding.box)
+    edge = pixels[min(y0 + 5, y1 - 1) : max(y1 - 5, y0 + 1), max(x0, 0)]
+    assert tuple(window.findings.colour(boxed[1])) in {tuple(int(c) for c in p) for p in edge}

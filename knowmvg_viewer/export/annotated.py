@@ -57,12 +57,17 @@ def annotated_image(
     model_name: str,
     heatmap_rgba: np.ndarray | None = None,
     heatmap_opacity: float = 0.5,
+    colours: list[tuple[int, int, int]] | None = None,
 ) -> np.ndarray:
-    """RGB (H, W, 3) at the display image's native size: heatmap, boxes, caption."""
+    """RGB (H, W, 3) at the display image's native size: heatmap, boxes, caption.
+
+    `colours`: one per boxed finding, as the view shows them (the view colours a finding by
+    its place among all boxed findings, also when only the selected one is drawn).
+    """
     rgb = np.repeat(display[..., None], 3, axis=-1) if display.ndim == 2 else display
     if heatmap_rgba is not None:
         rgb = blend(rgb, heatmap_rgba, heatmap_opacity)
-    return annotate(rgb, annotations_for(findings), model_name)
+    return annotate(rgb, annotations_for(findings, colours), model_name)
 
 
 def export_annotated(

@@ -36,12 +36,19 @@ def finding_label(finding: GroundedFinding) -> str:
     return f"{hedge}{finding.phrase}{score}"
 
 
-def annotations_for(findings: list[GroundedFinding]) -> list[Annotation]:
-    """Boxed (non-negated) findings, coloured by their index among the boxed ones."""
+def annotations_for(
+    findings: list[GroundedFinding], colours: list[tuple[int, int, int]] | None = None
+) -> list[Annotation]:
+    """Boxed (non-negated) findings, coloured by their index among the boxed ones unless
+    `colours` (one per boxed finding) says otherwise."""
     result = []
     boxed = [f for f in findings if f.box is not None and not f.negated]
+    if colours is not None and len(colours) != len(boxed):
+        raise ValueError(f"{len(colours)} colours for {len(boxed)} boxed findings")
     for index, finding in enumerate(boxed):
         colour = QUERY_COLOUR if finding.source == "query" else finding_colour(index)
+        if colours is not None:
+            colour = colours[index]
         result.append(
             Annotation(
                 finding.box,

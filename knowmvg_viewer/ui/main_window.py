@@ -660,7 +660,9 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------
     def annotated_pixels(self):
         """The display at native size with visible findings, selected heatmap, caption."""
-        findings = [self.findings.findings[i] for i in self.findings.visible_boxes()]
+        visible = self.findings.visible_boxes()
+        findings = [self.findings.findings[i] for i in visible]
+        colours = [self.findings.colour(i) for i in visible]  # the view's, whatever is shown
         rgba = None
         index, result = self.findings.selected, self.findings.result
         if self.heatmap_action.isChecked() and index is not None and result is not None:
@@ -671,7 +673,7 @@ class MainWindow(QMainWindow):
                 )
         name = (self.model_info or {}).get("name", "no model")
         return annotated_image(
-            self.state.render(), findings, name, rgba, self.controls.opacity_value()
+            self.state.render(), findings, name, rgba, self.controls.opacity_value(), colours
         )
 
     def export_to(self, path: Path, overwrite: bool = False) -> tuple[Path, Path]:
