@@ -102,3 +102,15 @@ def test_an_interpretation_sharing_a_box_is_labelled_under_it():
     )  # fmt: skip
     first, second = annotations_for([observed, hedged])
     assert not first.label_below and second.label_below
+
+
+def test_the_caption_sits_below_the_film_and_never_covers_it():
+    findings = [
+        GroundedFinding(f"finding {i}", (0, 1), box=(5.0, 150.0, 60.0, 190.0), score=0.5)
+        for i in range(12)
+    ]
+    film = np.full((200, 200), 128, np.uint8)
+    rgb = annotate(film, annotations_for(findings), "test-model")
+    assert rgb.shape[1] == 200 and rgb.shape[0] > 200
+    lower_zone = rgb[195:200, 100:200]  # the film's last rows, beside the boxes
+    assert (lower_zone == 128).all()  # untouched by the twelve-line caption

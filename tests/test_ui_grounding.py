@@ -128,8 +128,10 @@ def test_export_native_size_png_and_matching_json(window, qtbot, tmp_path):
     png, sidecar = window.export_to(tmp_path / "export.png")
     exported = cv2.imread(str(png))[:, :, ::-1]
     image = window.state.image
-    assert exported.shape[:2] == (image.height, image.width)
+    assert exported.shape[1] == image.width and exported.shape[0] > image.height
     plain = window.state.render()
+    margin = exported[image.height :]
+    assert margin[..., 0].mean() < 60 and margin.max() == 255  # dark caption, white text
     finding = window.findings.findings[window.findings.selected]
     x0, y0, x1, y1 = (int(v) for v in finding.box)
     inside = exported[y0:y1, x0:x1].astype(int) - plain[y0:y1, x0:x1, None].astype(int)

@@ -1,4 +1,5 @@
-"""Burn findings into the display image at native resolution (the export renderer).
+"""Burn findings into the display image at native resolution, with a caption margin below
+the film (the export renderer).
 
 The CLI's `--png` and the viewer's export both call `annotate`, so the two agree.
 """
@@ -64,9 +65,11 @@ def annotations_for(
 def annotate(
     display: np.ndarray, annotations: list[Annotation], model_name: str, when: date | None = None
 ) -> np.ndarray:
-    """RGB uint8 (H, W) image: boxes, labels, and a caption band over the bottom rows.
+    """RGB uint8: the film at native resolution with boxes and labels, and below it a caption
+    margin (disclaimer, model, each finding).
 
-    The output keeps the image's native size, so pixel coordinates stay those of the source.
+    The film's rows come first and stay whole, so pixel (x, y) of the export is pixel (x, y)
+    of the source; the caption never covers the film, however many findings there are.
     """
     rgb = cv2.cvtColor(display, cv2.COLOR_GRAY2RGB) if display.ndim == 2 else display.copy()
     height, width = rgb.shape[:2]
@@ -75,12 +78,7 @@ def annotate(
     for annotation in annotations:
         _draw_box(rgb, annotation, scale, thickness)
     caption = _caption(annotations, model_name, when or date.today())
-    strip = _caption_strip(caption, width, scale)[: height // 3]
-    band = rgb[height - strip.shape[0] :]
-    lit = strip.any(axis=-1, keepdims=True)
-    shaded = (band * 0.35).astype(np.uint8)
-    band[:] = np.where(lit, strip, shaded)
-    return rgb
+    return np.concatenate((rgb, _caption_strip(caption, width, scale)), axis=0)
 
 
 def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: int) -> None:
