@@ -156,3 +156,36 @@ def test_screenshot_flag_writes_png(tmp_path, demo_study, qapp):
     out = tmp_path / "shot.png"
     assert viewer_main([str(demo_study), "--screenshot", str(out)]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_window_starts_on_most_of_the_screen_then_remembers(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no saved geometry
+    first = MainWindow()
+    qtbot.addWidget(first)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert first.width() >= 0.85 * area.width() and first.height() >= 0.85 * area.height()
+    first.resize(int(area.width() * 0.6), int(area.height() * 0.6))
+    first.close()  # saves its geometry
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (first.width(), first.height())
+    second.close()
+
+
+def test_the_image_refits_on_resize_until_the_user_zooms(window, demo_study, qtbot):
+    window.resize(1200, 800)
+    window.show()
+    assert window.open_path(demo_study)
+    qtbot.wait(50)
+    small = window.view.current_scale()
+    window.resize(1600, 1000)
+    qtbot.wait(50)
+    larger = window.view.current_scale()
+    assert larger > small  # refitted
+    window.view.zoom(1.5)
+    zoomed = window.view.current_scale()
+    window.resize(1300, 850)
+    qtbot.wait(50)
+    assert window.view.current_scale() == pytest.approx(zoomed)  # the user's zoom is kept

@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SCREENSHOT_SIZE = (1400, 900)
+
+
 def save_screenshot(window: MainWindow, path: Path) -> bool:
     QApplication.processEvents()
     ok = window.grab().save(str(path))
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("KnowMVG")
     window = MainWindow(args.model, args.device)
+    if args.screenshot is not None:  # headless: a fixed size, and nothing remembered
+        window.remember_geometry = False
+        window.resize(*SCREENSHOT_SIZE)
     window.show()
     opened = window.open_path(args.path or demo_study_dir())
     if args.screenshot is not None:

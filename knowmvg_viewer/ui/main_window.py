@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 APP_NAME = "KnowMVG Viewer"
 IMAGE_FILTER = "Images (*.dcm *.dicom *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)"
 MAX_PRESET_SHORTCUTS = 5
+GEOMETRY_KEY = "window/geometry"
+SCREEN_FRACTION = 0.9
+FALLBACK_SIZE = (1400, 900)
 
 
 class MainWindow(QMainWindow):
@@ -63,9 +66,10 @@ class MainWindow(QMainWindow):
     def __init__(self, model_dir: Path | None = None, device: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(1400, 900)
         self.setAcceptDrops(True)
         self.settings = QSettings()
+        self.remember_geometry = True  # off for headless screenshots
+        self._initial_geometry()
         self.study: Study | None = None
         self.state: ViewingState | None = None
         self.findings = FindingsState()
@@ -826,7 +830,24 @@ class MainWindow(QMainWindow):
     def show_model_info(self) -> None:
         ModelInfoDialog(self.model_info, self.model_error, self).exec()
 
+    def _initial_geometry(self) -> None:
+        """The saved geometry, else most of the screen, centred (a radiograph wants room)."""
+        saved = self.settings.value(GEOMETRY_KEY)
+        if saved is not None and self.restoreGeometry(saved):
+            return
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FALLBACK_SIZE)
+            return
+        area = screen.availableGeometry()
+        self.resize(int(area.width() * SCREEN_FRACTION), int(area.height() * SCREEN_FRACTION))
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.remember_geometry:
+            self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.worker.stop()
         self.pacs_panel.stop()
         if self._outgoing is not None:
