@@ -160,7 +160,11 @@ class GroundingEngine:
             phrases = [requested[i] for i in kept]
             timing["lm_ms"] = _ms(lm_start)
             box_start = time.perf_counter()
-            findings = self._decode(features, hidden, phrases, letterbox, source)
+            if queries is None:  # the extractor named each phrase's finding already
+                names = [grounded[i].finding for i in kept]
+            else:
+                names = [_finding_name(self.knowledge, text) for _, text in phrases]
+            findings = self._decode(features, hidden, phrases, names, letterbox, source)
             timing["boxes_ms"] = _ms(box_start)
         if queries is None:
             findings = self._with_report_phrases(
@@ -224,7 +228,8 @@ class GroundingEngine:
             passes += 1
         return kept, states, passes
 
-    def _decode(self, features, hidden, phrases, letterbox, source) -> list[GroundedFinding]:
+    def _decode(self, features, hidden, phrases, names, letterbox, source) -> list[GroundedFinding]:
+        """Boxes for `phrases` [(span, text)]; `names`: each one's knowledge-base finding."""
         if not phrases:
             return []
         texts = [text for _, text in phrases]
@@ -261,7 +266,7 @@ class GroundingEngine:
                     (region_ids[int(r)], float(w))
                     for r, w in zip(output.region_indices[i], output.region_weights[i], strict=True)
                 ]
-            match = self.knowledge.match_finding(text)
+            name = names[i]
             findings.append(
                 GroundedFinding(
                     phrase=text,
@@ -271,8 +276,8 @@ class GroundingEngine:
                     uncertainty=float(uncertainty[i]),
                     priors=priors,
                     source=source,
-                    finding=match.name if match else None,
-                    category=match.category if match else None,
+                    finding=name,
+                    category=self.knowledge.finding(name).category if name else None,
                     heatmap=heatmaps[i],
                 )
             )
@@ -299,9 +304,7 @@ class GroundingEngine:
         statements ("Heart size is normal") join them without a box."""
         by_span = {f.span: f for f in findings}
         for finding, phrase in zip(findings, phrases, strict=True):
-            finding.finding = phrase.finding
             finding.assertion = phrase.assertion.value
-            finding.category = self.knowledge.finding(phrase.finding).category
             finding.linked_spans = list(phrase.linked)
             observed = by_span.get(phrase.located_by)
             if observed is not None:  # "opacity, likely atelectasis": the opacity's box
@@ -333,6 +336,11 @@ class GroundingEngine:
 
 def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
     return a is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _finding_name(knowledge: KnowledgeBase, phrase: str) -> str | None:
+    match = knowledge.match_finding(phrase)
+    return match.name if match else None
 
 
 def _query_span(report: str, query: Query) -> tuple[tuple[int, int] | None, str]:

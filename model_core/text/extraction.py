@@ -192,11 +192,10 @@ class PhraseExtractor:
         for index, ((start, end, finding, section), scope) in enumerate(
             zip(mentions, scoped, strict=True)
         ):
-            low = occupied[index - 1][1] if index else section.body_start
-            if phrases:
-                low = max(low, phrases[-1].end)
+            # between the previous phrase (which holds the previous mention) and the next mention
+            low = max(phrases[-1].end if phrases else 0, section.body_start)
             high = occupied[index + 1][0] if index + 1 < len(occupied) else section.end
-            low, high = max(low, section.body_start), min(high, section.end)
+            high = min(high, section.end)
             left = self._grow_left(report, words, start, low)
             followed = index + 1 < len(occupied) and occupied[index + 1][0] <= section.end
             right = self._grow_right(report, words, end, high, followed)
@@ -299,8 +298,8 @@ class PhraseExtractor:
     def _opens_with_modifier(self, report: str, words: list[_Word], start: int) -> bool:
         """Whether the mention itself starts with a modifier ("lower zone shadowing"), so a
         coordinated modifier before it belongs to it ("mid and lower zone shadowing")."""
-        first = next((w for w in words if w.start == start), None)
-        return first is not None and (_is_modifier(first) or self._is_anatomy(first))
+        first = _words_between(words, start, len(report))[:1]
+        return bool(first) and (_is_modifier(first[0]) or self._is_anatomy(first[0]))
 
     def _grow_right(
         self, report: str, words: list[_Word], end: int, high: int, followed: bool
@@ -365,10 +364,8 @@ class PhraseExtractor:
 
     def _names_side_or_region(self, after: list[_Word], index: int) -> bool:
         """A bare location must start with a side word or an atlas region term."""
-        word = after[index]
-        return word.lower in ("right", "left", "rt", "lt", "r", "l", "both") or bool(
-            side_of(word.lower) or self.knowledge.mentioned_regions(word.lower)
-        )
+        word = after[index].lower
+        return bool(side_of(word) or self.knowledge.mentioned_regions(word))
 
     def _is_anatomy(self, word: _Word) -> bool:
         return bool(self.knowledge.mentioned_regions(word.lower)) or word.lower in (
