@@ -114,13 +114,17 @@ def _dashed_rectangle(
     x0, y0, x1, y1 = box
     dash = max(4, int(round(12 * scale)))
     corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
-    for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
-        length = max(abs(bx - ax), abs(by - ay))
+    for a, b in zip(corners, corners[1:], strict=False):
+        length = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
         for start in range(0, length, 2 * dash):
             stop = min(start + dash, length)
-            p = (ax + (bx - ax) * start // max(length, 1), ay + (by - ay) * start // max(length, 1))
-            q = (ax + (bx - ax) * stop // max(length, 1), ay + (by - ay) * stop // max(length, 1))
+            p, q = _along(a, b, start, length), _along(a, b, stop, length)
             cv2.line(rgb, p, q, colour, thickness, cv2.LINE_AA)
+
+
+def _along(a: tuple[int, int], b: tuple[int, int], t: int, length: int) -> tuple[int, int]:
+    """The point `t` pixels from `a` towards `b` (`length` pixels away)."""
+    return a[0] + (b[0] - a[0]) * t // length, a[1] + (b[1] - a[1]) * t // length
 
 
 def _caption(annotations: list[Annotation], model_name: str, when: date) -> list[str]:

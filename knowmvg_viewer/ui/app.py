@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from .._logging import configure_logging
 from ..resources import demo_study_dir
-from .main_window import APP_NAME, MainWindow
+from .main_window import APP_NAME, DEFAULT_SIZE, MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SCREENSHOT_SIZE = (1400, 900)
-
-
 def save_screenshot(window: MainWindow, path: Path) -> bool:
     QApplication.processEvents()
     ok = window.grab().save(str(path))
@@ -62,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(args.model, args.device)
     if args.screenshot is not None:  # headless: a fixed size, and nothing remembered
         window.remember_geometry = False
-        window.resize(*SCREENSHOT_SIZE)
+        window.resize(*DEFAULT_SIZE)
     window.show()
     opened = window.open_path(args.path or demo_study_dir())
     if args.screenshot is not None:

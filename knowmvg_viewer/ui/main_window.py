@@ -56,7 +56,7 @@ IMAGE_FILTER = "Images (*.dcm *.dicom *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Al
 MAX_PRESET_SHORTCUTS = 5
 GEOMETRY_KEY = "window/geometry"
 SCREEN_FRACTION = 0.9
-FALLBACK_SIZE = (1400, 900)
+DEFAULT_SIZE = (1400, 900)  # without a screen to size by, and for headless screenshots
 
 
 class MainWindow(QMainWindow):
@@ -837,7 +837,7 @@ class MainWindow(QMainWindow):
             return
         screen = QGuiApplication.primaryScreen()
         if screen is None:
-            self.resize(*FALLBACK_SIZE)
+            self.resize(*DEFAULT_SIZE)
             return
         area = screen.availableGeometry()
         self.resize(int(area.width() * SCREEN_FRACTION), int(area.height() * SCREEN_FRACTION))
