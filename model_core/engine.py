@@ -278,6 +278,7 @@ class GroundingEngine:
                     source=source,
                     finding=name,
                     category=self.knowledge.finding(name).category if name else None,
+                    code=self.knowledge.finding(name).code if name else None,
                     heatmap=heatmaps[i],
                 )
             )
@@ -328,6 +329,7 @@ class GroundingEngine:
                     negated=True,
                     finding=name,
                     category=self.knowledge.finding(name).category,
+                    code=self.knowledge.finding(name).code,
                     source="report",
                 )
             )

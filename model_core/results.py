@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import cv2
 import numpy as np
 
 from .box_geometry import Letterbox
+from .knowledge.records import Code
 
 
 @dataclass
@@ -39,6 +40,7 @@ class GroundedFinding:
     category: str | None = None  # knowledge-base category: airspace, pleura, device...
     linked_spans: list[tuple[int, int]] = field(default_factory=list)
     located_by: tuple[int, int] | None = None  # the observation whose box it shares
+    code: Code | None = None  # the knowledge base's coded concept (SNOMED CT) for `finding`
     heatmap: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -66,6 +68,7 @@ class GroundedFinding:
             "category": self.category,
             "linked_spans": [list(span) for span in self.linked_spans],
             "located_by": list(self.located_by) if self.located_by else None,
+            "code": None if self.code is None else asdict(self.code),
         }
 
 
