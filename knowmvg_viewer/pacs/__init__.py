@@ -4,6 +4,7 @@
     client.verify()
     studies = client.find_studies(StudyQuery(patient_name="DOE^J*"))
     folder = StudyCache().fetch(client, studies[0].study_instance_uid, progress, cancel)
+    saved = SavedNodes.load(default_nodes_path())   # the user's named nodes, one JSON file
 
 Every call blocks and raises a `PacsError` subclass for what the user can fix.
 """
@@ -22,6 +23,7 @@ from .errors import (
 )
 from .nodes import DEFAULT_CALLING_AET, DicomwebNode, DimseNode, PacsNode, Timeouts
 from .query import DateRange, SeriesRecord, StudyQuery, StudyRecord
+from .saved_nodes import NodeFileError, SavedNode, SavedNodes, default_nodes_path
 
 __all__ = [
     "DEFAULT_CALLING_AET",
@@ -30,6 +32,7 @@ __all__ = [
     "DateRange",
     "DicomwebNode",
     "DimseNode",
+    "NodeFileError",
     "NodeUnreachable",
     "PacsClient",
     "PacsError",
@@ -39,6 +42,8 @@ __all__ = [
     "ProgressCallback",
     "RetrieveCancelled",
     "RetrieveResult",
+    "SavedNode",
+    "SavedNodes",
     "SendResult",
     "SeriesRecord",
     "ServerFailure",
@@ -48,5 +53,6 @@ __all__ = [
     "StudyRecord",
     "Timeouts",
     "default_cache_root",
+    "default_nodes_path",
     "make_client",
 ]
