@@ -1,17 +1,16 @@
 """The PACS panel: saved nodes, a study search, retrieval into the cache, Send to PACS.
 
 A thin view over `knowmvg_viewer.pacs`: every network call runs as a job on the PACS
-worker thread; the panel only builds jobs and shows their outcome. Passwords are asked
-for once per session and kept in memory, never written to the settings file.
+worker thread; the panel only builds jobs and shows their outcome. The saved nodes are
+`knowmvg_viewer.pacs.SavedNodes` (one JSON file, never a password); passwords are asked
+for once per session and kept in memory only.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
@@ -41,52 +40,23 @@ from ..pacs.client import PacsClient, SendResult, make_client
 from ..pacs.errors import PacsError
 from ..pacs.nodes import DEFAULT_CALLING_AET, DicomwebNode, DimseNode, PacsNode
 from ..pacs.query import DateRange, StudyQuery, StudyRecord
+from ..pacs.saved_nodes import (
+    NodeFileError,
+    SavedNode,
+    SavedNodes,
+    default_nodes_path,
+    set_aside,
+)
 from .forms import ok_cancel_buttons
 from .worker import PacsThread
 
 log = logging.getLogger(__name__)
 
-NODES_KEY = "pacs/nodes"
-CURRENT_NODE_KEY = "pacs/current_node"
 CACHE_LIMIT_KEY = "pacs/cache_limit_gb"
 DEFAULT_CACHE_LIMIT_GB = 5.0
-RESULT_COLUMNS = ("Patient", "Patient ID", "Date", "Description", "Modalities", "Images")
-
-
-@dataclass(frozen=True)
-class SavedNode:
-    """A node as the user named it; what QSettings stores (never a password)."""
-
-    name: str
-    node: PacsNode
-
-    def to_json(self) -> dict:
-        node = self.node
-        if isinstance(node, DimseNode):
-            return {
-                "name": self.name,
-                "kind": "dimse",
-                "called_aet": node.called_aet,
-                "host": node.host,
-                "port": node.port,
-                "calling_aet": node.calling_aet,
-                "move_port": node.move_port,
-            }
-        return {"name": self.name, "kind": "dicomweb", "url": node.url, "username": node.username}
-
-    @classmethod
-    def from_json(cls, data: dict) -> SavedNode:
-        if data.get("kind") == "dicomweb":
-            node: PacsNode = DicomwebNode(data["url"], username=data.get("username") or None)
-        else:
-            node = DimseNode(
-                data["called_aet"],
-                data["host"],
-                int(data["port"]),
-                calling_aet=data.get("calling_aet") or DEFAULT_CALLING_AET,
-                move_port=data.get("move_port"),
-            )
-        return cls(str(data.get("name") or node), node)
+_LEGACY_NODES_KEY = "pacs/nodes"  # where versions before pacs-nodes.json kept the nodes
+_CURRENT_NODE_KEY = "pacs/current_node"
+_RESULT_COLUMNS = ("Patient", "Patient ID", "Date", "Description", "Modalities", "Images")
 
 
 def cache_limit_bytes(settings: QSettings) -> int | None:
@@ -103,24 +73,24 @@ def study_cache(settings: QSettings) -> StudyCache:
     return StudyCache(max_bytes=cache_limit_bytes(settings))
 
 
-def load_saved_nodes(settings: QSettings) -> list[SavedNode]:
-    """The saved nodes; an entry that no longer parses is skipped with a warning."""
+def _load_nodes(settings: QSettings, path: Path) -> tuple[SavedNodes, str | None]:
+    """The saved nodes, those an older version kept in the settings moved into the file
+    once; a corrupt file is set aside and the panel starts with none. Returns the nodes
+    and a warning for the status line, if any."""
+    legacy = settings.value(_LEGACY_NODES_KEY)
     try:
-        entries = json.loads(str(settings.value(NODES_KEY, "[]") or "[]"))
-    except json.JSONDecodeError:
-        log.warning("the saved PACS nodes are unreadable; starting with none")
-        return []
-    nodes = []
-    for entry in entries if isinstance(entries, list) else []:
+        nodes = SavedNodes.load(path, legacy=str(legacy) if legacy else None)
+    except NodeFileError as exc:
         try:
-            nodes.append(SavedNode.from_json(entry))
-        except (PacsError, KeyError, TypeError, ValueError) as exc:
-            log.warning("skipping a saved PACS node: %s", exc)
-    return nodes
-
-
-def save_nodes(settings: QSettings, nodes: list[SavedNode]) -> None:
-    settings.setValue(NODES_KEY, json.dumps([n.to_json() for n in nodes]))
+            kept = f"; the file is kept as {set_aside(path).name}"
+        except OSError:
+            kept = ""
+        warning = f"{exc.reason}; starting with no PACS nodes{kept}"
+        log.warning("%s", warning)
+        return SavedNodes(path), warning
+    if legacy is not None and path.exists():
+        settings.remove(_LEGACY_NODES_KEY)
+    return nodes, None
 
 
 class NodeDialog(QDialog):
@@ -216,159 +186,219 @@ class NodeDialog(QDialog):
 
 
 class PacsPanel(QWidget):
-    """Search a node, open a study from it (retrieved into the cache), send files to it."""
+    """Search a node, open a study from it (retrieved into the cache), send files to it.
+
+    The window uses the nodes (`node_names`, `node`, `has_nodes`, `send_node_index`),
+    `send_files`, `is_busy`, `apply_settings` and `stop`, and listens to `study_retrieved`
+    and `message`. The saved nodes live in `nodes_path` (default: the per-user config
+    folder), not in the settings; the settings keep the cache limit and the chosen node.
+    """
 
     study_retrieved = Signal(Path)  # a complete local study folder, ready to open
     job_finished = Signal()  # any job, success or not (tests and the status bar use it)
     cache_measured = Signal()
     message = Signal(str)  # a one-line outcome for the status bar
 
-    def __init__(self, settings: QSettings, cache: StudyCache, parent=None) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        cache: StudyCache,
+        parent=None,
+        *,
+        nodes_path: Path | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self.cache = cache
-        self.nodes = load_saved_nodes(settings)
-        self.records: list[StudyRecord] = []
-        self.last_error: str | None = None
-        self.last_sent: list[SendResult] = []
-        self.study_nodes: dict[str, int] = {}  # StudyInstanceUID -> node it was opened from
+        self._settings = settings
+        self._cache = cache
+        self._nodes, startup_warning = _load_nodes(settings, nodes_path or default_nodes_path())
+        self._records: list[StudyRecord] = []
+        self._last_error: str | None = None
+        self._last_sent: list[SendResult] = []
+        self._study_nodes: dict[str, PacsNode] = {}  # StudyInstanceUID -> node it came from
         self._passwords: dict[str, str] = {}  # per session, in memory only
         self._request = 0
         self._handlers: dict[int, Callable[[object], None]] = {}
         self._quiet: dict[int, Callable[[object], None]] = {}  # jobs that show no busy state
         self._password_key: str | None = None  # the session password the current job uses
         self._cancel = threading.Event()
-        self.pacs = PacsThread(self)
-        self.pacs.worker.finished.connect(self._on_finished)
-        self.pacs.worker.failed.connect(self._on_failed)
-        self.pacs.worker.progress.connect(self._on_progress)
+        self._pacs = PacsThread(self)
+        self._pacs.worker.finished.connect(self._on_finished)
+        self._pacs.worker.failed.connect(self._on_failed)
+        self._pacs.worker.progress.connect(self._on_progress)
         self._build()
-        self._refresh_nodes(_as_int(settings.value(CURRENT_NODE_KEY, 0)))
-        self.node_box.currentIndexChanged.connect(
-            lambda index: self.settings.setValue(CURRENT_NODE_KEY, index)
+        self._refresh_nodes(_as_int(settings.value(_CURRENT_NODE_KEY, 0)))
+        self._node_box.currentIndexChanged.connect(
+            lambda index: self._settings.setValue(_CURRENT_NODE_KEY, index)
         )
         self._set_busy(False)
+        if startup_warning:
+            self._status.setText(startup_warning)
+        self._last_error = startup_warning
+
+    # -- the window's interface --------------------------------------------------------
+    def node_names(self) -> list[str]:
+        """How each saved node is shown ("name  (address)"), in order."""
+        return [_label(saved) for saved in self._nodes]
+
+    def node(self, index: int) -> PacsNode:
+        """The saved node at `index` (IndexError when there is none)."""
+        return self._nodes[index].node
+
+    def has_nodes(self) -> bool:
+        return len(self._nodes) > 0
+
+    def current_node(self) -> PacsNode | None:
+        index = self._node_box.currentIndex()
+        return self._nodes[index].node if 0 <= index < len(self._nodes) else None
+
+    def send_node_index(self, study_uid: str | None) -> int:
+        """The node the study was retrieved from, if it is still saved, else the current
+        node (-1 when there are no nodes)."""
+        origin = self._study_nodes.get(study_uid or "")
+        index = self._nodes.index_of(origin) if origin is not None else None
+        return self._node_box.currentIndex() if index is None else index
+
+    def is_busy(self) -> bool:
+        """A search, retrieval, send or cache clearing is running (one at a time)."""
+        return bool(self._handlers)
+
+    def apply_settings(self, settings: QSettings) -> None:
+        """Take up a changed cache limit (File > Settings)."""
+        self._cache.max_bytes = cache_limit_bytes(settings)
+        self._refresh_cache_label()
+
+    @property
+    def last_error(self) -> str | None:
+        """The last job's failure as shown to the user; None after a success."""
+        return self._last_error
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
-        self.node_box = QComboBox()
-        self.add_button = QPushButton("Add…")
-        self.edit_button = QPushButton("Edit…")
-        self.remove_button = QPushButton("Remove")
-        self.verify_button = QPushButton("Verify")
-        self.add_button.clicked.connect(self.add_node)
-        self.edit_button.clicked.connect(self.edit_node)
-        self.remove_button.clicked.connect(self.remove_node)
-        self.verify_button.clicked.connect(self.verify)
+        self._node_box = QComboBox()
+        self._add_button = QPushButton("Add…")
+        self._edit_button = QPushButton("Edit…")
+        self._remove_button = QPushButton("Remove")
+        self._verify_button = QPushButton("Verify")
+        self._add_button.clicked.connect(self._add_node)
+        self._edit_button.clicked.connect(self._edit_node)
+        self._remove_button.clicked.connect(self._remove_node)
+        self._verify_button.clicked.connect(self._verify)
         node_row = QHBoxLayout()
-        node_row.addWidget(self.node_box, 1)
-        for button in (self.add_button, self.edit_button, self.remove_button, self.verify_button):
+        node_row.addWidget(self._node_box, 1)
+        for button in (
+            self._add_button,
+            self._edit_button,
+            self._remove_button,
+            self._verify_button,
+        ):
             node_row.addWidget(button)
 
-        self.patient_id = QLineEdit()
-        self.patient_name = QLineEdit()
-        self.patient_name.setPlaceholderText("wildcards: DOE^J*")
-        self.study_date = QLineEdit()
-        self.study_date.setPlaceholderText("YYYYMMDD or YYYYMMDD-YYYYMMDD")
-        self.accession = QLineEdit()
-        self.modality = QComboBox()
-        self.modality.setEditable(True)
-        self.modality.addItems(["", "CR", "DX", "CT", "MR", "US", "SR"])
+        self._patient_id = QLineEdit()
+        self._patient_name = QLineEdit()
+        self._patient_name.setPlaceholderText("wildcards: DOE^J*")
+        self._study_date = QLineEdit()
+        self._study_date.setPlaceholderText("YYYYMMDD or YYYYMMDD-YYYYMMDD")
+        self._accession = QLineEdit()
+        self._modality = QComboBox()
+        self._modality.setEditable(True)
+        self._modality.addItems(["", "CR", "DX", "CT", "MR", "US", "SR"])
         form = QFormLayout()
-        form.addRow("Patient ID", self.patient_id)
-        form.addRow("Patient name", self.patient_name)
-        form.addRow("Study date", self.study_date)
-        form.addRow("Accession", self.accession)
-        form.addRow("Modality", self.modality)
-        for field in (self.patient_id, self.patient_name, self.study_date, self.accession):
+        form.addRow("Patient ID", self._patient_id)
+        form.addRow("Patient name", self._patient_name)
+        form.addRow("Study date", self._study_date)
+        form.addRow("Accession", self._accession)
+        form.addRow("Modality", self._modality)
+        for field in (self._patient_id, self._patient_name, self._study_date, self._accession):
             field.returnPressed.connect(self.search)
-        self.search_button = QPushButton("Search")
-        self.search_button.clicked.connect(self.search)
+        self._search_button = QPushButton("Search")
+        self._search_button.clicked.connect(self.search)
 
-        self.table = QTableWidget(0, len(RESULT_COLUMNS))
-        self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_study(index.row()))
-        self.open_button = QPushButton("Open study")
-        self.open_button.clicked.connect(lambda: self.open_study(self.table.currentRow()))
+        self._table = QTableWidget(0, len(_RESULT_COLUMNS))
+        self._table.setHorizontalHeaderLabels(_RESULT_COLUMNS)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.verticalHeader().hide()
+        self._table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._table.horizontalHeader().setStretchLastSection(True)
+        self._table.doubleClicked.connect(lambda index: self.open_study(index.row()))
+        self._open_button = QPushButton("Open study")
+        self._open_button.clicked.connect(lambda: self.open_study(self._table.currentRow()))
 
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self._progress = QProgressBar()
+        self._progress.setTextVisible(True)
+        self._cancel_button = QPushButton("Cancel")
+        self._cancel_button.clicked.connect(self.cancel)
+        self._status = QLabel()
+        self._status.setWordWrap(True)
         progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
+        progress_row.addWidget(self._progress, 1)
+        progress_row.addWidget(self._cancel_button)
 
-        self.cache_label = QLabel("Cache: measuring…")
-        self.clear_cache_button = QPushButton("Clear cache")
-        self.clear_cache_button.clicked.connect(self.clear_cache)
+        self._cache_label = QLabel("Cache: measuring…")
+        self._clear_cache_button = QPushButton("Clear cache")
+        self._clear_cache_button.clicked.connect(self._clear_cache)
         cache_row = QHBoxLayout()
-        cache_row.addWidget(self.cache_label, 1)
-        cache_row.addWidget(self.clear_cache_button)
+        cache_row.addWidget(self._cache_label, 1)
+        cache_row.addWidget(self._clear_cache_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(node_row)
         layout.addLayout(form)
-        layout.addWidget(self.search_button)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.open_button)
+        layout.addWidget(self._search_button)
+        layout.addWidget(self._table, 1)
+        layout.addWidget(self._open_button)
         layout.addLayout(progress_row)
-        layout.addWidget(self.status)
+        layout.addWidget(self._status)
         layout.addLayout(cache_row)
         self._refresh_cache_label()
 
     # -- nodes -------------------------------------------------------------------------
     def _refresh_nodes(self, select: int | None = None) -> None:
-        current = self.node_box.currentIndex() if select is None else select
-        self.node_box.clear()
-        for saved in self.nodes:
-            self.node_box.addItem(f"{saved.name}  ({saved.node})")
-        if self.nodes:
-            self.node_box.setCurrentIndex(min(max(current, 0), len(self.nodes) - 1))
-        has_node = bool(self.nodes)
-        for widget in (self.edit_button, self.remove_button):
+        current = self._node_box.currentIndex() if select is None else select
+        self._node_box.clear()
+        self._node_box.addItems(self.node_names())
+        if self._nodes:
+            self._node_box.setCurrentIndex(min(max(current, 0), len(self._nodes) - 1))
+        has_node = bool(self._nodes)
+        for widget in (self._edit_button, self._remove_button):
             widget.setEnabled(has_node)
 
     def add_saved_node(self, saved: SavedNode) -> None:
-        self.nodes.append(saved)
-        save_nodes(self.settings, self.nodes)
-        self._refresh_nodes(len(self.nodes) - 1)
-        self._set_busy(self.busy)
+        """Save a node and make it the current one."""
+        self._save(lambda: self._nodes.add(saved))
+        self._refresh_nodes(len(self._nodes) - 1)
+        self._set_busy(self.is_busy())
 
-    def add_node(self) -> None:
+    def _save(self, change: Callable[[], None]) -> None:
+        """Apply a change to the saved nodes; a failed write is one message, and the
+        change still holds for this session."""
+        try:
+            change()
+        except OSError as exc:
+            self._fail(f"cannot save the PACS nodes to {self._nodes.path} ({exc.strerror or exc})")
+
+    def _add_node(self) -> None:
         dialog = NodeDialog(parent=self)
         if dialog.exec():
             self.add_saved_node(dialog.saved_node())
 
-    def edit_node(self) -> None:
-        index = self.node_box.currentIndex()
+    def _edit_node(self) -> None:
+        index = self._node_box.currentIndex()
         if index < 0:
             return
-        dialog = NodeDialog(self.nodes[index], self)
+        dialog = NodeDialog(self._nodes[index], self)
         if dialog.exec():
-            self.nodes[index] = dialog.saved_node()
-            save_nodes(self.settings, self.nodes)
+            saved = dialog.saved_node()
+            self._save(lambda: self._nodes.replace(index, saved))
             self._refresh_nodes(index)
 
-    def remove_node(self) -> None:
-        index = self.node_box.currentIndex()
+    def _remove_node(self) -> None:
+        index = self._node_box.currentIndex()
         if index >= 0:
-            del self.nodes[index]
-            save_nodes(self.settings, self.nodes)
+            self._save(lambda: self._nodes.remove(index))
             self._refresh_nodes()
-            self._set_busy(self.busy)
-
-    def current_node(self) -> PacsNode | None:
-        index = self.node_box.currentIndex()
-        return self.nodes[index].node if 0 <= index < len(self.nodes) else None
+            self._set_busy(self.is_busy())
 
     def _client(self, node: PacsNode | None = None) -> PacsClient | None:
         """A client for the node, asking for a DICOMweb password once per session."""
@@ -376,7 +406,7 @@ class PacsPanel(QWidget):
         if node is None:
             self._fail("add a PACS node first")
             return None
-        if self.busy:
+        if self.is_busy():
             self._fail("a PACS request is running; wait for it or cancel it first")
             return None
         self._password_key = None
@@ -407,17 +437,17 @@ class PacsPanel(QWidget):
         self._request += 1
         self._handlers = {self._request: on_done}  # one job at a time; older ones are stale
         self._cancel = cancel or threading.Event()
-        self.last_error = None
-        self.status.setText(label)
-        self.progress.setRange(0, 0)
+        self._last_error = None
+        self._status.setText(label)
+        self._progress.setRange(0, 0)
         self._set_busy(True)
-        self.pacs.submit(self._request, job)
+        self._pacs.submit(self._request, job)
 
     def _submit_quiet(self, job, on_done: Callable[[object], None]) -> None:
         """A background job with no busy state, no cancel and no message (cache size)."""
         self._request += 1
         self._quiet[self._request] = on_done
-        self.pacs.submit(self._request, job)
+        self._pacs.submit(self._request, job)
 
     def _on_finished(self, request_id: int, result: object) -> None:
         quiet = self._quiet.pop(request_id, None)
@@ -445,40 +475,36 @@ class PacsPanel(QWidget):
 
     def _on_progress(self, request_id: int, done: int, total: int) -> None:
         if request_id in self._handlers:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
+            self._progress.setRange(0, total)
+            self._progress.setValue(done)
             if total:
-                self.progress.setFormat("%v of %m images")
+                self._progress.setFormat("%v of %m images")
 
     def _fail(self, message: str) -> None:
-        self.last_error = message
-        self.status.setText(message)
+        self._last_error = message
+        self._status.setText(message)
         self.message.emit(message)
         log.warning("%s", message)
 
     def _set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        for widget in (self.search_button, self.verify_button, self.open_button):
-            widget.setEnabled(not busy and bool(self.nodes))
+        self._progress.setVisible(busy)
+        self._cancel_button.setVisible(busy)
+        for widget in (self._search_button, self._verify_button, self._open_button):
+            widget.setEnabled(not busy and bool(self._nodes))
         if not busy:
-            self.progress.reset()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._handlers)
+            self._progress.reset()
 
     def cancel(self) -> None:
         """Stop the running job at its next step; a retrieval leaves nothing behind."""
         self._cancel.set()
-        self.status.setText("cancelling…")
+        self._status.setText("cancelling…")
 
     def stop(self) -> None:
         self._cancel.set()
-        self.pacs.stop()
+        self._pacs.stop()
 
     # -- actions -----------------------------------------------------------------------
-    def verify(self) -> None:
+    def _verify(self) -> None:
         client = self._client()
         if client is not None:
             node = client.node
@@ -488,23 +514,23 @@ class PacsPanel(QWidget):
                 lambda _: self._done(f"{node} answers"),
             )
 
-    def query(self) -> StudyQuery | None:
+    def _query(self) -> StudyQuery | None:
         """The search form as a query; None (and one message) when a field is malformed."""
-        date = self.study_date.text().strip()
+        date = self._study_date.text().strip()
         try:
             return StudyQuery(
-                patient_id=self.patient_id.text().strip() or None,
-                patient_name=self.patient_name.text().strip() or None,
+                patient_id=self._patient_id.text().strip() or None,
+                patient_name=self._patient_name.text().strip() or None,
                 study_date=DateRange.parse(date) if date else None,
-                accession_number=self.accession.text().strip() or None,
-                modality=self.modality.currentText().strip() or None,
+                accession_number=self._accession.text().strip() or None,
+                modality=self._modality.currentText().strip() or None,
             )
         except PacsError as exc:
             self._fail(exc.reason)
             return None
 
     def search(self) -> None:
-        query = self.query()
+        query = self._query()
         client = self._client() if query is not None else None
         if client is not None:
             self._submit(
@@ -515,13 +541,13 @@ class PacsPanel(QWidget):
 
     def _show_records(self, records: object) -> None:
         """Most recent study first, as a worklist reads."""
-        self.records = sorted(
+        self._records = sorted(
             records,  # type: ignore[arg-type]
             key=lambda r: (r.study_date, r.study_time),
             reverse=True,
         )
-        self.table.setRowCount(len(self.records))
-        for row, record in enumerate(self.records):
+        self._table.setRowCount(len(self._records))
+        for row, record in enumerate(self._records):
             images = "" if record.number_of_instances is None else str(record.number_of_instances)
             cells = (
                 record.patient_name.replace("^", " ").strip(),
@@ -532,18 +558,20 @@ class PacsPanel(QWidget):
                 images,
             )
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-        if self.records:
-            self.table.selectRow(0)
-        self._done(f"{len(self.records)} stud{'y' if len(self.records) == 1 else 'ies'} found")
+                self._table.setItem(row, column, QTableWidgetItem(text))
+        if self._records:
+            self._table.selectRow(0)
+        self._done(f"{len(self._records)} stud{'y' if len(self._records) == 1 else 'ies'} found")
 
     def open_study(self, row: int) -> None:
         """Retrieve the study in the background (or take it from the cache), then open it."""
-        if not 0 <= row < len(self.records):
+        if not 0 <= row < len(self._records):
             return
-        uid = self.records[row].study_instance_uid
-        self.study_nodes[uid] = self.node_box.currentIndex()
-        cached = self.cache.lookup(uid)
+        uid = self._records[row].study_instance_uid
+        node = self.current_node()
+        if node is not None:
+            self._study_nodes[uid] = node
+        cached = self._cache.lookup(uid)
         if cached is not None:
             self._done("opened from the cache")
             self.study_retrieved.emit(cached)
@@ -554,7 +582,7 @@ class PacsPanel(QWidget):
         cancel = threading.Event()
 
         def job(progress):
-            return self.cache.fetch(client, uid, progress=progress, cancel=cancel)
+            return self._cache.fetch(client, uid, progress=progress, cancel=cancel)
 
         self._submit(f"retrieving from {client.node}…", job, self._retrieved, cancel)
 
@@ -583,15 +611,15 @@ class PacsPanel(QWidget):
             self._fail("; ".join(f"{r.path.name}: {r.reason}" for r in failures))
         else:
             self._done(f"sent {len(results)} file(s)")  # type: ignore[arg-type]
-        self.last_sent = list(results)  # type: ignore[arg-type]
+        self._last_sent = list(results)  # type: ignore[arg-type]
 
-    def clear_cache(self) -> None:
-        if self.busy:
+    def _clear_cache(self) -> None:
+        if self.is_busy():
             self._fail("wait for the running retrieval to finish before clearing the cache")
             return
         answer = QMessageBox.question(self, "PACS cache", "Delete every cached study?")
         if answer == QMessageBox.StandardButton.Yes:
-            self._submit("clearing the cache…", lambda progress: self.cache.clear(), self._cleared)
+            self._submit("clearing the cache…", lambda progress: self._cache.clear(), self._cleared)
 
     def _cleared(self, _result: object) -> None:
         self._refresh_cache_label()
@@ -599,16 +627,16 @@ class PacsPanel(QWidget):
 
     def _refresh_cache_label(self) -> None:
         """Measured on the PACS thread: a big cache takes a while to walk."""
-        self._submit_quiet(lambda progress: self.cache.size_bytes(), self._show_cache_size)
+        self._submit_quiet(lambda progress: self._cache.size_bytes(), self._show_cache_size)
 
     def _show_cache_size(self, size: int) -> None:
-        limit = self.cache.max_bytes
+        limit = self._cache.max_bytes
         of = f" of {limit / 1e9:.1f} GB" if limit else ""
-        self.cache_label.setText(f"Cache: {size / 1e6:.1f} MB{of}")
+        self._cache_label.setText(f"Cache: {size / 1e6:.1f} MB{of}")
         self.cache_measured.emit()
 
     def _done(self, text: str) -> None:
-        self.status.setText(text)
+        self._status.setText(text)
         self.message.emit(text)
 
 
@@ -619,6 +647,10 @@ def _as_int(value: object) -> int:
         return 0
 
 
+def _label(saved: SavedNode) -> str:
+    return f"{saved.name}  ({saved.node})"
+
+
 def _display_date(value: str) -> str:
     return f"{value[:4]}-{value[4:6]}-{value[6:8]}" if len(value) == 8 else value
 
@@ -626,22 +658,26 @@ def _display_date(value: str) -> str:
 class SendDialog(QDialog):
     """Choose the node and whether the annotated image goes along with the SR."""
 
-    def __init__(self, nodes: list[SavedNode], current: int, parent=None) -> None:
+    def __init__(self, node_names: list[str], index: int, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Send to PACS")
-        self.node_box = QComboBox()
-        self.node_box.addItems([f"{n.name}  ({n.node})" for n in nodes])
-        self.node_box.setCurrentIndex(max(current, 0))
-        self.with_image = QComboBox()
-        self.with_image.addItems(["SR only", "SR and annotated image (secondary capture)"])
+        self._node_box = QComboBox()
+        self._node_box.addItems(node_names)
+        self._node_box.setCurrentIndex(max(index, 0))
+        self._with_image = QComboBox()
+        self._with_image.addItems(["SR only", "SR and annotated image (secondary capture)"])
         form = QFormLayout()
-        form.addRow("Node", self.node_box)
-        form.addRow("Send", self.with_image)
+        form.addRow("Node", self._node_box)
+        form.addRow("Send", self._with_image)
         buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def chosen_index(self) -> int:
+        """The index of the chosen node, as in `PacsPanel.node_names()`."""
+        return self._node_box.currentIndex()
+
     @property
     def include_image(self) -> bool:
-        return self.with_image.currentIndex() == 1
+        return self._with_image.currentIndex() == 1
