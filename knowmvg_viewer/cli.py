@@ -152,9 +152,9 @@ def describe_path(path: Path) -> list[dict]:
     """One record per image of the study at `path`; unreadable images get an error record."""
     study = open_study(path)
     records = []
-    for image_path in study.images:
+    for index, image_path in enumerate(study.images):
         try:
-            records.append(describe_image(load_image(image_path), study.report))
+            records.append(describe_image(study.image(index), study.report))
         except StudyError as exc:
             print(exc, file=sys.stderr)
             records.append({"path": str(image_path), "error": exc.reason})

@@ -20,6 +20,8 @@ from .window import auto_window
 log = logging.getLogger(__name__)
 
 SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
+PREAMBLE_LESS_SUFFIXES = ("", ".dcm", ".dicom", ".ima")  # old exports without 'DICM'
+FIRST_PIXEL_TAG = 0x7FE00008  # FloatPixelData; PixelData and what follows it come after
 
 
 def read_dataset(path: Path, *, header_only: bool = False) -> Dataset:
@@ -76,20 +78,39 @@ def _infer_transfer_syntax(ds: Dataset) -> None:
 
 def is_dicom(path: Path) -> bool:
     """A Part 10 file ('DICM' after the preamble), or a preamble-less one that parses."""
+    if _has_preamble(path):
+        return True
+    return path.suffix.lower() in PREAMBLE_LESS_SUFFIXES and _forced_read(path, True) is not None
+
+
+def read_dicom(path: Path, *, header_only: bool = False) -> Dataset | None:
+    """The dataset of PATH when it is DICOM, else None; one look at the preamble, one read.
+
+    A Part 10 file that cannot be read is a StudyError (it is DICOM, and broken); a
+    preamble-less file with a DICOM suffix (or none) is DICOM when a forced read finds a
+    header in it.
+    """
+    if _has_preamble(path):
+        return read_dataset(path, header_only=header_only)
+    if path.suffix.lower() not in PREAMBLE_LESS_SUFFIXES:
+        return None
+    return _forced_read(path, header_only)
+
+
+def _forced_read(path: Path, header_only: bool) -> Dataset | None:
+    try:
+        return read_dataset(path, header_only=header_only)
+    except StudyError:
+        return None
+
+
+def _has_preamble(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             handle.seek(128)
-            if handle.read(4) == b"DICM":
-                return True
+            return handle.read(4) == b"DICM"
     except OSError:
         return False
-    if path.suffix.lower() not in ("", ".dcm", ".dicom", ".ima"):
-        return False
-    try:
-        read_dataset(path, header_only=True)
-    except StudyError:
-        return False
-    return True
 
 
 def is_structured_report(ds: Dataset) -> bool:
@@ -98,19 +119,25 @@ def is_structured_report(ds: Dataset) -> bool:
     )
 
 
-def load_dicom_image(path: Path, frame: int = 0) -> RadiographImage:
-    """Decode `frame` (0-based) of a DICOM image with its display attributes."""
-    ds = read_dataset(path)
+def dicom_image(ds: Dataset, path: Path, frame: int = 0) -> RadiographImage:
+    """Decode `frame` (0-based) of a dataset read from PATH, with its display attributes.
+
+    The image keeps the dataset as its header; the pixel data is dropped from it, so the
+    file's bytes are not held beside the decoded frame.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter(
                 "ignore"
             )  # pydicom's VR and padding notes; not the user's concern
-            return _image_from_dataset(ds, path, frame)
+            image = _image_from_dataset(ds, path, frame)
     except StudyError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         raise StudyError(path, f"invalid DICOM header ({_first_line(exc)})") from None
+    del ds[FIRST_PIXEL_TAG:]  # also drops pydicom's cached array
+    image.header = ds
+    return image
 
 
 def _image_from_dataset(ds: Dataset, path: Path, frame: int) -> RadiographImage:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pydicom.dataset import Dataset
 
 
 class VoiFunction(StrEnum):
@@ -61,6 +65,9 @@ class RadiographImage:
     `modality_slope/intercept` is the linear modality LUT (Rescale); a
     non-linear Modality LUT Sequence is applied at load time into `stored` and
     leaves slope 1, intercept 0.
+    `header` is the DICOM dataset the frame was decoded from, without its pixel data (None
+    for a raster image): the exporters reference the source through it, never re-reading
+    the file.
     """
 
     path: Path
@@ -78,6 +85,7 @@ class RadiographImage:
     n_frames: int = 1
     bits_stored: int = 8
     attributes: dict[str, str] = field(default_factory=dict)
+    header: Dataset | None = field(default=None, repr=False, compare=False)
 
     @property
     def height(self) -> int:

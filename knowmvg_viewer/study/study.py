@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dicom import is_dicom, is_structured_report, load_dicom_image, read_dataset
+from pydicom.dataset import Dataset
+
+from .dicom import dicom_image, is_dicom, is_structured_report, read_dicom
 from .errors import StudyError
 from .image import RadiographImage
 from .raster import RASTER_SUFFIXES, load_raster_image
@@ -15,20 +19,76 @@ from .report import Report, load_sr_report, load_text_report
 log = logging.getLogger(__name__)
 
 REPORT_FILE_NAME = "report.txt"
+# Decoded images a study keeps: a few radiographs (20-50 MB each), never a whole folder.
+DECODED_CACHE_BYTES = 192 * 2**20
 
 
 @dataclass
 class Study:
-    """`images` are paths, loaded on demand; `report` is None when none was found."""
+    """`images` are paths, decoded on demand by `image(index)`; `report` is None when none
+    was found.
+
+    Each image is decoded once while it stays in the cache: the most recently used ones up
+    to `cache_bytes` of pixels (the last one asked for always). A file that cannot be
+    decoded is remembered as such and not read again. Safe to call from several threads;
+    decoding is one at a time.
+    """
 
     path: Path
     images: list[Path]
     report: Report | None = None
     skipped: list[str] = field(default_factory=list)  # "name: reason" for unused files
+    cache_bytes: int = DECODED_CACHE_BYTES
+    _decoded: OrderedDict[int, RadiographImage] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
+    _failed: dict[int, StudyError] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def first_image(self) -> RadiographImage:
+        return self.image(0)
+
+    def image(self, index: int) -> RadiographImage:
+        """Image `index` (0-based), decoded now or taken from the cache. StudyError for a
+        file that cannot be decoded; IndexError for an index outside the study."""
+        if not 0 <= index < len(self.images):
+            raise IndexError(f"image {index} of a study with {len(self.images)} image(s)")
+        with self._lock:
+            failed = self._failed.get(index)
+            if failed is not None:
+                raise StudyError(failed.path, failed.reason)
+            image = self._decoded.get(index)
+            if image is None:
+                try:
+                    image = load_image(self.images[index])
+                except StudyError as exc:
+                    self._failed[index] = exc
+                    raise
+            self._keep(index, image)
+            return image
+
+    def cached_indices(self) -> list[int]:
+        """The images held decoded, least recently used first."""
+        with self._lock:
+            return list(self._decoded)
+
+    def _keep(self, index: int, image: RadiographImage) -> None:
+        """Remember `image` as the most recent; drop the oldest beyond the byte budget."""
+        self._decoded[index] = image
+        self._decoded.move_to_end(index)
+        total = sum(kept.stored.nbytes for kept in self._decoded.values())
+        while len(self._decoded) > 1 and total > self.cache_bytes:
+            _, dropped = self._decoded.popitem(last=False)
+            total -= dropped.stored.nbytes
 
 
 def load_image(path: Path, frame: int = 0) -> RadiographImage:
@@ -38,8 +98,13 @@ def load_image(path: Path, frame: int = 0) -> RadiographImage:
         raise StudyError(path, "file not found")
     if path.is_dir():
         raise StudyError(path, "is a folder, not an image file")
-    if is_dicom(path):
-        return load_dicom_image(path, frame)
+    return _decode(path, read_dicom(path), frame)
+
+
+def _decode(path: Path, dataset: Dataset | None, frame: int = 0) -> RadiographImage:
+    """The image in PATH, whose DICOM dataset (None: not DICOM) was already read."""
+    if dataset is not None:
+        return dicom_image(dataset, path, frame)
     if path.suffix.lower() in RASTER_SUFFIXES:
         return load_raster_image(path)
     if path.suffix.lower() == ".dcm":
@@ -48,16 +113,23 @@ def load_image(path: Path, frame: int = 0) -> RadiographImage:
 
 
 def open_study(path: Path) -> Study:
-    """Open an image file (with its sidecar report) or a study folder."""
+    """Open an image file (with its sidecar report) or a study folder.
+
+    A file is read and decoded here, once: a bad one fails now, with the reason, rather
+    than in the view, and the study hands the decoded image on (`first_image`).
+    """
     path = Path(path)
     if not path.exists():
         raise StudyError(path, "not found")
     if path.is_dir():
         return _open_folder(path)
-    if is_dicom(path) and is_structured_report(read_dataset(path, header_only=True)):
+    dataset = read_dicom(path)
+    if dataset is not None and is_structured_report(dataset):
         raise StudyError(path, "is a structured report, not an image; open its study folder")
-    load_image(path)  # fail now, with the reason, rather than in the view
-    return Study(path=path, images=[path], report=_sidecar_report(path))
+    image = _decode(path, dataset)
+    study = Study(path=path, images=[path], report=_sidecar_report(path))
+    study._keep(0, image)
+    return study
 
 
 def discover_studies(path: Path) -> list[Path]:
@@ -117,12 +189,12 @@ def _classify(path: Path) -> tuple[str, tuple]:
         return "text", ()
     if suffix in RASTER_SUFFIXES:
         return "image", (1 << 30, 0, path.name)
-    if not is_dicom(path):
-        return "not DICOM or a supported image", ()
     try:
-        ds = read_dataset(path, header_only=True)
+        ds = read_dicom(path, header_only=True)
     except StudyError as exc:
         return exc.reason, ()
+    if ds is None:
+        return "not DICOM or a supported image", ()
     if is_structured_report(ds):
         return "sr", ()
     if "PixelData" not in ds and not ds.get("Rows"):
