@@ -25,15 +25,14 @@ from .export.atomic import encode_png, write_bytes_atomic
 from .export.sr import export_sr, reportable
 from .study import (
     DisplayRenderer,
+    RadiographImage,
     Report,
     StudyError,
     discover_studies,
-    load_image,
     load_text_report,
     model_input,
     open_study,
 )
-from .study.dicom import is_dicom
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +44,13 @@ SUMMARY_COLUMNS = ("study", "findings", "seconds", "error")
 @dataclass
 class GroundedStudy:
     """One study's outcome: its `ground --json` record, and for a success what the
-    exporters need (the result, the display image, the image file grounded)."""
+    exporters need (the result, the display image, the image grounded: its header is the
+    SR's reference, so the file is not read again)."""
 
     record: dict
     result: GroundingResult | None = None
     display: np.ndarray | None = None
-    image_path: Path | None = None
+    image: RadiographImage | None = None
 
     @property
     def error(self) -> str | None:
@@ -119,7 +119,7 @@ def ground_study(
     """Open, ground and render one study; bad input never raises, it becomes the error."""
     try:
         study = open_study(path)
-        image = load_image(study.images[0])
+        image = study.first_image
     except StudyError as exc:
         return GroundedStudy(study_record(path, None, None, "", [], error=exc.reason))
     report = override or study.report or Report.from_text("")
@@ -138,7 +138,7 @@ def ground_study(
         image.spacing,
     )
     display = DisplayRenderer(image).render(image.default_preset())
-    return GroundedStudy(record, result, display, study.images[0])
+    return GroundedStudy(record, result, display, image)
 
 
 # -- batch ------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
     """The study's JSON, PNG and (for a DICOM image with findings) SR; all or none are
     left; the failure, or None."""
     outputs = _study_outputs(stem)
-    dicom = grounded.image_path is not None and is_dicom(grounded.image_path)
+    dicom = grounded.image is not None and grounded.image.header is not None
     dicom = dicom and bool(reportable(grounded.result.findings))  # else no SR: nothing to say
     written: list[Path] = []
     try:
@@ -235,9 +235,7 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
         write_bytes_atomic(outputs[1], grounded.annotated_png(model["name"]), overwrite=True)
         written.append(outputs[1])
         if dicom:
-            export_sr(
-                outputs[2], grounded.image_path, grounded.result.findings, model, overwrite=True
-            )
+            export_sr(outputs[2], grounded.image, grounded.result.findings, model, overwrite=True)
         else:
             outputs[2].unlink(missing_ok=True)  # an --overwrite run must not keep an old SR
     except BaseException as exc:
@@ -268,7 +266,7 @@ def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) 
     findings = grounded.result.findings
     try:
         return _attempt_write(
-            out, lambda: export_sr(out, grounded.image_path, findings, model, overwrite=overwrite)
+            out, lambda: export_sr(out, grounded.image, findings, model, overwrite=overwrite)
         )
     except StudyError as exc:
         print(f"{exc} (no SR written to {out})", file=sys.stderr)

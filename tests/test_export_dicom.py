@@ -1,4 +1,9 @@
-"""DICOM exports (TID 1500 SR, secondary capture): read back with highdicom and pydicom."""
+"""DICOM exports (TID 1500 SR, secondary capture): read back with highdicom and pydicom.
+
+The exporters take the loaded image (its header, kept from the one read of the file) and
+the findings as the engine coded them: they neither re-read the source nor load the
+knowledge base.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,14 @@ from pydicom.uid import ComprehensiveSRStorage, SecondaryCaptureImageStorage
 
 from knowmvg_viewer.export import atomic
 from knowmvg_viewer.export.secondary_capture import export_secondary_capture
+from knowmvg_viewer.export.source import SourceImage
 from knowmvg_viewer.export.sr import export_sr
-from knowmvg_viewer.study import StudyError
+from knowmvg_viewer.study import StudyError, load_image
+from model_core.knowledge import KnowledgeBase
+from model_core.knowledge.records import Code
 from model_core.results import GroundedFinding
+
+from .conftest import pydicom_data_dir
 
 MODEL = {"name": "knowmvg-test", "size": "tiny"}
 
@@ -25,7 +35,8 @@ FINDINGS = [
         (10, 37),
         box=(612.5, 1400.0, 1010.25, 1720.0),
         score=0.875,
-        finding="pleural effusion",
+        finding="effusion",
+        code=Code("SCT", "60046008", "Pleural effusion"),
     ),
     GroundedFinding("odd faint smudge", (50, 66), box=(100.0, 220.0, 180.0, 300.5), score=0.4),
     GroundedFinding(
@@ -35,10 +46,23 @@ FINDINGS = [
         score=0.3,
         finding="atelectasis",
         assertion="uncertain",
+        code=Code("SCT", "46621007", "Atelectasis"),
     ),
-    GroundedFinding("No pneumothorax", (80, 95), negated=True, finding="pneumothorax"),
+    GroundedFinding(
+        "No pneumothorax",
+        (80, 95),
+        negated=True,
+        finding="pneumothorax",
+        code=Code("SCT", "36118008", "Pneumothorax"),
+    ),
     GroundedFinding("unlocated thing", (100, 115)),  # no box, not negated: not reported
 ]
+
+
+@pytest.fixture(scope="module")
+def demo_image(demo_study):
+    """The demo film, loaded once: the exporters take it as it is."""
+    return load_image(demo_study / "image.dcm")
 
 
 def _polyline(x0, y0, x1, y1):
@@ -47,7 +71,7 @@ def _polyline(x0, y0, x1, y1):
 
 def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path):
     source = demo_study / "image.dcm"
-    out = export_sr(tmp_path / "findings.sr.dcm", source, FINDINGS, MODEL)
+    out = export_sr(tmp_path / "findings.sr.dcm", load_image(source), FINDINGS, MODEL)
 
     original = pydicom.dcmread(source, stop_before_pixels=True)
     ds = pydicom.dcmread(out)
@@ -104,7 +128,7 @@ def test_sr_on_the_real_cr_chest_film(chest_film_raw, tmp_path):
     original = pydicom.dcmread(chest_film_raw, stop_before_pixels=True)
     box = (0.0, 0.0, float(original.Columns), float(original.Rows))
     finding = GroundedFinding("right lower lobe opacity", (0, 24), box=box, score=0.5)
-    out = export_sr(tmp_path / "cr.sr.dcm", chest_film_raw, [finding], MODEL)
+    out = export_sr(tmp_path / "cr.sr.dcm", load_image(chest_film_raw), [finding], MODEL)
     sr = hd.sr.srread(out)
     (group,) = sr.content.get_planar_roi_measurement_groups()
     assert list(group.roi.GraphicData) == pytest.approx(_polyline(*box))
@@ -115,8 +139,9 @@ def test_sr_on_the_real_cr_chest_film(chest_film_raw, tmp_path):
 def test_non_dicom_source_is_one_clear_error_and_writes_nothing(tmp_path):
     png = tmp_path / "film.png"
     cv2.imwrite(str(png), np.zeros((64, 64), np.uint8))
-    with pytest.raises(StudyError, match="DICOM export needs a DICOM source image"):
-        export_sr(tmp_path / "out.dcm", png, FINDINGS, MODEL)
+    for source in (load_image(png), png):  # the loaded image, or the path
+        with pytest.raises(StudyError, match="DICOM export needs a DICOM source image"):
+            export_sr(tmp_path / "out.dcm", source, FINDINGS, MODEL)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["film.png"]
 
 
@@ -126,27 +151,27 @@ def test_an_sr_is_not_a_source_image(demo_study, tmp_path):
         export_sr(tmp_path / "out.dcm", sr_report, FINDINGS, MODEL)
 
 
-def test_nothing_to_report_is_an_error(demo_study, tmp_path):
+def test_nothing_to_report_is_an_error(demo_image, tmp_path):
     with pytest.raises(StudyError, match="no grounded or negated findings"):
-        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS[4:], MODEL)
+        export_sr(tmp_path / "out.dcm", demo_image, FINDINGS[4:], MODEL)
     assert not (tmp_path / "out.dcm").exists()
 
 
-def test_existing_output_is_not_overwritten(demo_study, tmp_path):
+def test_existing_output_is_not_overwritten(demo_image, tmp_path):
     out = tmp_path / "out.dcm"
     out.write_bytes(b"keep me")
     with pytest.raises(FileExistsError):
-        export_sr(out, demo_study / "image.dcm", FINDINGS, MODEL)
+        export_sr(out, demo_image, FINDINGS, MODEL)
     assert out.read_bytes() == b"keep me"
 
 
-def test_disk_full_leaves_no_partial_file(demo_study, tmp_path, monkeypatch):
+def test_disk_full_leaves_no_partial_file(demo_image, tmp_path, monkeypatch):
     def disk_full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space left"):
-        export_sr(tmp_path / "out.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+        export_sr(tmp_path / "out.dcm", demo_image, FINDINGS, MODEL)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -154,7 +179,7 @@ def test_secondary_capture_joins_the_study_with_the_pixels_intact(demo_study, tm
     source = demo_study / "image.dcm"
     original = pydicom.dcmread(source, stop_before_pixels=True)
     rgb = np.random.default_rng(0).integers(0, 256, (original.Rows, original.Columns, 3), np.uint8)
-    out = export_secondary_capture(tmp_path / "annotated.dcm", source, rgb)
+    out = export_secondary_capture(tmp_path / "annotated.dcm", load_image(source), rgb)
     ds = pydicom.dcmread(out)
     assert ds.SOPClassUID == SecondaryCaptureImageStorage
     assert (ds.StudyInstanceUID, ds.PatientID) == (original.StudyInstanceUID, original.PatientID)
@@ -169,7 +194,7 @@ def test_secondary_capture_of_a_source_without_orientation_leaves_it_empty(demo_
     source = tmp_path / "no-orientation.dcm"
     ds.save_as(source)
     rgb = np.zeros((ds.Rows, ds.Columns, 3), np.uint8)
-    out = export_secondary_capture(tmp_path / "sc.dcm", source, rgb)
+    out = export_secondary_capture(tmp_path / "sc.dcm", load_image(source), rgb)
     assert pydicom.dcmread(out).PatientOrientation in (None, "")
 
 
@@ -180,41 +205,39 @@ def test_a_de_identified_source_without_patient_and_study_attributes(demo_study,
             delattr(ds, keyword)
     source = tmp_path / "anon.dcm"
     ds.save_as(source)
-    sr = pydicom.dcmread(export_sr(tmp_path / "sr.dcm", source, FINDINGS, MODEL))
+    sr = pydicom.dcmread(export_sr(tmp_path / "sr.dcm", load_image(source), FINDINGS, MODEL))
     assert sr.PatientID == "" and sr.StudyInstanceUID == ds.StudyInstanceUID
 
 
-def test_text_in_any_script_round_trips(demo_study, tmp_path):
+def test_text_in_any_script_round_trips(demo_image, tmp_path):
     phrase = "épanchement pleural gauche – 肺"
     finding = GroundedFinding(phrase, (0, len(phrase)), box=(1.0, 2.0, 30.0, 40.0), score=0.5)
-    out = export_sr(tmp_path / "sr.dcm", demo_study / "image.dcm", [finding], MODEL)
+    out = export_sr(tmp_path / "sr.dcm", demo_image, [finding], MODEL)
     (group,) = hd.sr.srread(out).content.get_planar_roi_measurement_groups()
     assert str(group.tracking_identifier) == phrase
 
 
-def test_the_same_model_is_the_same_observer_device(demo_study, tmp_path):
+def test_the_same_model_is_the_same_observer_device(demo_image, tmp_path):
     def device_uid(path):
         items = pydicom.dcmread(path).ContentSequence
         (uid,) = [i.UID for i in items if i.ConceptNameCodeSequence[0].CodeValue == "121012"]
         return uid
 
-    a = export_sr(tmp_path / "a.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
-    b = export_sr(tmp_path / "b.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
-    other = export_sr(tmp_path / "c.dcm", demo_study / "image.dcm", FINDINGS, {"name": "other"})
+    a = export_sr(tmp_path / "a.dcm", demo_image, FINDINGS, MODEL)
+    b = export_sr(tmp_path / "b.dcm", demo_image, FINDINGS, MODEL)
+    other = export_sr(tmp_path / "c.dcm", demo_image, FINDINGS, {"name": "other"})
     assert device_uid(a) == device_uid(b) != device_uid(other)
 
 
-def test_secondary_capture_references_its_source(demo_study, tmp_path):
+def test_secondary_capture_references_its_source(demo_image, demo_study, tmp_path):
     original = pydicom.dcmread(demo_study / "image.dcm", stop_before_pixels=True)
     rgb = np.zeros((original.Rows, original.Columns, 3), np.uint8)
-    sc = pydicom.dcmread(
-        export_secondary_capture(tmp_path / "sc.dcm", demo_study / "image.dcm", rgb)
-    )
+    sc = pydicom.dcmread(export_secondary_capture(tmp_path / "sc.dcm", demo_image, rgb))
     (reference,) = sc.SourceImageSequence
     assert reference.ReferencedSOPInstanceUID == original.SOPInstanceUID
 
 
-def test_exports_follow_the_umask_not_a_private_mode(demo_study, tmp_path):
+def test_exports_follow_the_umask_not_a_private_mode(demo_image, tmp_path):
     import os
     import stat
 
@@ -223,9 +246,90 @@ def test_exports_follow_the_umask_not_a_private_mode(demo_study, tmp_path):
     previous = os.umask(0o002)  # a shared reading-room folder: group may write
     try:
         write_bytes_atomic(tmp_path / "a.json", b"{}")
-        out = export_sr(tmp_path / "out.sr.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+        out = export_sr(tmp_path / "out.sr.dcm", demo_image, FINDINGS, MODEL)
     finally:
         os.umask(previous)
     for path in (tmp_path / "a.json", out):
         assert stat.S_IMODE(path.stat().st_mode) == 0o664, path
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_the_sr_takes_the_engines_codes_and_never_loads_the_knowledge_base(
+    demo_image, tmp_path, monkeypatch
+):
+    def no_knowledge_base(*args, **kwargs):
+        raise AssertionError("the SR exporter loaded the knowledge base")
+
+    monkeypatch.setattr(KnowledgeBase, "load", no_knowledge_base)
+    # a name the bundled knowledge base does not know, with the code the engine gave it
+    coded = GroundedFinding(
+        "rib fracture",
+        (0, 12),
+        box=(1.0, 2.0, 30.0, 40.0),
+        finding="someone else's fracture",
+        code=Code("SCT", "263204007", "Fracture of rib"),
+    )
+    out = export_sr(tmp_path / "sr.dcm", demo_image, [coded, *FINDINGS], MODEL)
+    groups = {
+        str(g.tracking_identifier): g.finding_type
+        for g in hd.sr.srread(out).content.get_planar_roi_measurement_groups()
+    }
+    assert (groups["rib fracture"].value, groups["rib fracture"].meaning) == (
+        "263204007",
+        "Fracture of rib",
+    )
+    assert groups["odd faint smudge"].value == "121071"  # no code: the generic "Finding"
+
+
+def _count_reads(monkeypatch) -> list:
+    """Every pydicom.dcmread from now on, by path."""
+    reads, real = [], pydicom.dcmread
+
+    def counting(path, *args, **kwargs):
+        reads.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pydicom, "dcmread", counting)
+    return reads
+
+
+def test_exports_from_a_loaded_image_never_reopen_the_source(demo_study, tmp_path, monkeypatch):
+    source = tmp_path / "film.dcm"
+    source.write_bytes((demo_study / "image.dcm").read_bytes())
+    image = load_image(source)
+    source.rename(tmp_path / "moved-away.dcm")  # opening the source now fails
+    reads = _count_reads(monkeypatch)
+
+    sr = export_sr(tmp_path / "sr.dcm", image, FINDINGS, MODEL)
+    sc_source = SourceImage.from_image(image)
+    rgb = np.zeros((image.height, image.width, 3), np.uint8)
+    sc = export_secondary_capture(tmp_path / "sc.dcm", sc_source, rgb)
+
+    assert reads == []
+    assert pydicom.dcmread(sr).StudyInstanceUID == image.header.StudyInstanceUID
+    (reference,) = pydicom.dcmread(sc).SourceImageSequence
+    assert reference.ReferencedSOPInstanceUID == image.header.SOPInstanceUID
+
+
+def test_the_path_form_reads_the_source_header_once(demo_study, tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    export_sr(tmp_path / "sr.dcm", demo_study / "image.dcm", FINDINGS, MODEL)
+    assert reads == [demo_study / "image.dcm"]
+
+
+def test_the_loaded_images_header_is_not_changed_by_an_export(demo_study, tmp_path):
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    del ds.PatientID
+    ds.save_as(tmp_path / "anon.dcm")
+    image = load_image(tmp_path / "anon.dcm")
+    export_sr(tmp_path / "sr.dcm", image, FINDINGS, MODEL)
+    assert "PatientID" not in image.header and "PixelData" not in image.header
+
+
+def test_the_sr_references_the_frame_the_image_was_decoded_from(tmp_path):
+    image = load_image(pydicom_data_dir() / "SC_rgb_2frame.dcm", frame=1)
+    finding = GroundedFinding("spot", (0, 4), box=(1.0, 1.0, 5.0, 5.0), score=0.5)
+    out = export_sr(tmp_path / "sr.dcm", image, [finding], MODEL)
+    (group,) = hd.sr.srread(out).content.get_planar_roi_measurement_groups()
+    (item,) = group.roi.ContentSequence
+    assert item.ReferencedSOPSequence[0].ReferencedFrameNumber == 2  # DICOM counts from 1

@@ -13,8 +13,9 @@ import highdicom as hd
 import numpy as np
 from pydicom.dataset import Dataset
 
+from ..study import RadiographImage
 from .atomic import write_bytes_atomic
-from .source import SourceImage, as_study_error, part10_bytes
+from .source import SourceImage, as_source, as_study_error, part10_bytes
 from .sr import MANUFACTURER, SERIES_DESCRIPTION
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,15 @@ def secondary_capture(
 
 
 def export_secondary_capture(
-    out: Path, source_path: Path, rgb: np.ndarray, *, overwrite: bool = False
+    out: Path,
+    source: SourceImage | RadiographImage | Path,
+    rgb: np.ndarray,
+    *,
+    overwrite: bool = False,
 ) -> Path:
-    """Write the SC atomically; StudyError for a non-DICOM source, as for the SR."""
-    source = SourceImage.read(source_path)
+    """Write the SC of `rgb` on `source` (as for the SR: the loaded image, its SourceImage,
+    or a path read once) atomically; StudyError for a non-DICOM source."""
+    source = as_source(source)
     try:
         dataset = secondary_capture(source, rgb)
     except (AttributeError, TypeError, ValueError) as exc:

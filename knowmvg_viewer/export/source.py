@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydicom.dataset import Dataset
 from pydicom.filebase import DicomBytesIO
 
-from ..study import StudyError
-from ..study.dicom import is_dicom, is_structured_report, read_dataset
+from ..study import RadiographImage, StudyError
+from ..study.dicom import is_structured_report, read_dicom
 
 REFERENCE_KEYWORDS = ("SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 # The patient and study module attributes that derived objects copy from their source.
@@ -25,25 +26,41 @@ PATIENT_STUDY_KEYWORDS = (
     "ReferringPhysicianName",
 )
 UTF8 = "ISO_IR 192"
+NOT_DICOM = "DICOM export needs a DICOM source image; this file is not DICOM"
 
 
 @dataclass(frozen=True)
 class SourceImage:
-    """The DICOM image the findings were grounded on: its header and the frame (0-based)."""
+    """The DICOM image the findings were grounded on: its header and the frame (0-based).
+
+    `dataset` is the exporters' own copy (missing Type 2 patient/study attributes added
+    empty), never the loaded image's header itself.
+    """
 
     path: Path
     dataset: Dataset
     frame_index: int = 0
 
     @classmethod
+    def from_image(cls, image: RadiographImage) -> SourceImage:
+        """The source of a loaded image, from the header it was decoded with (no file read);
+        StudyError for a raster image or a header that cannot be referenced."""
+        if image.header is None:
+            raise StudyError(image.path, NOT_DICOM)
+        return cls._checked(image.path, copy.deepcopy(image.header), image.frame_index)
+
+    @classmethod
     def read(cls, path: Path, frame_index: int = 0) -> SourceImage:
-        """The header only; a non-DICOM or non-image source is a StudyError."""
+        """The header of the file at PATH, read once; StudyError for a non-DICOM or
+        non-image file."""
         path = Path(path)
-        if not is_dicom(path):
-            raise StudyError(
-                path, "DICOM export needs a DICOM source image; this file is not DICOM"
-            )
-        dataset = read_dataset(path, header_only=True)
+        dataset = read_dicom(path, header_only=True)
+        if dataset is None:
+            raise StudyError(path, NOT_DICOM)
+        return cls._checked(path, dataset, frame_index)
+
+    @classmethod
+    def _checked(cls, path: Path, dataset: Dataset, frame_index: int) -> SourceImage:
         if is_structured_report(dataset) or "Rows" not in dataset:
             raise StudyError(path, "DICOM export needs an image; this DICOM file has none")
         missing = [keyword for keyword in REFERENCE_KEYWORDS if not dataset.get(keyword)]
@@ -53,6 +70,16 @@ class SourceImage:
             if keyword not in dataset:
                 setattr(dataset, keyword, None)  # Type 2: present and empty
         return cls(path, dataset, frame_index)
+
+
+def as_source(source: SourceImage | RadiographImage | Path, frame_index: int = 0) -> SourceImage:
+    """What the exporters accept: a SourceImage, a loaded image, or (the viewer's older
+    form) the path of the file, whose header is then read once."""
+    if isinstance(source, SourceImage):
+        return source
+    if isinstance(source, RadiographImage):
+        return SourceImage.from_image(source)
+    return SourceImage.read(Path(source), frame_index)
 
 
 def as_study_error(path: Path, exc: Exception) -> StudyError:

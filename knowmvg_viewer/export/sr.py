@@ -1,7 +1,8 @@
 """DICOM SR export: the grounded findings as a TID 1500 measurement report (Comprehensive SR).
 
 One measurement group per report phrase: the phrase is its tracking identifier, the
-knowledge base's SNOMED code (when it has one) its finding type, the box a closed
+code the engine gave the finding (the knowledge base's SNOMED CT concept; the generic
+"Finding" when it has none) its finding type, the box a closed
 POLYLINE SCOORD on the source image in its pixel space, and the model's score a
 "Certainty of Finding" in percent. Negated phrases get a group without a region whose
 qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out;
@@ -18,13 +19,12 @@ import numpy as np
 from pydicom.sr.codedict import codes
 from pydicom.uid import generate_uid
 
-from model_core.knowledge import KnowledgeBase
 from model_core.results import GroundedFinding
 
 from .. import __version__
-from ..study import StudyError
+from ..study import RadiographImage, StudyError
 from .atomic import write_bytes_atomic
-from .source import SourceImage, as_study_error, part10_bytes
+from .source import SourceImage, as_source, as_study_error, part10_bytes
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,8 @@ def structured_report(
     instance_number: int = 1,
 ) -> hd.sr.ComprehensiveSR:
     """The SR dataset (not yet written) for the findings of one image."""
-    knowledge = KnowledgeBase.load()
     algorithm = hd.sr.AlgorithmIdentification(name=algorithm_name(model), version=__version__)
-    groups = [_finding_group(source, f, algorithm, knowledge) for f in reportable(findings)]
+    groups = [_finding_group(source, f, algorithm) for f in reportable(findings)]
     if not groups:  # TID 1500 needs at least one measurement group
         raise StudyError(source.path, "no grounded or negated findings to put in a DICOM SR")
     report = hd.sr.MeasurementReport(
@@ -97,20 +96,22 @@ def algorithm_name(model: dict) -> str:
 
 def export_sr(
     out: Path,
-    source_path: Path,
+    source: SourceImage | RadiographImage | Path,
     findings: list[GroundedFinding],
     model: dict,
     *,
     frame_index: int = 0,
     overwrite: bool = False,
 ) -> Path:
-    """Write the SR to OUT atomically.
+    """Write the SR for the findings on `source` to OUT atomically.
 
+    `source` is the loaded image (or its SourceImage), whose header is referenced without
+    reading the file again; a path (the older form) is read once, at `frame_index`.
     StudyError for a source that cannot be referenced (not DICOM, no image);
     FileExistsError when OUT exists and overwrite is false; OSError when OUT cannot
     be written, in which case nothing is left behind.
     """
-    source = SourceImage.read(source_path, frame_index)
+    source = as_source(source, frame_index)
     try:
         dataset = structured_report(source, findings, model)
     except (AttributeError, TypeError, ValueError) as exc:
@@ -126,13 +127,12 @@ def _finding_group(
     source: SourceImage,
     finding: GroundedFinding,
     algorithm: hd.sr.AlgorithmIdentification,
-    knowledge: KnowledgeBase,
 ) -> (
     hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations
     | hd.sr.MeasurementsAndQualitativeEvaluations
 ):
     tracking = hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=finding.phrase)
-    finding_type = _finding_code(finding, knowledge)
+    finding_type = _finding_code(finding)
     if finding.negated or finding.box is None:
         return hd.sr.MeasurementsAndQualitativeEvaluations(
             tracking_identifier=tracking,
@@ -184,17 +184,11 @@ def _box_region(source: SourceImage, box: tuple[float, float, float, float]) -> 
     )
 
 
-def _finding_code(finding: GroundedFinding, knowledge: KnowledgeBase) -> hd.sr.CodedConcept:
-    """The knowledge base's code for the finding, else the generic "Finding" concept."""
-    try:
-        entry = knowledge.finding(finding.finding) if finding.finding else None
-    except KeyError:  # named by another knowledge base than the bundled one
-        entry = None
-    entry = entry or knowledge.match_finding(finding.phrase)
-    code = entry.code if entry is not None else None
-    if code is None:
+def _finding_code(finding: GroundedFinding) -> hd.sr.CodedConcept:
+    """The code the engine gave the finding, else the generic "Finding" concept."""
+    if finding.code is None:
         return _concept(codes.DCM.Finding)
-    return hd.sr.CodedConcept(code.value, code.scheme, code.meaning)
+    return hd.sr.CodedConcept(finding.code.value, finding.code.scheme, finding.code.meaning)
 
 
 def _concept(code) -> hd.sr.CodedConcept:
