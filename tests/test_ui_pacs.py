@@ -123,6 +123,22 @@ def test_a_corrupt_nodes_file_starts_empty_says_so_and_is_kept(panel_alone, tmp_
     panel.stop()
 
 
+def test_the_send_node_follows_the_study_origin_when_nodes_are_removed(panel_alone):
+    panel = panel_alone()
+    for saved in NODES:
+        panel.add_saved_node(saved)
+    panel._study_nodes["1.2.3"] = NODES[1].node  # as open_study records it
+    panel._node_box.setCurrentIndex(0)
+    assert panel.send_node_index("1.2.3") == 1
+    panel._remove_node()  # node 0: the origin is now at index 0
+    assert panel.send_node_index("1.2.3") == 0
+    panel.add_saved_node(NODES[0])
+    panel._node_box.setCurrentIndex(0)
+    panel._remove_node()  # the origin itself: fall back to the current node
+    assert panel.send_node_index("1.2.3") == panel._node_box.currentIndex() == 0
+    panel.stop()
+
+
 def test_send_dialog_offers_the_node_names(qtbot):
     dialog = SendDialog(["a  (A@h:1)", "b  (B@h:2)"], 1)
     qtbot.addWidget(dialog)
