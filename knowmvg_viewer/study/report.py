@@ -112,8 +112,13 @@ def _decode(raw: bytes) -> str:
 
 
 def load_sr_report(path: Path) -> Report:
-    """Walk an SR content tree: CONTAINERs are sections, TEXT items carry the text."""
-    ds = read_dataset(path)
+    """The report of the SR file at PATH (see sr_report)."""
+    return sr_report(read_dataset(path), path)
+
+
+def sr_report(ds: Dataset, path: Path) -> Report:
+    """Walk an SR content tree (read from PATH): CONTAINERs are sections, TEXT items carry
+    the text."""
     if "ContentSequence" not in ds:
         raise StudyError(path, "structured report has no content tree")
     blocks: list[tuple[str, list[str]]] = [("", [])]

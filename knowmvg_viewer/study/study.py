@@ -14,7 +14,7 @@ from .dicom import dicom_image, is_dicom, is_structured_report, read_dicom
 from .errors import StudyError
 from .image import RadiographImage
 from .raster import RASTER_SUFFIXES, load_raster_image
-from .report import Report, load_sr_report, load_text_report
+from .report import Report, load_text_report, sr_report
 
 log = logging.getLogger(__name__)
 
@@ -160,15 +160,17 @@ def _may_be_image(path: Path) -> bool:
 
 
 def _open_folder(folder: Path) -> Study:
+    """Each file's header is read once, here; an SR's header is the whole SR, kept for the
+    report."""
     images: list[tuple[tuple, Path]] = []
-    sr_reports: list[Path] = []
+    sr_reports: list[tuple[Path, Dataset]] = []
     skipped: list[str] = []
     for entry in sorted(p for p in folder.iterdir() if p.is_file()):
-        kind, order = _classify(entry)
+        kind, order, header = _classify(entry)
         if kind == "image":
             images.append((order, entry))
         elif kind == "sr":
-            sr_reports.append(entry)
+            sr_reports.append((entry, header))
         elif kind != "text":
             skipped.append(f"{entry.name}: {kind}")
     if not images:
@@ -179,27 +181,28 @@ def _open_folder(folder: Path) -> Study:
     return Study(path=folder, images=ordered, report=report, skipped=skipped)
 
 
-def _classify(path: Path) -> tuple[str, tuple]:
-    """('image' | 'sr' | 'text' | why the file is unused, display order key).
+def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
+    """('image' | 'sr' | 'text' | why the file is unused, display order key, DICOM header).
 
     DICOM images sort by series then instance number, as a PACS would list them.
     """
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return "text", ()
+        return "text", (), None
     if suffix in RASTER_SUFFIXES:
-        return "image", (1 << 30, 0, path.name)
+        return "image", (1 << 30, 0, path.name), None
     try:
         ds = read_dicom(path, header_only=True)
     except StudyError as exc:
-        return exc.reason, ()
+        return exc.reason, (), None
     if ds is None:
-        return "not DICOM or a supported image", ()
+        return "not DICOM or a supported image", (), None
     if is_structured_report(ds):
-        return "sr", ()
+        return "sr", (), ds
     if "PixelData" not in ds and not ds.get("Rows"):
-        return "DICOM without pixel data", ()
-    return "image", (_as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber")), path.name)
+        return "DICOM without pixel data", (), ds
+    order = (_as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber")), path.name)
+    return "image", order, ds
 
 
 def _as_int(value: object) -> int:
@@ -216,16 +219,18 @@ def _sidecar_report(image_path: Path) -> Report | None:
     return None
 
 
-def _folder_report(folder: Path, images: list[Path], sr_reports: list[Path]) -> Report | None:
+def _folder_report(
+    folder: Path, images: list[Path], sr_reports: list[tuple[Path, Dataset]]
+) -> Report | None:
     """report.txt, else a sidecar of the first image, else the first readable SR."""
     report = _sidecar_report(images[0]) if images else None
     if report is None and (folder / REPORT_FILE_NAME).is_file():
         report = load_text_report(folder / REPORT_FILE_NAME)
     if report is not None:
         return report
-    for sr_path in sr_reports:
+    for sr_path, dataset in sr_reports:
         try:
-            return load_sr_report(sr_path)
+            return sr_report(dataset, sr_path)
         except StudyError as exc:
             log.warning("%s", exc)
     return None

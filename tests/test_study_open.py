@@ -1,0 +1,137 @@
+"""Opening a study reads each file once and decodes each image once (issue 12: data is
+re-read); the study keeps a few decoded images, never a whole folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import cv2
+import numpy as np
+import pydicom
+import pytest
+
+from knowmvg_viewer.study import Study, StudyError, dicom, open_study, raster
+from knowmvg_viewer.study.study import DECODED_CACHE_BYTES
+
+from .conftest import pydicom_test_files_dir
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Calls of the preamble sniff, pydicom.dcmread, the DICOM frame decoder and the raster
+    decoder, by name."""
+    calls = {"sniff": [], "dcmread": [], "decode": [], "raster": []}
+
+    def count(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name].append(args[0] if args else None)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(dicom, "_has_preamble", count("sniff", dicom._has_preamble))
+    monkeypatch.setattr(pydicom, "dcmread", count("dcmread", pydicom.dcmread))
+    monkeypatch.setattr(dicom, "_decode_frame", count("decode", dicom._decode_frame))
+    monkeypatch.setattr(raster.cv2, "imdecode", count("raster", raster.cv2.imdecode))
+    return calls
+
+
+def _folder_of_copies(source, folder, n):
+    folder.mkdir()
+    for index in range(n):
+        shutil.copy(source, folder / f"image-{index}.dcm")
+    return folder
+
+
+def test_a_dicom_file_is_sniffed_read_and_decoded_once(demo_study, counted):
+    path = demo_study / "image.dcm"
+    study = open_study(path)
+    first = study.first_image
+    assert study.image(0) is first and first.path == path
+    assert counted["sniff"] == [path]
+    assert counted["dcmread"] == [path]
+    assert len(counted["decode"]) == 1
+
+
+def test_a_raster_file_is_decoded_once(tmp_path, counted):
+    path = tmp_path / "film.png"
+    cv2.imwrite(str(path), np.arange(64 * 64, dtype=np.uint16).reshape(64, 64))
+    study = open_study(path)
+    assert study.first_image.stored.dtype == np.uint16 and study.first_image.header is None
+    assert len(counted["raster"]) == 1 and counted["dcmread"] == []
+
+
+def test_a_structured_report_is_refused_after_one_read(demo_study, counted):
+    path = demo_study.parent / "chest-pa-002" / "report-sr.dcm"
+    with pytest.raises(StudyError, match="is a structured report"):
+        open_study(path)
+    assert counted["dcmread"] == [path] and counted["decode"] == []
+
+
+def test_a_folder_reads_each_file_once_and_decodes_on_demand(demo_study, counted):
+    folder = demo_study.parent / "chest-pa-002"  # two images and the report as an SR
+    study = open_study(folder)
+    assert study.report is not None and study.report.source.endswith("report-sr.dcm")
+    maybe_dicom = sorted(p for p in folder.iterdir() if p.suffix in (".dcm", ".json"))
+    assert sorted(counted["sniff"]) == maybe_dicom
+    dicom_files = sorted(p for p in folder.iterdir() if p.suffix == ".dcm")
+    assert sorted(counted["dcmread"]) == dicom_files  # headers; the SR's is all of it
+    assert counted["decode"] == []
+    image = study.image(1)
+    assert study.image(1) is image and len(counted["decode"]) == 1
+
+
+def test_the_image_keeps_its_header_without_pixel_data(demo_study):
+    image = open_study(demo_study / "image.dcm").first_image
+    assert image.header.SOPInstanceUID == image.attributes["SOPInstanceUID"]
+    assert "PixelData" not in image.header
+
+
+def test_the_cache_keeps_the_most_recent_images_within_its_budget(demo_study, tmp_path, counted):
+    folder = _folder_of_copies(demo_study / "image.dcm", tmp_path / "study", 5)
+    study = open_study(folder)
+    one_image = study.image(0).stored.nbytes
+    study.cache_bytes = 2 * one_image  # room for two
+    for index in range(5):
+        study.image(index)
+    assert study.cached_indices() == [3, 4]
+    assert len(counted["decode"]) == 5
+    study.image(4)  # cached: no decode
+    assert len(counted["decode"]) == 5
+    study.image(0)  # dropped: decoded again, and the oldest goes
+    assert len(counted["decode"]) == 6 and study.cached_indices() == [4, 0]
+
+
+def test_the_default_budget_is_a_few_radiographs_not_a_folder():
+    assert DECODED_CACHE_BYTES <= 4 * 50 * 2**20  # a 20-image folder never holds 1 GB
+
+
+def test_the_last_image_is_kept_even_over_the_budget(demo_study):
+    study = open_study(demo_study / "image.dcm")
+    study.cache_bytes = 1
+    assert study.image(0) is study.image(0)
+
+
+def test_an_image_that_cannot_be_decoded_is_not_read_again(demo_study, tmp_path, counted):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(demo_study / "image.dcm", folder / "a.dcm")
+    shutil.copy(pydicom_test_files_dir() / "JPEG-lossy.dcm", folder / "b.dcm")
+    study = open_study(folder)
+    bad = [p.name for p in study.images].index("b.dcm")
+    reads = len(counted["dcmread"])
+    for _ in range(2):
+        with pytest.raises(StudyError, match="JPEG Extended"):
+            study.image(bad)
+    assert len(counted["dcmread"]) == reads + 1
+
+
+def test_an_index_outside_the_study_is_an_index_error(demo_study):
+    study = open_study(demo_study / "image.dcm")
+    with pytest.raises(IndexError, match="image 1 of a study with 1 image"):
+        study.image(1)
+
+
+def test_a_study_made_by_hand_decodes_on_demand(demo_study):
+    study = Study(path=demo_study, images=[demo_study / "image.dcm"])
+    assert study.cached_indices() == [] and study.first_image.width > 0
