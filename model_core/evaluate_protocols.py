@@ -29,8 +29,7 @@ def evaluate_phrase_given(
         batch = collator(split, indices)
         if not batch.phrases:
             continue
-        inputs = {k: v.to(device) if torch.is_tensor(v) else v for k, v in batch.inputs.items()}
-        output = model(**inputs)
+        output = model(batch.inputs.to(device))
         boxes = box_cxcywh_to_xyxy(output.boxes).float().cpu().numpy()
         for box, phrase, image in zip(boxes, batch.phrases, batch.image_index, strict=True):
             pixel_box = batch.letterboxes[image].model_to_image_xyxy(box)

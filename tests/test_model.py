@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import torch
 
+from model_core.inputs import GroundingInputs, PhraseInputs
 from model_core.modeling.configuration import KnowMVGConfig
 from model_core.modeling.criterion import GroundingCriterion, GroundingTargets
 from model_core.modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
@@ -45,23 +47,27 @@ def tiny_config(tokenizer: ReportTokenizer, **overrides) -> KnowMVGConfig:
     return KnowMVGConfig.named("tiny", **base)
 
 
-def batch(config: KnowMVGConfig, tokenizer: ReportTokenizer, seed: int = 0) -> dict:
+def batch(config: KnowMVGConfig, tokenizer: ReportTokenizer, seed: int = 0) -> GroundingInputs:
     generator = torch.Generator().manual_seed(seed)
     text_ids = torch.randint(6, tokenizer.vocab_size, (2, 30), generator=generator)
-    return dict(
+    return GroundingInputs(
         pixels=torch.rand(2, 1, config.image_size, config.image_size, generator=generator),
         text_ids=text_ids,
         text_mask=torch.ones(2, 30),
+        text_image=torch.arange(2),
         box_positions=torch.tensor([[0, 12], [0, 20], [1, 15]]),
         bos_id=tokenizer.bos_id,
-        knowledge_ids=torch.randint(6, tokenizer.vocab_size, (3, 9), generator=generator),
-        knowledge_mask=torch.ones(3, 9),
-        prior_boxes=torch.tensor([[0.1, 0.5, 0.4, 0.8]] * 3),
+        phrases=PhraseInputs(
+            image_index=torch.tensor([0, 0, 1]),
+            knowledge_ids=torch.randint(6, tokenizer.vocab_size, (3, 9), generator=generator),
+            knowledge_mask=torch.ones(3, 9),
+            prior_boxes=torch.tensor([[0.1, 0.5, 0.4, 0.8]] * 3),
+        ),
     )
 
 
-def targets(inputs: dict) -> GroundingTargets:
-    labels = inputs["text_ids"].clone()
+def targets(inputs: GroundingInputs) -> GroundingTargets:
+    labels = inputs.text_ids.clone()
     labels[:, :10] = -100
     gt = [
         torch.tensor([[0.3, 0.6, 0.2, 0.2]]),
@@ -79,7 +85,7 @@ def test_shapes_and_every_parameter_gets_a_gradient(tokenizer, knowledge_prompts
     config = tiny_config(tokenizer, knowledge_prompts=knowledge_prompts, global_local=global_local)
     model = KnowMVGModel(config)
     inputs = batch(config, tokenizer)
-    output = model(**inputs)
+    output = model(inputs)
     assert output.boxes.shape == (3, 4) and output.hypotheses.shape == (2, 3, 3, 4)
     assert output.attention.shape == (3, 8, 8)
     assert torch.allclose(output.attention.flatten(1).sum(-1), torch.ones(3), atol=1e-4)
@@ -105,13 +111,14 @@ def test_switches_remove_their_components(tokenizer):
     assert not any(n.endswith((".gate", "mask_embed")) for n in base_names)
     assert any(n.endswith("cross_attention.gate") for n in full_names)
     assert sum(p.numel() for p in baseline.parameters()) < sum(p.numel() for p in full.parameters())
-    output = baseline(**{**batch(baseline.config, tokenizer), "knowledge_ids": None})
+    inputs = batch(baseline.config, tokenizer)
+    output = baseline(replace(inputs, phrases=replace(inputs.phrases, knowledge_ids=None)))
     assert output.mask_logits is None and output.region_scores is None
 
 
 def test_selected_priors_are_top_k_with_normalised_weights(tokenizer):
     model = KnowMVGModel(tiny_config(tokenizer)).eval()
-    output = model(**batch(model.config, tokenizer))
+    output = model(batch(model.config, tokenizer))
     assert output.region_indices.shape == (3, 3)
     assert torch.allclose(output.region_weights.sum(-1), torch.ones(3), atol=1e-5)
     top = output.region_scores.topk(3, dim=-1).indices
@@ -125,7 +132,7 @@ def test_save_load_round_trip_gives_identical_outputs(tokenizer, tmp_path):
     loaded = KnowMVGModel.from_pretrained(tmp_path)
     inputs = batch(model.config, tokenizer, seed=3)
     with torch.no_grad():
-        a, b = model(**inputs), loaded(**inputs)
+        a, b = model(inputs), loaded(inputs)
     assert torch.equal(a.boxes, b.boxes) and torch.equal(a.lm_logits, b.lm_logits)
     assert ReportTokenizer.load(tmp_path).vocab_size == tokenizer.vocab_size
 
@@ -241,7 +248,7 @@ def test_base_path_loads_llava_and_sam_from_local_directories(tokenizer, tmp_pat
     reference = next(iter(SamVisionModel.from_pretrained(sam_dir).state_dict().values()))
     assert torch.equal(sam_weight, reference)  # the user's SAM weights, not random ones
     inputs = batch(config, tokenizer)
-    output = model(**inputs)
+    output = model(inputs)
     assert output.boxes.shape == (3, 4) and output.attention.shape == (3, 8, 8)
     GroundingCriterion(config.loss_weights, torch.tensor(REGIONS))(output, targets(inputs))[
         "loss"
@@ -253,7 +260,7 @@ def test_base_path_loads_llava_and_sam_from_local_directories(tokenizer, tmp_pat
     assert size < full
     reloaded = KnowMVGModel.from_pretrained(tmp_path / "ckpt")
     with torch.no_grad():
-        assert torch.allclose(model(**inputs).boxes, reloaded(**inputs).boxes, atol=1e-5)
+        assert torch.allclose(model(inputs).boxes, reloaded(inputs).boxes, atol=1e-5)
 
 
 def test_base_path_missing_directory_is_a_clear_error(tokenizer, tmp_path):
@@ -266,3 +273,15 @@ def test_base_path_missing_directory_is_a_clear_error(tokenizer, tmp_path):
     )
     with pytest.raises(ValueError, match="not found \\(nothing is fetched\\)"):
         KnowMVGModel(config, load_pretrained=True)
+
+
+def test_inconsistent_inputs_are_value_errors_with_the_numbers(tokenizer):
+    model = KnowMVGModel(tiny_config(tokenizer))
+    inputs = batch(model.config, tokenizer)
+    short = replace(inputs, phrases=replace(inputs.phrases, image_index=torch.tensor([0, 1])))
+    with pytest.raises(ValueError, match="\\[BOX\\] positions: 3, phrases: 2"):
+        model(short)
+    with pytest.raises(ValueError, match="text rows: 2, text_image entries: 1"):
+        model(replace(inputs, text_image=torch.tensor([0])))
+    with pytest.raises(ValueError, match="text_image names image 2 of 2"):
+        model(replace(inputs, text_image=torch.tensor([0, 2])))

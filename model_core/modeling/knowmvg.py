@@ -12,6 +12,7 @@ from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
 from ..box_ops import box_xyxy_to_cxcywh, image_to_model_cxcywh
+from ..inputs import GroundingInputs, PhraseInputs
 from .box_decoder import BoxDecoder, mlp
 from .configuration import KnowMVGConfig
 from .knowledge_prompts import KnowledgeEncoder, LocationPromptBank, PromptSelection
@@ -23,18 +24,6 @@ log = logging.getLogger(__name__)
 
 WEIGHTS_NAME = "model.safetensors"
 EXTERNAL_PREFIXES = ("mllm.causal_lm.", "grounding_encoder.vision.")
-
-
-@dataclass
-class PhraseQueries:
-    """Per phrase: which image, its [BOX] hidden state, knowledge tokens and prior box."""
-
-    image_index: Tensor  # (N,) long
-    box_hidden: Tensor  # (N, D_lm)
-    knowledge_ids: Tensor | None = None  # (N, L) long
-    knowledge_mask: Tensor | None = None  # (N, L)
-    prior_boxes: Tensor | None = None  # (N, 4) xyxy normalised over the image
-    image_frames: Tensor | None = None  # (N, 4) Letterbox.frame() of each phrase's image
 
 
 @dataclass
@@ -122,50 +111,39 @@ class KnowMVGModel(nn.Module):
         image = self.mllm.image_tokens(pixels, features).to(bos.dtype)
         return torch.cat((bos, image), dim=1)
 
-    def forward(
-        self,
-        pixels: Tensor,
-        text_ids: Tensor,
-        text_mask: Tensor,
-        box_positions: Tensor,
-        bos_id: int,
-        knowledge_ids: Tensor | None = None,
-        knowledge_mask: Tensor | None = None,
-        prior_boxes: Tensor | None = None,
-        image_frames: Tensor | None = None,
-    ) -> KnowMVGOutput:
-        """Teacher-forced pass: text = report [SEP] phrase [BOX] ... [EOS] (right padded).
-
-        box_positions (N, 2): (batch index, text index) of each [BOX] token.
-        """
-        features = self.encode_image(pixels)
-        prefix = self.prefix_embeddings(pixels, features, bos_id)
-        embeds = torch.cat((prefix, self.mllm.embed(text_ids)), dim=1)
-        mask = torch.cat((torch.ones(prefix.shape[:2], device=pixels.device), text_mask), dim=1)
+    def forward(self, inputs: GroundingInputs) -> KnowMVGOutput:
+        """Teacher-forced pass over every text row: report [SEP] phrase [BOX] ... [EOS]."""
+        _check_inputs(inputs)
+        features = self.encode_image(inputs.pixels)
+        prefix = self.prefix_embeddings(inputs.pixels, features, inputs.bos_id)
+        prefix = prefix[inputs.text_image]
+        embeds = torch.cat((prefix, self.mllm.embed(inputs.text_ids)), dim=1)
+        mask = torch.cat((torch.ones(prefix.shape[:2], device=prefix.device), inputs.text_mask), 1)
         logits, hidden, _ = self.mllm(embeds, attention_mask=mask.long())
         offset = prefix.shape[1]
-        if box_positions.shape[0] == 0:  # reports with no phrase to ground: LM targets only
+        if inputs.num_phrases == 0:  # reports with no phrase to ground: LM targets only
             return KnowMVGOutput.empty(features, self.config, logits[:, offset - 1 : -1])
-        batch_index, text_index = box_positions.unbind(-1)
-        queries = PhraseQueries(
-            image_index=batch_index,
-            box_hidden=hidden[batch_index, offset + text_index],
-            knowledge_ids=knowledge_ids,
-            knowledge_mask=knowledge_mask,
-            prior_boxes=prior_boxes,
-            image_frames=image_frames,
-        )
-        output = self.decode_boxes(features, queries)
+        row, text_index = inputs.box_positions.unbind(-1)
+        output = self.decode_boxes(features, hidden[row, offset + text_index], inputs.phrases)
         output.lm_logits = logits[:, offset - 1 : -1]
         return output
 
-    def decode_boxes(self, features: Tensor, queries: PhraseQueries) -> KnowMVGOutput:
-        """The BOX decoder, batched over all phrases (of one or several images)."""
-        query = self.box_query(queries.box_hidden.to(features.dtype))
-        phrase_features = features[queries.image_index]
+    def decode_boxes(
+        self, features: Tensor, box_hidden: Tensor, phrases: PhraseInputs
+    ) -> KnowMVGOutput:
+        """The BOX decoder, batched over all phrases (of one or several images).
+
+        features (B, C, h, w); box_hidden (N, D_lm), the LM state at each phrase's [BOX].
+        """
+        if box_hidden.shape[0] != phrases.image_index.shape[0]:
+            raise ValueError(
+                f"[BOX] states: {box_hidden.shape[0]}, phrases: {phrases.image_index.shape[0]}"
+            )
+        query = self.box_query(box_hidden.to(features.dtype))
+        phrase_features = features[phrases.image_index]
         context, box_cue, selection = None, None, None
         if self.config.knowledge_prompts:
-            selection, context = self._knowledge_context(query, queries)
+            selection, context = self._knowledge_context(query, phrases)
             box_cue = selection.box_cue
         decoded = self.box_decoder(query, phrase_features, context, box_cue)
         last = decoded.boxes[-1]  # (N, H, 4)
@@ -185,18 +163,18 @@ class KnowMVGModel(nn.Module):
         )
 
     def _knowledge_context(
-        self, query: Tensor, queries: PhraseQueries
+        self, query: Tensor, phrases: PhraseInputs
     ) -> tuple[PromptSelection, Tensor]:
-        if queries.knowledge_ids is None or queries.prior_boxes is None:
+        if phrases.knowledge_ids is None or phrases.prior_boxes is None:
             raise ValueError("knowledge_prompts is on: knowledge_ids and prior_boxes are required")
-        frames = queries.image_frames
+        frames = phrases.image_frames
         if frames is None:  # a square image: the two frames coincide
             frames = query.new_tensor([1.0, 0.0, 1.0, 0.0]).expand(query.shape[0], 4)
         frames = frames.to(query.dtype)
-        token_embeds = self.mllm.embed(queries.knowledge_ids).to(query.dtype)
-        knowledge = self.knowledge_encoder(token_embeds, queries.knowledge_mask)
+        token_embeds = self.mllm.embed(phrases.knowledge_ids).to(query.dtype)
+        knowledge = self.knowledge_encoder(token_embeds, phrases.knowledge_mask)
         selection = self.prompt_bank(query, knowledge)
-        prior_image = box_xyxy_to_cxcywh(queries.prior_boxes.to(query.dtype))
+        prior_image = box_xyxy_to_cxcywh(phrases.prior_boxes.to(query.dtype))
         prior_model = image_to_model_cxcywh(prior_image, frames)
         mix = torch.sigmoid(self.cue_mix)
         selection.box_cue = mix * prior_model + (1 - mix) * image_to_model_cxcywh(
@@ -284,6 +262,17 @@ def _untie(state: dict[str, Tensor]) -> dict[str, Tensor]:
         out[key] = tensor.clone() if pointer in seen else tensor
         seen.add(pointer)
     return out
+
+
+def _check_inputs(inputs: GroundingInputs) -> None:
+    rows, images = inputs.text_ids.shape[0], inputs.pixels.shape[0]
+    if inputs.text_image.shape[0] != rows:
+        raise ValueError(f"text rows: {rows}, text_image entries: {inputs.text_image.shape[0]}")
+    if rows and int(inputs.text_image.max()) >= images:
+        raise ValueError(f"text_image names image {int(inputs.text_image.max())} of {images}")
+    phrases = inputs.phrases.image_index.shape[0]
+    if inputs.num_phrases != phrases:
+        raise ValueError(f"[BOX] positions: {inputs.num_phrases}, phrases: {phrases}")
 
 
 def build_model(config: KnowMVGConfig, *, load_pretrained: bool = True) -> KnowMVGModel:
