@@ -33,6 +33,7 @@ from .modeling.criterion import GroundingCriterion
 from .modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
 from .text.tokenizer import ReportTokenizer
 from .text.train_tokenizer import train_tokenizer
+from .train_config import TrainConfig
 from .training_state import load_training_state, save_training_state
 from .warm_start import warm_start
 
@@ -78,12 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    rank, world, device = _setup_distributed()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed + rank)
     try:
-        return Trainer(args, rank, world, device).run()
+        config = TrainConfig.from_args(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rank, world, device = _setup_distributed()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed + rank)
+    try:
+        return Trainer(config, rank, world, device).run()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -106,16 +112,23 @@ def _setup_distributed() -> tuple[int, int, torch.device]:
 
 
 class Trainer:
-    def __init__(self, args: argparse.Namespace, rank: int, world: int, device: torch.device):
-        self.args, self.rank, self.world, self.device = args, rank, world, device
+    def __init__(
+        self,
+        config: TrainConfig,
+        rank: int = 0,
+        world: int = 1,
+        device: torch.device | None = None,
+    ) -> None:
+        device = device if device is not None else torch.device("cpu")
+        self.train_config, self.rank, self.world, self.device = config, rank, world, device
         self.main_process = rank == 0
-        self.train_split = PreparedSplit.load(args.train_data)
-        self.val_split = PreparedSplit.load(args.val_data)
+        self.train_split = PreparedSplit.load(config.train_data)
+        self.val_split = PreparedSplit.load(config.val_data)
         self.knowledge = KnowledgeBase.load()
         self.tokenizer = self._tokenizer()
         self.config = self._config()
         self.model = KnowMVGModel(self.config, load_pretrained=True).to(device)
-        if args.gradient_checkpointing and hasattr(
+        if config.gradient_checkpointing and hasattr(
             self.model.mllm.causal_lm, "gradient_checkpointing_enable"
         ):
             self.model.mllm.causal_lm.gradient_checkpointing_enable()
@@ -123,10 +136,10 @@ class Trainer:
         region_boxes = torch.tensor(self.config.region_boxes) if self.config.region_boxes else None
         self.criterion = GroundingCriterion(self.config.loss_weights, region_boxes)
         params = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+        self.optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
         self.started = time.monotonic()
-        self.steps_per_epoch = math.ceil(len(self.train_split) / (args.batch_size * world))
-        self.total_steps = self.steps_per_epoch * args.epochs
+        self.steps_per_epoch = math.ceil(len(self.train_split) / (config.batch_size * world))
+        self.total_steps = self.steps_per_epoch * config.epochs
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
         self.wrapped = (
             DistributedDataParallel(self.model, find_unused_parameters=True)
@@ -134,47 +147,48 @@ class Trainer:
             else self.model
         )
         self.progress = {"epoch": 0, "step": 0, "best_miou": -1.0}
-        if args.init_from is not None and not args.resume:
-            warm_start(self.model, self.tokenizer, args.init_from)
-        if args.resume:
-            last = args.out / "last"
+        if config.init_from is not None and not config.resume:
+            warm_start(self.model, self.tokenizer, config.init_from)
+        if config.resume:
+            last = config.out / "last"
             self.model.load_checkpoint_state(load_file(str(last / WEIGHTS_NAME)), last)
             self.progress = load_training_state(last, self.optimizer, self.scheduler)
             log.info("resumed at epoch %d step %d", self.progress["epoch"], self.progress["step"])
 
     def _tokenizer(self) -> ReportTokenizer:
-        if self.args.resume:
-            return ReportTokenizer.load(self.args.out / "last")
-        if self.args.tokenizer is not None:
-            return ReportTokenizer.load(self.args.tokenizer)
-        return train_tokenizer(self.train_split, self.knowledge, self.args.vocab_size)
+        if self.train_config.resume:
+            return ReportTokenizer.load(self.train_config.out / "last")
+        if self.train_config.tokenizer is not None:
+            return ReportTokenizer.load(self.train_config.tokenizer)
+        return train_tokenizer(self.train_split, self.knowledge, self.train_config.vocab_size)
 
     def _config(self) -> KnowMVGConfig:
         regions = self.knowledge.regions
         overrides = dict(
             vocab_size=self.tokenizer.vocab_size,
-            knowledge_prompts=not self.args.no_knowledge_prompts,
-            global_local=not self.args.no_global_local,
+            knowledge_prompts=self.train_config.knowledge_prompts,
+            global_local=self.train_config.global_local,
             region_ids=[r.id for r in regions],
             region_boxes=[list(r.box) for r in regions],
             image_size=self.train_split.image_size,
         )
-        if self.args.size == "base":
+        if self.train_config.size == "base":
             overrides.update(
-                mllm_path=self.args.mllm_path, grounding_encoder_path=self.args.sam_path
+                mllm_path=self.train_config.mllm_path,
+                grounding_encoder_path=self.train_config.sam_path,
             )
-        return KnowMVGConfig.named(self.args.size, **overrides)
+        return KnowMVGConfig.named(self.train_config.size, **overrides)
 
     def _lr_factor(self, step: int) -> float:
         """Linear warm-up, then cosine decay over the epochs or, with a time budget, over
         whichever runs out first (so a budgeted run still ends at a low learning rate)."""
-        warmup = max(1, self.args.warmup_steps)
+        warmup = max(1, self.train_config.warmup_steps)
         if step < warmup:
             return (step + 1) / warmup
         progress = (step - warmup) / max(1, self.total_steps - warmup)
-        if self.args.time_budget_min:
+        if self.train_config.time_budget_min:
             elapsed = time.monotonic() - self.started
-            progress = max(progress, elapsed / (self.args.time_budget_min * 60))
+            progress = max(progress, elapsed / (self.train_config.time_budget_min * 60))
         return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
     def _autocast(self):
@@ -184,12 +198,12 @@ class Trainer:
 
     # -- the loop ----------------------------------------------------------------------
     def run(self) -> int:
-        args = self.args
-        args.out.mkdir(parents=True, exist_ok=True)
+        cfg = self.train_config
+        cfg.out.mkdir(parents=True, exist_ok=True)
         self.started = time.monotonic()
-        log_file = (args.out / "metrics.jsonl").open("a") if self.main_process else None
+        log_file = (cfg.out / "metrics.jsonl").open("a") if self.main_process else None
         try:
-            for epoch in range(self.progress["epoch"], args.epochs):
+            for epoch in range(self.progress["epoch"], cfg.epochs):
                 stopped = self._train_epoch(epoch, log_file)
                 self.progress["epoch"] = epoch + 1 if not stopped else epoch
                 self._validate(epoch, log_file)
@@ -199,7 +213,7 @@ class Trainer:
                     )
                     break
         except KeyboardInterrupt:
-            log.warning("interrupted: saving a resumable checkpoint in %s", args.out / "last")
+            log.warning("interrupted: saving a resumable checkpoint in %s", cfg.out / "last")
             self._save_last()
             return 130
         finally:
@@ -210,16 +224,20 @@ class Trainer:
 
     def _epoch_indices(self, epoch: int) -> list[int]:
         """Same permutation on every rank; each rank takes its stride (a distributed sampler)."""
-        order = np.random.default_rng(self.args.seed + epoch).permutation(len(self.train_split))
-        usable = len(order) - len(order) % (self.args.batch_size * self.world) or len(order)
+        order = np.random.default_rng(self.train_config.seed + epoch).permutation(
+            len(self.train_split)
+        )
+        usable = len(order) - len(order) % (self.train_config.batch_size * self.world) or len(order)
         return order[:usable][self.rank :: self.world].tolist()
 
     def _train_epoch(self, epoch: int, log_file) -> bool:
         self.model.train()
         indices = self._epoch_indices(epoch)
-        size = self.args.batch_size
+        size = self.train_config.batch_size
         batches = [indices[i : i + size] for i in range(0, len(indices), size)]
-        skip = self.progress["step"] - epoch * self.steps_per_epoch if self.args.resume else 0
+        skip = (
+            self.progress["step"] - epoch * self.steps_per_epoch if self.train_config.resume else 0
+        )
         bar = tqdm(batches, desc=f"epoch {epoch + 1}", disable=not self.main_process, leave=False)
         for position, batch_indices in enumerate(bar):
             if position < max(0, skip):
@@ -228,7 +246,7 @@ class Trainer:
             self.progress["step"] += 1
             step = self.progress["step"]
             bar.set_postfix(loss=f"{losses['loss']:.3f}")
-            if log_file is not None and step % self.args.log_every == 0:
+            if log_file is not None and step % self.train_config.log_every == 0:
                 record = {
                     "step": step,
                     "epoch": epoch,
@@ -237,16 +255,14 @@ class Trainer:
                 }
                 log_file.write(json.dumps(record) + "\n")
                 log_file.flush()
-            budget = self.args.time_budget_min
+            budget = self.train_config.time_budget_min
             if budget is not None and time.monotonic() - self.started > budget * 60:
                 return True
         return False
 
     def _train_step(self, batch_indices: list[int]) -> dict[str, float]:
         batch = self.collator(self.train_split, batch_indices)
-        inputs = {
-            k: v.to(self.device) if torch.is_tensor(v) else v for k, v in batch.inputs.items()
-        }
+        inputs = batch.inputs.to(self.device)
         targets = batch.targets
         if targets.lm_labels is not None:
             targets.lm_labels = targets.lm_labels.to(self.device)
@@ -254,11 +270,11 @@ class Trainer:
         if targets.image_frames is not None:
             targets.image_frames = targets.image_frames.to(self.device)
         with self._autocast():
-            output = self.wrapped(**inputs)
+            output = self.wrapped(inputs)
             losses = self.criterion(output, targets)
         self.optimizer.zero_grad(set_to_none=True)
         losses["loss"].backward()
-        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.args.grad_clip)
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.train_config.grad_clip)
         self.optimizer.step()
         self.scheduler.step()
         return {k: round(float(v.detach()), 5) for k, v in losses.items()}
@@ -269,9 +285,10 @@ class Trainer:
                 dist.barrier()
             return
         split = self.val_split
-        if self.args.val_limit:
+        if self.train_config.val_limit:
             split = PreparedSplit(
-                split.pixels[: self.args.val_limit], split.records[: self.args.val_limit]
+                split.pixels[: self.train_config.val_limit],
+                split.records[: self.train_config.val_limit],
             )
         with self._autocast():
             scores = evaluate_phrase_given(self.model, self.collator, split)
@@ -284,8 +301,10 @@ class Trainer:
             log_file.flush()
         if scores["mIoU"] > self.progress["best_miou"]:
             self.progress["best_miou"] = scores["mIoU"]
-            self.model.save_pretrained(self.args.out / "best", self.tokenizer)
-            (self.args.out / "best" / "val_metrics.json").write_text(json.dumps(scores, indent=2))
+            self.model.save_pretrained(self.train_config.out / "best", self.tokenizer)
+            (self.train_config.out / "best" / "val_metrics.json").write_text(
+                json.dumps(scores, indent=2)
+            )
         self._save_last()
         if self.world > 1:
             dist.barrier()
@@ -293,8 +312,10 @@ class Trainer:
     def _save_last(self) -> None:
         if not self.main_process:
             return
-        self.model.save_pretrained(self.args.out / "last", self.tokenizer)
-        save_training_state(self.args.out / "last", self.optimizer, self.scheduler, self.progress)
+        self.model.save_pretrained(self.train_config.out / "last", self.tokenizer)
+        save_training_state(
+            self.train_config.out / "last", self.optimizer, self.scheduler, self.progress
+        )
 
 
 if __name__ == "__main__":

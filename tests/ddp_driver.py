@@ -9,31 +9,23 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
-from model_core.train import Trainer, _setup_distributed, build_parser
+from model_core.train import Trainer, _setup_distributed
+from model_core.train_config import TrainConfig
 
 
 def run(train: str, val: str, out: str) -> None:
-    args = build_parser().parse_args(
-        [
-            "--train-data",
-            train,
-            "--val-data",
-            val,
-            "--out",
-            out,
-            "--batch-size",
-            "4",
-            "--vocab-size",
-            "150",
-            "--warmup-steps",
-            "1",
-            "--threads",
-            "1",
-        ]
+    config = TrainConfig(
+        train_data=Path(train),
+        val_data=Path(val),
+        out=Path(out),
+        batch_size=4,
+        vocab_size=150,
+        warmup_steps=1,
+        threads=1,
     )
     rank, world, device = _setup_distributed()
     torch.manual_seed(rank)  # different seeds: DDP must still broadcast identical weights
-    trainer = Trainer(args, rank, world, device)
+    trainer = Trainer(config, rank, world, device)
     split = trainer.train_split
     indices = trainer._epoch_indices(0)
     for step in range(3):
