@@ -40,6 +40,7 @@ def isolated_user_state(tmp_path, monkeypatch):
     the user's own. Qt resolves the settings folder once per process, so XDG_CONFIG_HOME
     alone does not isolate tests from each other; QSettings.setPath does."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))  # saved PACS nodes
     from PySide6.QtCore import QSettings
 
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
@@ -104,3 +105,11 @@ def model_dir(tmp_path_factory):
     KnowMVGModel(config).save_pretrained(directory, tokenizer)
     (directory / UNTRAINED_MARKER).write_text("random weights for tests\n")
     return directory
+
+
+def open_in_window(window, qtbot, path, timeout_ms: int = 30_000) -> bool:
+    """Open PATH in the viewer and wait for the worker to decode it: True when it is shown,
+    False when it failed (with its message in `window.last_error`)."""
+    with qtbot.waitSignal(window.load_finished, timeout=timeout_ms) as blocker:
+        window.open_path(path)
+    return bool(blocker.args[0])

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 from knowmvg_viewer.ui.app import main as viewer_main
 from knowmvg_viewer.ui.main_window import MainWindow
 
+from .conftest import open_in_window
+
 pytestmark = pytest.mark.ui
 WAIT_MS = 60_000
 
@@ -28,7 +30,7 @@ def window(qtbot, model_dir, demo_study, tmp_path, monkeypatch):
     win.resize(1300, 850)
     win.show()
     with qtbot.waitSignal(win.grounding_finished, timeout=WAIT_MS):
-        assert win.open_path(demo_study)
+        win.open_path(demo_study)
     yield win
     win.close()
 
@@ -58,131 +60,138 @@ def _click_report(panel, offset: int) -> None:
 
 
 def test_grounding_runs_on_open_and_highlights_the_report(window):
-    assert window.model_info is not None and window.model_info["trained"] is False
+    assert window.session.model_info is not None and window.session.model_info["trained"] is False
     assert "UNTRAINED" in window.model_label.text()
     highlights = window.report_panel.extraSelections()
-    spans = [f for f in window.findings.findings if f.span]
+    spans = [f for f in window.session.findings.findings if f.span]
     assert len(highlights) == sum(1 + len(f.linked_spans) for f in spans)
-    negated = [f for f in window.findings.findings if f.negated]
+    negated = [f for f in window.session.findings.findings if f.negated]
     assert any(f.phrase == "No pneumothorax" for f in negated)  # from the demo report
     assert all(
-        i not in window.box_overlays for i, f in enumerate(window.findings.findings) if f.negated
+        i not in window.binding.box_overlays
+        for i, f in enumerate(window.session.findings.findings)
+        if f.negated
     )
 
 
 def test_click_a_highlighted_phrase_shows_its_box_where_the_finding_is(window, qtbot):
     _query(window, qtbot, "left pleural effusion")
-    index = len(window.findings.findings) - 1
-    finding = window.findings.findings[index]
+    index = len(window.session.findings.findings) - 1
+    finding = window.session.findings.findings[index]
     assert finding.source == "query" and finding.span is not None
-    window.select_finding(None)
+    window.session.select(None)
     _click_report(window.report_panel, finding.span[0] + 2)
-    assert window.findings.selected == index
-    overlay = window.box_overlays[index]
+    assert window.session.findings.selected == index
+    overlay = window.binding.box_overlays[index]
     assert overlay.rect.isVisible()
     rect = overlay.rect.sceneBoundingRect()
     x0, y0, x1, y1 = finding.box
     assert rect.left() == pytest.approx(x0, abs=2) and rect.top() == pytest.approx(y0, abs=2)
     assert rect.right() == pytest.approx(x1, abs=2) and rect.bottom() == pytest.approx(y1, abs=2)
     assert window.findings_panel.currentItem().data(Qt.ItemDataRole.UserRole) == index
-    assert not window.heatmap.item.pixmap().isNull()
+    assert not window.binding.heatmap.item.pixmap().isNull()
 
 
 def test_n_and_p_step_through_boxed_findings(window, qtbot):
     _query(window, qtbot, "left pleural effusion")
     _query(window, qtbot, "cardiac silhouette")
-    boxed = window.findings.boxed_indices()
+    boxed = window.session.findings.boxed_indices()
     assert len(boxed) >= 2
-    window.select_finding(boxed[0])
+    window.session.select(boxed[0])
     qtbot.keyClick(window, Qt.Key.Key_N)
-    assert window.findings.selected == boxed[1]
+    assert window.session.findings.selected == boxed[1]
     qtbot.keyClick(window, Qt.Key.Key_P)
-    assert window.findings.selected == boxed[0]
+    assert window.session.findings.selected == boxed[0]
 
 
 def test_free_text_query_adds_a_distinct_finding(window, qtbot):
-    before = len(window.findings.findings)
+    before = len(window.session.findings.findings)
     window.controls.query.setText("right hilum")
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         qtbot.keyClick(window.controls.query, Qt.Key.Key_Return)
-    added = window.findings.findings[before:]
+    added = window.session.findings.findings[before:]
     assert len(added) == 1 and added[0].source == "query" and added[0].span is None
     assert (
-        window.findings.colour(before) != window.findings.colour(window.findings.boxed_indices()[0])
-        or len(window.findings.boxed_indices()) == 1
+        window.session.findings.colour(before)
+        != window.session.findings.colour(window.session.findings.boxed_indices()[0])
+        or len(window.session.findings.boxed_indices()) == 1
     )
     assert "query:" in window.findings_panel.item(before).text()
 
 
 def test_window_level_change_does_not_recompute_the_heatmap(window, qtbot):
     _query(window, qtbot, "left pleural effusion")
-    key = window.heatmap.item.pixmap().cacheKey()
-    window._drag_window(30.0, 10.0)
-    assert window.heatmap.item.pixmap().cacheKey() == key
+    key = window.binding.heatmap.item.pixmap().cacheKey()
+    window.session.drag_window(30.0, 10.0)
+    assert window.binding.heatmap.item.pixmap().cacheKey() == key
     qtbot.keyClick(window, Qt.Key.Key_H)
-    assert not window.heatmap.item.isVisible()
+    assert not window.binding.heatmap.item.isVisible()
 
 
 def test_export_native_size_png_and_matching_json(window, qtbot, tmp_path):
     _query(window, qtbot, "left pleural effusion")
-    png, sidecar = window.export_to(tmp_path / "export.png")
+    png, sidecar = window.exports.export_to(tmp_path / "export.png")
     exported = cv2.imread(str(png))[:, :, ::-1]
-    image = window.state.image
+    image = window.session.viewing.image
     assert exported.shape[1] == image.width and exported.shape[0] > image.height
-    plain = window.state.render()
+    plain = window.session.viewing.render()
     margin = exported[image.height :]
     assert margin[..., 0].mean() < 60 and margin.max() == 255  # dark caption, white text
-    finding = window.findings.findings[window.findings.selected]
+    finding = window.session.findings.findings[window.session.findings.selected]
     x0, y0, x1, y1 = (int(v) for v in finding.box)
     inside = exported[y0:y1, x0:x1].astype(int) - plain[y0:y1, x0:x1, None].astype(int)
     assert np.abs(inside).max() > 20
     document = json.loads(sidecar.read_text())
     record = document["results"][0]
-    assert [f["phrase"] for f in record["findings"]] == [f.phrase for f in window.findings.findings]
+    assert [f["phrase"] for f in record["findings"]] == [
+        f.phrase for f in window.session.findings.findings
+    ]
     boxed = [f for f in record["findings"] if f["box"] is not None]
     assert all("box_mm" in f for f in boxed)  # the demo has detector spacing
     with pytest.raises(FileExistsError):
-        window.export_to(tmp_path / "export.png")
+        window.exports.export_to(tmp_path / "export.png")
 
 
 def test_export_dicom_sr_of_the_grounded_findings(window, qtbot, tmp_path):
     _query(window, qtbot, "left pleural effusion")
-    assert window.export_sr_action.isEnabled()
-    out = window.export_sr_to(tmp_path / "findings.sr.dcm")
+    assert window.actions.export_sr.isEnabled()
+    out = window.exports.export_sr_to(tmp_path / "findings.sr.dcm")
     sr = hd.sr.srread(out)
-    boxed = [f for f in window.findings.findings if f.box is not None]
+    boxed = [f for f in window.session.findings.findings if f.box is not None]
     groups = sr.content.get_planar_roi_measurement_groups()
     assert sorted(str(g.tracking_identifier) for g in groups) == sorted(f.phrase for f in boxed)
-    assert sr.StudyInstanceUID == pydicom.dcmread(window.state.image.path).StudyInstanceUID
+    assert (
+        sr.StudyInstanceUID == pydicom.dcmread(window.session.viewing.image.path).StudyInstanceUID
+    )
 
 
 def test_sr_export_of_a_png_says_why_and_writes_nothing(window, qtbot, tmp_path):
     film = tmp_path / "film.png"
     cv2.imwrite(str(film), np.full((200, 160), 100, np.uint8))
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
-        assert window.open_path(film)
+        window.open_path(film)
     _query(window, qtbot, "left pleural effusion")
-    window.choose_sr_export()  # refuses before any file dialog
+    window.exports.choose_sr_export()  # refuses before any file dialog
     assert window.last_error == "film.png: DICOM SR export needs a DICOM image; this is not one"
     assert [p.name for p in tmp_path.iterdir() if p.suffix != ""] == ["film.png"]
 
 
 def test_stale_results_are_dropped(window):
-    stale = window.findings.new_request()
-    window.findings.new_request()
-    before = list(window.findings.findings)
+    stale = window.session.findings.new_request()
+    window.session.findings.new_request()
+    before = list(window.session.findings.findings)
     window._on_grounded(stale, None)  # would crash if it were used
-    assert window.findings.findings == before
+    assert window.session.findings.findings == before
 
 
 def test_edited_report_is_grounded(window, qtbot):
-    window.edit_report_action.setChecked(True)
+    window.actions.edit_report.setChecked(True)
     window.toggle_edit_report()
     window.report_panel.setPlainText("FINDINGS: No pneumothorax. Heart size is normal.")
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.report_panel.isReadOnly()
-    phrases = {f.phrase for f in window.findings.findings if f.negated}
+    phrases = {f.phrase for f in window.session.findings.findings if f.negated}
     assert {"No pneumothorax", "Heart size is normal"} <= phrases
 
 
@@ -196,9 +205,9 @@ def test_broken_model_directory_leaves_the_viewer_usable(qtbot, tmp_path, demo_s
     with qtbot.waitSignal(win.model_ready, timeout=WAIT_MS) as blocker:
         pass
     assert blocker.args == [False]
-    assert "config.json" in win.model_error and "not loaded" in win.model_label.text()
-    assert win.open_path(demo_study) and win.state is not None
-    assert not win.rerun_action.isEnabled() and not win.controls.query.isEnabled()
+    assert "config.json" in win.session.model_error and "not loaded" in win.model_label.text()
+    assert open_in_window(win, qtbot, demo_study) and win.session.viewing is not None
+    assert not win.actions.rerun.isEnabled() and not win.controls.query.isEnabled()
     win.close()
 
 
@@ -230,21 +239,23 @@ def test_grounding_a_selection_grounds_that_occurrence(window, qtbot):
     cursor.setPosition(second)
     cursor.setPosition(second + len(word), QTextCursor.MoveMode.KeepAnchor)
     panel.setTextCursor(cursor)
-    before = len(window.findings.findings)
+    before = len(window.session.findings.findings)
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         panel.request_ground_selection()
-    (added,) = window.findings.findings[before:]
+    (added,) = window.session.findings.findings[before:]
     assert added.source == "query" and added.span == (second, second + len(word))
 
 
 def test_export_with_show_all_off_keeps_the_views_colour(window, qtbot):
-    boxed = window.findings.boxed_indices()
+    boxed = window.session.findings.boxed_indices()
     assert len(boxed) >= 2
-    window.select_finding(boxed[1])
-    window.show_all_action.trigger()  # off: only the selected box is drawn
-    assert window.findings.show_all is False
-    pixels = window.annotated_pixels()
-    finding = window.findings.findings[boxed[1]]
+    window.session.select(boxed[1])
+    window.actions.show_all.trigger()  # off: only the selected box is drawn
+    assert window.session.findings.show_all is False
+    pixels = window.session.annotated_pixels()
+    finding = window.session.findings.findings[boxed[1]]
     x0, y0, x1, y1 = (int(round(v)) for v in finding.box)
     edge = pixels[min(y0 + 5, y1 - 1) : max(y1 - 5, y0 + 1), max(x0, 0)]
-    assert tuple(window.findings.colour(boxed[1])) in {tuple(int(c) for c in p) for p in edge}
+    assert tuple(window.session.findings.colour(boxed[1])) in {
+        tuple(int(c) for c in p) for p in edge
+    }

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from knowmvg_viewer.ui.app import main as viewer_main
 from knowmvg_viewer.ui.main_window import MainWindow
 
+from .conftest import open_in_window
+
 pytestmark = pytest.mark.ui
 
 
@@ -39,9 +41,10 @@ def _send_mouse(widget, kind, pos: QPoint, button, buttons) -> None:
 
 
 def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot):
-    assert window.open_path(demo_study)
-    state, view = window.state, window.view
-    assert state is not None and window.report_panel.toPlainText() == window.study.report.text
+    assert open_in_window(window, qtbot, demo_study)
+    state, view = window.session.viewing, window.view
+    assert state is not None
+    assert window.report_panel.toPlainText() == window.session.study.report.text
     assert "FINDINGS" in window.report_panel.section_names()
 
     # fit on open: the whole image is visible
@@ -114,8 +117,8 @@ def test_demo_study_opens_zooms_windows_and_reads_out(window, demo_study, qtbot)
 
 
 def test_shortcuts_invert_preset_and_reset(window, demo_study, qtbot):
-    window.open_path(demo_study)
-    state = window.state
+    open_in_window(window, qtbot, demo_study)
+    state = window.session.viewing
     original = state.render().copy()
     qtbot.keyClick(window, Qt.Key.Key_I)
     assert state.invert and np.array_equal(state.render(), 255 - original)
@@ -134,22 +137,28 @@ def test_several_images_show_thumbnails_and_switch(window, tmp_path, chest_film_
     import cv2
 
     cv2.imwrite(str(folder / "b.png"), np.full((300, 200), 90, np.uint8))
-    assert window.open_path(folder)
+    assert open_in_window(window, qtbot, folder)
     assert window.thumbnails.isVisible() and window.thumbnails.count() == 2
+    # the worker renders the thumbnails after the first image is shown
+    qtbot.waitUntil(lambda: not window.thumbnails.item(1).icon().isNull())
     labels = [window.thumbnails.item(i).text() for i in range(2)]
-    assert labels == [window.state.image.display_name, "b.png"]
-    window.thumbnails.setCurrentRow(1)
-    assert window.state.image.path.name == "b.png"
+    assert labels == [window.session.image.display_name, "b.png"]
+    assert not window.thumbnails.item(0).icon().isNull()
+    with qtbot.waitSignal(window.load_finished):
+        window.thumbnails.setCurrentRow(1)
+    assert window.session.image.path.name == "b.png"
 
 
-def test_bad_file_shows_one_message_and_keeps_the_current_study(window, demo_study, tmp_path):
-    window.open_path(demo_study)
-    shown = window.state
+def test_bad_file_shows_one_message_and_keeps_the_current_study(
+    window, demo_study, tmp_path, qtbot
+):
+    open_in_window(window, qtbot, demo_study)
+    shown = window.session.viewing
     bad = tmp_path / "broken.dcm"
     bad.write_bytes(b"\x00" * 128 + b"DICM" + b"\x01\x02" * 50)
-    assert not window.open_path(bad)
+    assert not open_in_window(window, qtbot, bad)
     assert str(bad) in window.last_error
-    assert window.state is shown  # still showing the demo
+    assert window.session.viewing is shown  # still showing the demo
 
 
 def test_screenshot_flag_writes_png(tmp_path, demo_study, qapp):
@@ -177,7 +186,7 @@ def test_the_window_starts_on_most_of_the_screen_then_remembers(qtbot, tmp_path,
 def test_the_image_refits_on_resize_until_the_user_zooms(window, demo_study, qtbot):
     window.resize(1200, 800)
     window.show()
-    assert window.open_path(demo_study)
+    assert open_in_window(window, qtbot, demo_study)
     qtbot.wait(50)
     small = window.view.current_scale()
     window.resize(1600, 1000)

@@ -23,6 +23,7 @@ class ViewingState:
     preset_index: int | None = 0  # None once the user drags away from a preset
     renderer: DisplayRenderer = field(init=False, repr=False)
     value_span: float = field(init=False)
+    _rendered: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.renderer = DisplayRenderer(self.image)
@@ -36,7 +37,14 @@ class ViewingState:
         self.value_span = max(abs(high - low), 1.0)
 
     def render(self) -> np.ndarray:
-        return self.renderer.render(self.window, self.invert)
+        """The 8-bit display image; kept until the window or polarity changes, so the worker
+        can render a new image and the GUI thread only shows it."""
+        cached = self._rendered
+        if cached is None or cached[0] is not self.window or cached[1] != self.invert:
+            pixels = self.renderer.render(self.window, self.invert)
+            pixels.setflags(write=False)  # shared by the view and the exports
+            self._rendered = cached = (self.window, self.invert, pixels)
+        return cached[2]
 
     def choose_preset(self, index: int) -> bool:
         """Select preset `index` (0-based); False when there is no such preset."""

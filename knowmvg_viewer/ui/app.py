@@ -61,16 +61,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.remember_geometry = False
         window.resize(*DEFAULT_SIZE)
     window.show()
-    opened = window.open_path(args.path or demo_study_dir())
+    window.open_path(args.path or demo_study_dir())
     if args.screenshot is not None:
+        opened = wait_for_load(window)
         if opened:
             wait_for_grounding(window)
         if args.select is not None:
-            window.select_finding(args.select)
+            window.session.select(args.select)
         ok = save_screenshot(window, args.screenshot)
         window.close()
         return 0 if ok and opened else 2
     return app.exec()
+
+
+def wait_for_load(window: MainWindow, timeout_ms: int = 60_000) -> bool:
+    """Block (with the event loop running) until the study opened; False if it failed."""
+    outcome: list[bool] = []
+    loop = QEventLoop()
+    window.load_finished.connect(lambda ok: (outcome.append(ok), loop.quit()))
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    return bool(outcome and outcome[0])
 
 
 def wait_for_grounding(window: MainWindow, timeout_ms: int = 180_000) -> None:
@@ -81,8 +92,9 @@ def wait_for_grounding(window: MainWindow, timeout_ms: int = 180_000) -> None:
     timer.timeout.connect(loop.quit)
     window.grounding_finished.connect(loop.quit)
     window.model_ready.connect(lambda ok: None if ok else loop.quit())
-    pending = window.model_error is None and (
-        window.model_info is None or window.busy.isVisible() or window._pending_grounding
+    session = window.session
+    pending = session.model_error is None and (
+        session.model_info is None or session.busy or window._pending_grounding
     )
     if pending:
         timer.start(timeout_ms)

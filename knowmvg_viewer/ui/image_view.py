@@ -1,13 +1,19 @@
-"""The radiograph canvas: fit, wheel zoom, drag pan, right-drag window/level, pixel hover."""
+"""The radiograph canvas: fit, wheel zoom, drag pan, right-drag window/level, pixel hover,
+and in measure mode a left-drag that draws a ruler."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
+from .overlays import MeasurementOverlay
+
 ZOOM_STEP = 1.25
 MIN_SCALE, MAX_SCALE = 0.02, 40.0
+MIN_RULER_SCREEN_PX = 4  # a shorter drag is a click, not a measurement
 
 
 class RadiographView(QGraphicsView):
@@ -16,6 +22,7 @@ class RadiographView(QGraphicsView):
     pixel_hovered = Signal(int, int)  # image pixel under the cursor
     left_image = Signal()
     window_dragged = Signal(float, float)  # dx, dy in screen pixels since the last event
+    measured = Signal(QPointF, QPointF)  # a ruler drawn in measure mode, in image pixels
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -34,6 +41,20 @@ class RadiographView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self._window_drag_from: QPoint | None = None
         self._fit_on_resize = True
+        self._measuring = False
+        self._ruler: MeasurementOverlay | None = None  # the one being drawn
+        self._ruler_from: QPointF | None = None
+        self.length_label: Callable[[QPointF, QPointF], str] = lambda a, b: ""
+
+    def set_measuring(self, measuring: bool) -> None:
+        """Measure mode: a left-drag draws a ruler instead of panning."""
+        self._measuring = measuring
+        self.setDragMode(
+            QGraphicsView.DragMode.NoDrag if measuring else QGraphicsView.DragMode.ScrollHandDrag
+        )
+        self.viewport().setCursor(
+            Qt.CursorShape.CrossCursor if measuring else Qt.CursorShape.OpenHandCursor
+        )
 
     # -- content -------------------------------------------------------------------
     def set_pixmap(self, pixmap: QPixmap, *, fit: bool) -> None:
@@ -83,6 +104,12 @@ class RadiographView(QGraphicsView):
             self._window_drag_from = event.position().toPoint()
             event.accept()
             return
+        if event.button() == Qt.MouseButton.LeftButton and self._measuring and self.has_image():
+            self._ruler_from = self.mapToScene(event.position().toPoint())
+            line = QLineF(self._ruler_from, self._ruler_from)
+            self._ruler = MeasurementOverlay(self.scene(), line, "")
+            event.accept()
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             self._fit_on_resize = False
         super().mousePressEvent(event)
@@ -94,6 +121,10 @@ class RadiographView(QGraphicsView):
             self._window_drag_from = position
             self.window_dragged.emit(float(delta.x()), float(delta.y()))
             event.accept()
+        elif self._ruler is not None:
+            start, end = self._ruler_from, self.mapToScene(position)
+            self._ruler.set_line(QLineF(start, end), self.length_label(start, end))
+            event.accept()
         else:
             super().mouseMoveEvent(event)
         self._emit_hover(position)
@@ -103,7 +134,20 @@ class RadiographView(QGraphicsView):
             self._window_drag_from = None
             event.accept()
             return
+        if event.button() == Qt.MouseButton.LeftButton and self._ruler is not None:
+            self._finish_ruler(self.mapToScene(event.position().toPoint()))
+            event.accept()
+            return
         super().mouseReleaseEvent(event)
+
+    def _finish_ruler(self, end: QPointF) -> None:
+        """The drawn line goes; the session's measurement, if long enough, replaces it."""
+        start = self._ruler_from
+        self._ruler.remove(self.scene())
+        self._ruler, self._ruler_from = None, None
+        on_screen = QLineF(self.mapFromScene(start), self.mapFromScene(end)).length()
+        if on_screen >= MIN_RULER_SCREEN_PX:
+            self.measured.emit(start, end)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         event.accept()  # the right button belongs to window/level

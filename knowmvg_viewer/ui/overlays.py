@@ -7,10 +7,11 @@ any zoom; the heatmap is one pixmap whose opacity changes without recomputing it
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -18,6 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
+RULER_COLOUR = QColor(255, 235, 59)  # yellow: a measurement, never a finding's colour
+
+
+def _label_plate(text: str, colour: QColor) -> QGraphicsRectItem:
+    """Coloured bold text on a dark plate, constant size on screen at any zoom."""
+    plate = QGraphicsRectItem()
+    plate.setBrush(QBrush(QColor(0, 0, 0, 170)))
+    plate.setPen(QPen(Qt.PenStyle.NoPen))
+    plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+    item = QGraphicsSimpleTextItem(text, plate)
+    font = QFont()
+    font.setPointSize(10)
+    font.setBold(True)
+    item.setFont(font)
+    item.setBrush(QBrush(colour))
+    bounds = item.boundingRect()
+    item.setPos(3, 1)
+    plate.setRect(QRectF(0, 0, bounds.width() + 6, bounds.height() + 2))
+    plate.setZValue(LABEL_Z)
+    return plate
 
 
 class BoxOverlay:
@@ -42,23 +63,9 @@ class BoxOverlay:
         self.rect = QGraphicsRectItem(rect)
         self.rect.setPen(pen)
         self.rect.setZValue(BOX_Z)
-        # the label: coloured text on a dark plate, constant size on screen at any zoom
-        self.label = QGraphicsRectItem()
-        self.label.setBrush(QBrush(QColor(0, 0, 0, 170)))
-        self.label.setPen(QPen(Qt.PenStyle.NoPen))
-        self.label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        text = QGraphicsSimpleTextItem(label, self.label)
-        font = QFont()
-        font.setPointSize(10)
-        font.setBold(True)
-        text.setFont(font)
-        text.setBrush(QBrush(colour))
-        bounds = text.boundingRect()
-        text.setPos(3, 1)
-        self.label.setRect(QRectF(0, 0, bounds.width() + 6, bounds.height() + 2))
+        self.label = _label_plate(label, colour)
         # a box shared with the finding it interprets: this label goes under the box
         self.label.setPos(rect.left(), rect.bottom() if label_below else rect.top())
-        self.label.setZValue(LABEL_Z)
         scene.addItem(self.rect)
         scene.addItem(self.label)
         self.set_selected(False)
@@ -79,6 +86,34 @@ class BoxOverlay:
 
     def remove(self, scene: QGraphicsScene) -> None:
         scene.removeItem(self.rect)
+        scene.removeItem(self.label)
+
+
+class MeasurementOverlay:
+    """A length on the film: a line in image pixels and its length label at its end."""
+
+    def __init__(self, scene: QGraphicsScene, line: QLineF, label: str) -> None:
+        pen = QPen(RULER_COLOUR, 2.0)
+        pen.setCosmetic(True)
+        self.line = QGraphicsLineItem(line)
+        self.line.setPen(pen)
+        self.line.setZValue(BOX_Z)
+        self.label = _label_plate(label, RULER_COLOUR)
+        self.label.setPos(line.p2())
+        scene.addItem(self.line)
+        scene.addItem(self.label)
+
+    def set_line(self, line: QLineF, label: str) -> None:
+        """While dragging: follow the pointer."""
+        self.line.setLine(line)
+        self.label.setPos(line.p2())
+        text = self.label.childItems()[0]
+        text.setText(label)
+        bounds = text.boundingRect()
+        self.label.setRect(QRectF(0, 0, bounds.width() + 6, bounds.height() + 2))
+
+    def remove(self, scene: QGraphicsScene) -> None:
+        scene.removeItem(self.line)
         scene.removeItem(self.label)
 
 

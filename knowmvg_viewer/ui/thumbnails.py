@@ -1,18 +1,16 @@
-"""A strip of thumbnails, shown when a study has several images."""
+"""A strip of thumbnails, shown when a study has several images; the worker renders them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
 from .qimage import to_qpixmap
-
-THUMBNAIL_SIZE = 96
+from .worker import THUMBNAIL_SIZE
 
 
 class ThumbnailStrip(QListWidget):
@@ -31,29 +29,34 @@ class ThumbnailStrip(QListWidget):
         self.currentRowChanged.connect(self._on_row_changed)
         self._quiet = False
 
-    def show_images(self, entries: list[tuple[Path, str, np.ndarray | None]]) -> None:
-        """`entries`: (path, label, 8-bit display image or None when it failed to load)."""
+    def show_study(self, images: list[Path]) -> None:
+        """One entry per image, named by file until its thumbnail arrives."""
         self._quiet = True
         self.clear()
-        for path, label, pixels in entries:
-            item = QListWidgetItem(label)
+        for path in images:
+            item = QListWidgetItem(path.name)
             item.setToolTip(str(path))
-            if pixels is not None:
-                item.setIcon(QIcon(to_qpixmap(_shrink(pixels))))
-            else:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.addItem(item)
         self.setCurrentRow(0)
         self._quiet = False
-        self.setVisible(len(entries) > 1)
+        self.setVisible(len(images) > 1)
+
+    def set_thumbnail(self, index: int, pixels: np.ndarray | None, label: str) -> None:
+        """The worker's rendering of image `index`; None: it cannot be shown (disabled)."""
+        item = self.item(index)
+        if item is None:
+            return
+        item.setText(label)
+        if pixels is not None:
+            item.setIcon(QIcon(to_qpixmap(pixels)))
+        else:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+
+    def select_quietly(self, index: int) -> None:
+        self._quiet = True
+        self.setCurrentRow(index)
+        self._quiet = False
 
     def _on_row_changed(self, row: int) -> None:
         if not self._quiet and row >= 0:
             self.image_chosen.emit(row)
-
-
-def _shrink(pixels: np.ndarray) -> np.ndarray:
-    height, width = pixels.shape[:2]
-    scale = THUMBNAIL_SIZE / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)

@@ -1,23 +1,32 @@
-"""The one worker module: background threads for the GroundingEngine and the PACS.
+"""The one worker module: background threads for decoding studies, the GroundingEngine and
+the PACS.
 
-Widgets never call torch or the network; they post requests here. Each request carries
-an id, and the window drops results whose id is no longer current (the user moved on).
-The PACS has its own thread, so a slow server never delays grounding, and vice versa.
+Widgets never decode a film, call torch or touch the network; they post requests here. Each
+request carries an id, and the session drops results whose id is no longer current (the user
+moved on). Each kind of work has its own thread, so a slow server never delays grounding, and
+a grounding run never delays opening the next study.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
 import traceback
 from collections.abc import Callable
 
+import cv2
+import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..study import RadiographImage, model_input
+from ..study import RadiographImage, Study, StudyError, load_image, model_input, open_study
+from ..study.viewing import ViewingState
 
 log = logging.getLogger(__name__)
+
+THUMBNAIL_SIZE = 96
+OPEN, THUMBNAIL = 0, 1  # job priorities: what the user waits for goes first
 
 
 class GroundingWorker(QObject):
@@ -145,3 +154,92 @@ class PacsThread(QObject):
         self._thread.join(wait_s)
         if self._thread.is_alive():
             log.info("leaving a PACS request to end with the process")
+
+
+class StudyLoader(QObject):
+    """Decodes films off the GUI thread on one daemon thread.
+
+    Opening a study scans its folder and decodes the first image, rendered for display; then
+    each other image is decoded into a thumbnail, one job at a time, behind any image the
+    user asks for. Results carry the load id they answer.
+    """
+
+    opened = Signal(int, object, object)  # load id, Study, ViewingState (rendered)
+    image_loaded = Signal(int, int, object)  # load id, image index, ViewingState (rendered)
+    thumbnail = Signal(int, int, object, str)  # study's load id, index, pixels or None, label
+    failed = Signal(int, str)  # load id, message
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._jobs: queue.PriorityQueue = queue.PriorityQueue()
+        self._order = itertools.count()  # FIFO within a priority, from any thread
+        self._study_load = 0  # thumbnails of older studies are skipped
+        self._thread = threading.Thread(target=self._serve, name="study-loader", daemon=True)
+        self._thread.start()
+
+    def open(self, load_id: int, path) -> None:
+        self._study_load = load_id
+        self._put(OPEN, self._open, load_id, path)
+
+    def load(self, load_id: int, study: Study, index: int) -> None:
+        self._put(OPEN, self._load, load_id, study, index)
+
+    def _put(self, priority: int, *job) -> None:
+        self._jobs.put((priority, next(self._order), job))
+
+    def _serve(self) -> None:
+        while (item := self._jobs.get())[2] is not None:
+            function, *args = item[2]
+            try:
+                function(*args)
+            except RuntimeError:  # the window (and this object's signals) is gone
+                return
+            except Exception as exc:  # a bug must not kill the loader: report, go on
+                log.error("loading failed: %s", traceback.format_exc())
+                self.failed.emit(args[0], f"internal error while loading: {exc}")
+
+    def _open(self, load_id: int, path) -> None:
+        try:
+            study = open_study(path)
+            viewing = ViewingState(load_image(study.images[0]))
+            viewing.render()
+        except StudyError as exc:
+            self.failed.emit(load_id, str(exc))
+            return
+        self.opened.emit(load_id, study, viewing)
+        if len(study.images) > 1:
+            self.thumbnail.emit(load_id, 0, _thumbnail(viewing), viewing.image.display_name)
+            for index in range(1, len(study.images)):
+                self._put(THUMBNAIL, self._thumbnail, load_id, study, index)
+
+    def _load(self, load_id: int, study: Study, index: int) -> None:
+        try:
+            viewing = ViewingState(load_image(study.images[index]))
+            viewing.render()
+        except StudyError as exc:
+            self.failed.emit(load_id, str(exc))
+            return
+        self.image_loaded.emit(load_id, index, viewing)
+
+    def _thumbnail(self, load_id: int, study: Study, index: int) -> None:
+        if load_id != self._study_load:
+            return  # the user opened another study
+        try:
+            viewing = ViewingState(load_image(study.images[index]))
+        except StudyError as exc:
+            log.warning("%s", exc)
+            self.thumbnail.emit(load_id, index, None, study.images[index].name)
+            return
+        self.thumbnail.emit(load_id, index, _thumbnail(viewing), viewing.image.display_name)
+
+    def stop(self, wait_s: float = 2.0) -> None:
+        self._jobs.put((-1, 0, None))
+        self._thread.join(wait_s)
+
+
+def _thumbnail(viewing: ViewingState) -> np.ndarray:
+    pixels = viewing.render()
+    height, width = pixels.shape[:2]
+    scale = THUMBNAIL_SIZE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)

@@ -1,0 +1,185 @@
+"""The export and send-to-PACS flows: dialogs, overwrite questions, one message per failure.
+
+What is written comes from the session as it stands (the exporters are Qt-free); this module
+only asks the user where, and says what happened.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from ..export.annotated import export_annotated, study_record
+from ..export.secondary_capture import export_secondary_capture
+from ..export.sr import export_sr
+from ..session import Session
+from ..study import StudyError
+from ..study.dicom import is_dicom
+from .pacs_panel import PacsPanel, SendDialog
+from .qimage import to_qimage
+
+
+class ExportFlows:
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget,
+        pacs_panel: PacsPanel,
+        show_error: Callable[[str], None],
+        show_status: Callable[[str], None],
+        show_pacs: Callable[[], None],
+    ) -> None:
+        self.session, self.parent, self.pacs_panel = session, parent, pacs_panel
+        self.show_error, self.show_status, self.show_pacs = show_error, show_status, show_pacs
+        self.last_export: tuple[Path, Path] | None = None
+        self._outgoing: tempfile.TemporaryDirectory | None = None
+
+    # -- annotated PNG + JSON ------------------------------------------------------------
+    def export_to(self, path: Path, overwrite: bool = False) -> tuple[Path, Path]:
+        session, image = self.session, self.session.image
+        record = study_record(
+            image.path,
+            image.width,
+            image.height,
+            session.report_text,
+            session.findings.findings,
+            spacing=image.spacing,
+        )
+        record["measurements"] = [m.to_json() for m in session.measurements]
+        written = export_annotated(
+            path, session.annotated_pixels(), record, session.model_info or {}, overwrite=overwrite
+        )
+        self.last_export = written
+        return written
+
+    def choose_export(self) -> None:
+        if self.session.image is None:
+            return
+        suggested = self.session.image.path.with_suffix(".annotated.png").name
+        path = self._ask_path("Export annotated PNG", suggested, "PNG image (*.png)")
+        if path is None:
+            return
+        path = path.with_suffix(".png")
+        overwrite = self._may_replace(path, path.with_suffix(".json"))
+        if overwrite is None:
+            return
+        try:
+            png, sidecar = self.export_to(path, overwrite)
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        self.show_status(f"exported {png.name} and {sidecar.name}")
+
+    # -- DICOM SR --------------------------------------------------------------------------
+    def export_sr_to(self, path: Path, overwrite: bool = False) -> Path:
+        """StudyError for a source that is not a DICOM image or nothing to report."""
+        image = self.session.image
+        return export_sr(
+            path,
+            image.path,
+            self.session.findings.findings,
+            self.session.model_info or {},
+            frame_index=image.frame_index,
+            overwrite=overwrite,
+        )
+
+    def choose_sr_export(self) -> None:
+        if self.session.image is None:
+            return
+        source = self.session.image.path
+        if not is_dicom(source):
+            self.show_error(f"{source.name}: DICOM SR export needs a DICOM image; this is not one")
+            return
+        path = self._ask_path(
+            "Export DICOM SR", source.with_suffix(".sr.dcm").name, "DICOM SR (*.dcm)"
+        )
+        overwrite = None if path is None else self._may_replace(path)
+        if overwrite is None:
+            return
+        try:
+            written = self.export_sr_to(path, overwrite)
+        except StudyError as exc:
+            self.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        self.show_status(f"exported {written.name}")
+
+    # -- clipboard and PACS ----------------------------------------------------------------
+    def copy_annotated(self) -> None:
+        if self.session.image is not None:
+            QGuiApplication.clipboard().setImage(to_qimage(self.session.annotated_pixels()))
+            self.show_status("annotated image copied")
+
+    def choose_send(self) -> None:
+        """Send the SR (and, if chosen, the annotated image) to a saved node."""
+        if self.session.image is None:
+            return
+        if not self.pacs_panel.has_nodes():
+            self.show_pacs()
+            self.show_error("add a PACS node in the PACS panel first")
+            return
+        uid = self.session.image.attributes.get("StudyInstanceUID")
+        index = self.pacs_panel.send_node_index(uid)
+        dialog = SendDialog(self.pacs_panel.node_names(), index, self.parent)
+        if dialog.exec():
+            node = self.pacs_panel.node(dialog.chosen_index())
+            self.send_to_pacs(node, include_image=dialog.include_image)
+
+    def send_to_pacs(self, node, include_image: bool = False) -> bool:
+        """Write the outgoing objects to a private temporary folder, then send them in the
+        background; False (with one message) when there is nothing to send."""
+        if self.pacs_panel.is_busy():
+            self.show_error("the PACS panel is busy; wait for it or cancel first")
+            return False
+        self.cleanup()
+        self._outgoing = tempfile.TemporaryDirectory(prefix="knowmvg-send-")
+        folder = Path(self._outgoing.name)
+        try:
+            files = [self.export_sr_to(folder / "findings-sr.dcm")]
+            if include_image:
+                files.append(
+                    export_secondary_capture(
+                        folder / "annotated-sc.dcm",
+                        self.session.image.path,
+                        self.session.annotated_pixels(),
+                    )
+                )
+        except StudyError as exc:
+            self.show_error(str(exc))
+            return False
+        except OSError as exc:
+            self.show_error(f"cannot prepare the files to send ({exc.strerror or exc})")
+            return False
+        return self.pacs_panel.send_files(files, node)
+
+    def cleanup(self) -> None:
+        if self._outgoing is not None:
+            self._outgoing.cleanup()
+            self._outgoing = None
+
+    # -- dialogs ---------------------------------------------------------------------------
+    def _ask_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent,
+            title,
+            suggested,
+            file_filter,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return Path(path) if path else None
+
+    def _may_replace(self, *paths: Path) -> bool | None:
+        """False: nothing to replace; True: the user agreed to; None: the user declined."""
+        existing = next((p for p in paths if p.exists()), None)
+        if existing is None:
+            return False
+        answer = QMessageBox.question(
+            self.parent, self.parent.windowTitle(), f"{paths[0].name} exists. Replace it?"
+        )
+        return True if answer == QMessageBox.StandardButton.Yes else None
