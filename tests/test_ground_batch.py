@@ -62,6 +62,34 @@ def test_ground_sr_writes_a_readable_sr_for_a_dicom_study(model_dir, demo_study,
     assert group.finding_type.value == "60046008"  # pleural effusion
 
 
+@pytest.mark.parametrize("single_file", [True, False], ids=["file", "folder"])
+def test_ground_sr_reads_and_decodes_the_image_once(
+    model_dir, demo_study, tmp_path, monkeypatch, single_file
+):
+    import pydicom
+
+    from knowmvg_viewer.study import dicom
+
+    reads, decodes, real_read, real_decode = [], [], pydicom.dcmread, dicom._decode_frame
+
+    def counting_read(path, *args, **kwargs):
+        reads.append(path)
+        return real_read(path, *args, **kwargs)
+
+    def counting_decode(*args, **kwargs):
+        decodes.append(args[1])
+        return real_decode(*args, **kwargs)
+
+    monkeypatch.setattr(pydicom, "dcmread", counting_read)
+    monkeypatch.setattr(dicom, "_decode_frame", counting_decode)
+    source = demo_study / "image.dcm" if single_file else demo_study
+    out = tmp_path / "findings.sr.dcm"
+    assert _ground(model_dir, source, "--sr", out) == 0
+    image = demo_study / "image.dcm"
+    # the folder's header is read to list it, then the image once to decode it
+    assert reads.count(image) == (1 if single_file else 2) and decodes == [image]
+
+
 def test_ground_sr_of_a_png_is_one_clear_line_and_no_file(model_dir, studies, tmp_path, capsys):
     out = tmp_path / "x.sr.dcm"
     assert _ground(model_dir, studies / "png-study", "--sr", out) == 2
