@@ -8,6 +8,8 @@ knowledge base.
 from __future__ import annotations
 
 import errno
+import shutil
+import subprocess
 
 import cv2
 import highdicom as hd
@@ -333,3 +335,25 @@ def test_the_sr_references_the_frame_the_image_was_decoded_from(tmp_path):
     (group,) = hd.sr.srread(out).content.get_planar_roi_measurement_groups()
     (item,) = group.roi.ContentSequence
     assert item.ReferencedSOPSequence[0].ReferencedFrameNumber == 2  # DICOM counts from 1
+
+
+@pytest.mark.skipif(
+    not (shutil.which("dsrdump") and shutil.which("dcm2pnm")), reason="dcmtk not installed"
+)
+def test_dcmtk_reads_both_exports_made_from_a_loaded_image(demo_image, tmp_path):
+    """An independent reader: dcmtk parses the SR's content tree without errors and decodes
+    the secondary capture's pixels as written."""
+    sr = export_sr(tmp_path / "sr.dcm", demo_image, FINDINGS, MODEL)
+    dump = subprocess.run(["dsrdump", str(sr)], capture_output=True, text=True, check=False)
+    assert dump.returncode == 0, dump.stderr
+    assert not [line for line in dump.stderr.splitlines() if line[:2] in ("E:", "F:")]
+    assert "Pleural effusion" in dump.stdout and "Uncertain" in dump.stdout
+
+    rgb = np.random.default_rng(1).integers(
+        0, 256, (demo_image.height, demo_image.width, 3), np.uint8
+    )
+    sc = export_secondary_capture(tmp_path / "sc.dcm", demo_image, rgb)
+    ppm = tmp_path / "sc.ppm"
+    subprocess.run(["dcm2pnm", str(sc), str(ppm)], capture_output=True, check=True)
+    decoded = cv2.imread(str(ppm), cv2.IMREAD_UNCHANGED)
+    np.testing.assert_array_equal(decoded[:, :, ::-1], rgb)
