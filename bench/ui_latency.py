@@ -75,7 +75,7 @@ def main() -> dict:
         longest_stall = stall()
         beats.stop()
         for phrase in ("left pleural effusion", "right lower lobe"):
-            window.ground_query(phrase)
+            window.grounding.query(phrase)
             wait(window, window.grounding_finished)
         boxed = window.findings.boxed_indices()
 

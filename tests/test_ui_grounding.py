@@ -37,7 +37,7 @@ def window(qtbot, model_dir, demo_study, tmp_path, monkeypatch):
 
 def _query(window, qtbot, phrase: str) -> None:
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
-        window.ground_query(phrase)
+        window.grounding.query(phrase)
 
 
 def _click_report(panel, offset: int) -> None:
@@ -180,13 +180,13 @@ def test_stale_results_are_dropped(window):
     stale = window.session.findings.new_request()
     window.session.findings.new_request()
     before = list(window.session.findings.findings)
-    window._on_grounded(stale, None)  # would crash if it were used
+    window.grounding._on_grounded(stale, None)  # would crash if it were used
     assert window.session.findings.findings == before
 
 
 def test_edited_report_is_grounded(window, qtbot):
-    window.actions.edit_report.setChecked(True)
-    window.toggle_edit_report()
+    window.actions.edit_report.trigger()  # checks it: the report becomes editable
+    assert not window.report_panel.isReadOnly()
     window.report_panel.setPlainText("FINDINGS: No pneumothorax. Heart size is normal.")
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_F5)

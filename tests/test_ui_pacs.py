@@ -169,13 +169,13 @@ def test_search_open_ground_and_send_back(window, qtbot, corpus):
 
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         _run(qtbot, panel, lambda: panel.open_study(0))
-    assert window.study is not None
-    assert window.study.path == panel._cache.lookup(record.study_instance_uid)
+    assert window.session.study is not None
+    assert window.session.study.path == panel._cache.lookup(record.study_instance_uid)
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
-        window.ground_query("left pleural effusion")
+        window.grounding.query("left pleural effusion")
 
     with qtbot.waitSignal(panel.job_finished, timeout=WAIT_MS):
-        assert window.send_to_pacs(panel.current_node(), include_image=True)
+        assert window.exports.send_to_pacs(panel.current_node(), include_image=True)
     assert panel.last_error is None, panel.last_error
     assert [r.ok for r in panel._last_sent] == [True, True]
     for sent in panel._last_sent:
@@ -233,7 +233,7 @@ def test_dicomweb_asks_for_the_password_once_and_never_stores_it(
 def test_send_without_findings_or_nodes_says_why(window, qtbot, demo_study):
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         window.open_path(demo_study)
-    window.choose_send()
+    window.exports.choose_send()
     assert window.last_error == "add a PACS node in the PACS panel first"
 
 
@@ -311,7 +311,7 @@ def test_server_dying_mid_retrieval_is_one_message_and_nothing_partial(window, q
         _run(qtbot, panel, lambda: panel.open_study(row))
     assert panel.last_error is not None and "\n" not in panel.last_error
     assert "ORTHANC@127.0.0.1" in panel.last_error
-    assert window.study is None  # nothing was opened
+    assert window.session.study is None  # nothing was opened
     assert panel._cache.lookup(study_uid) is None
     assert [p.name for p in panel._cache.root.iterdir()] == []
     assert panel._search_button.isEnabled()  # and the panel is ready for the next request

@@ -55,10 +55,14 @@ class WindowActions:
             window.report_panel.request_ground_selection,
             ["Ctrl+G"],
         )
-        self.rerun = add("Run grounding", "fa5s.play", window.start_grounding, ["F5"])
-        self.cancel = add("Cancel grounding", "fa5s.stop", window.cancel_grounding, ["Esc"])
+        self.rerun = add("Run grounding", "fa5s.play", window.grounding.start, ["F5"])
+        self.cancel = add("Cancel grounding", "fa5s.stop", window.grounding.cancel, ["Esc"])
         self.edit_report = add(
-            "Edit report", "fa5s.edit", window.toggle_edit_report, ["Ctrl+Shift+E"], checkable=True
+            "Edit report",
+            "fa5s.edit",
+            window.grounding.toggle_editing,
+            ["Ctrl+Shift+E"],
+            checkable=True,
         )
         self.measure = add(
             "Measure length", "fa5s.ruler", view.set_measuring, ["M"], checkable=True

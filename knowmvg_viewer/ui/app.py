@@ -94,7 +94,7 @@ def wait_for_grounding(window: MainWindow, timeout_ms: int = 180_000) -> None:
     window.model_ready.connect(lambda ok: None if ok else loop.quit())
     session = window.session
     pending = session.model_error is None and (
-        session.model_info is None or session.busy or window._pending_grounding
+        session.model_info is None or session.busy or window.grounding.pending
     )
     if pending:
         timer.start(timeout_ms)

@@ -2,8 +2,8 @@
 
 State lives in the Qt-free `Session`; `SessionBinding` redraws the views from its events;
 `WindowActions` holds the actions and menus; `ExportFlows` the export and send dialogs; the
-worker module decodes and grounds off the GUI thread. What remains here is the wiring, and
-the flows that talk to the workers: opening, grounding, the model, settings.
+`GroundingFlow` the model and grounding requests; the worker module decodes and grounds off
+the GUI thread. What remains here is the wiring, opening studies, and the settings.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from ..measurement import Measurement
 from ..session import Session
-from ..study import Report
 from .actions import WindowActions
 from .dialogs import ModelInfoDialog, SettingsDialog
 from .export_flows import ExportFlows
 from .findings_panel import FindingsPanel
 from .grounding_controls import GroundingControls
+from .grounding_flow import GroundingFlow
 from .image_view import RadiographView
 from .pacs_panel import PacsPanel, study_cache
 from .report_panel import ReportPanel
@@ -62,15 +62,26 @@ class MainWindow(QMainWindow):
         self._initial_geometry()
         self.session = Session()
         self.last_error: str | None = None
-        self._pending_grounding = False
         self._build_views()
         self._build_status_bar()
+        status = lambda text: self.statusBar().showMessage(text, 5000)  # noqa: E731
+        self.grounding = GroundingFlow(
+            self.session,
+            self.settings,
+            self.report_panel,
+            lambda: self.actions.edit_report.isChecked(),
+            self.show_error,
+            status,
+            self,
+        )
+        self.grounding.finished.connect(self.grounding_finished)
+        self.grounding.model_ready.connect(self.model_ready)
         self.exports = ExportFlows(
             self.session,
             self,
             self.pacs_panel,
             self.show_error,
-            lambda text: self.statusBar().showMessage(text, 5000),
+            status,
             self.pacs_dock.show,
         )
         self.actions = WindowActions(self)
@@ -83,19 +94,12 @@ class MainWindow(QMainWindow):
         self.binding = SessionBinding(self.session, self)
         self._connect_views()
 
-        from .worker import WorkerThread  # the only path to the engine
-
         self.loader = StudyLoader(self)
         self.loader.opened.connect(self._on_study_opened)
         self.loader.image_loaded.connect(self._on_image_loaded)
         self.loader.thumbnail.connect(self._on_thumbnail)
         self.loader.failed.connect(self._on_load_failed)
-        self.worker = WorkerThread(self)
-        self.worker.worker.model_loaded.connect(self._on_model_loaded)
-        self.worker.worker.model_failed.connect(self._on_model_failed)
-        self.worker.worker.grounded.connect(self._on_grounded)
-        self.worker.worker.failed.connect(self._on_grounding_failed)
-        self.load_model(model_dir, device)
+        self.grounding.load_model(model_dir, device)
 
     # -- composition -----------------------------------------------------------------------
     def _build_views(self) -> None:
@@ -150,10 +154,10 @@ class MainWindow(QMainWindow):
         self.thumbnails.image_chosen.connect(self.show_image)
         self.report_panel.finding_clicked.connect(session.select)
         self.report_panel.ground_selection_requested.connect(
-            lambda text, start, end: self.ground_query(text, (start, end))
+            lambda text, start, end: self.grounding.query(text, (start, end))
         )
         self.findings_panel.finding_chosen.connect(session.select)
-        self.controls.query_submitted.connect(self.ground_query)
+        self.controls.query_submitted.connect(self.grounding.query)
         self.controls.heatmap_style_changed.connect(
             lambda: session.set_overlays(
                 colormap=self.controls.colormap_name(),
@@ -204,7 +208,7 @@ class MainWindow(QMainWindow):
 
     def _after_load(self) -> None:
         self.load_finished.emit(True)
-        self.start_grounding()
+        self.grounding.start()
 
     def _on_load_failed(self, load_id: int, message: str) -> None:
         if load_id == self.session.load_id:
@@ -242,81 +246,6 @@ class MainWindow(QMainWindow):
     def _add_measurement(self, start: QPointF, end: QPointF) -> None:
         self.session.add_measurement((start.x(), start.y()), (end.x(), end.y()))
 
-    # -- the model and grounding -----------------------------------------------------------
-    def load_model(self, model_dir: Path | None = None, device: str | None = None) -> None:
-        """Load in the background; `None` arguments fall back to the saved settings."""
-        directory = model_dir or self.settings.value("model/dir", "") or None
-        device = device or str(self.settings.value("model/device", "auto"))
-        threads = int(self.settings.value("model/threads", 0) or 0) or None
-        self.session.model_loading()
-        self.worker.request_load.emit(Path(directory) if directory else None, device, threads)
-
-    def _on_model_loaded(self, info: dict) -> None:
-        self.session.model_loaded(info)
-        self.model_ready.emit(True)
-        if self._pending_grounding:
-            self.start_grounding()
-
-    def _on_model_failed(self, message: str) -> None:
-        self.session.model_failed(message)
-        self._pending_grounding = False
-        self.show_error(f"The grounding model could not be loaded; viewing still works.\n{message}")
-        self.model_ready.emit(False)
-
-    def current_report_text(self) -> str:
-        return self.report_panel.current_text()
-
-    def start_grounding(self) -> None:
-        """Ground the current image against the report shown (as edited, if it was)."""
-        session = self.session
-        if session.viewing is None:
-            return
-        if self.actions.edit_report.isChecked():
-            session.set_report(Report.from_text(self.current_report_text(), source="typed"))
-        if session.model_info is None:
-            self._pending_grounding = session.model_error is None
-            return
-        self._pending_grounding = False
-        if not session.report_text.strip():
-            session.clear_findings()
-            self.grounding_finished.emit()
-            return
-        request = session.begin_grounding()
-        self.worker.request_ground.emit(request, session.image, session.report_text, None)
-
-    def ground_query(self, phrase: str, span: tuple[int, int] | None = None) -> None:
-        """Free-text grounding (or a report selection, with its span): the result is added
-        as a user-requested finding."""
-        if not self.session.can_ground or not phrase.strip():
-            return
-        request = self.session.begin_query()
-        query = phrase.strip() if span is None else (phrase, span)
-        self.worker.request_ground.emit(
-            request, self.session.image, self.current_report_text(), [query]
-        )
-
-    def cancel_grounding(self) -> None:
-        if self.session.cancel_grounding():
-            self.statusBar().showMessage("grounding cancelled", 3000)
-            self.grounding_finished.emit()
-
-    def _on_grounded(self, request_id: int, result) -> None:
-        if self.session.finish_grounding(request_id, result):
-            self.grounding_finished.emit()
-
-    def _on_grounding_failed(self, request_id: int, message: str) -> None:
-        if self.session.fail_grounding(request_id):
-            self.show_error(message)
-            self.grounding_finished.emit()
-
-    def toggle_edit_report(self) -> None:
-        editing = self.actions.edit_report.isChecked()
-        self.report_panel.set_editing(editing)
-        if editing:
-            self.statusBar().showMessage("Editing the report: press F5 to ground it", 5000)
-        else:
-            self.start_grounding()
-
     # -- settings --------------------------------------------------------------------------
     def _restore_heatmap_settings(self) -> None:
         self.session.set_overlays(
@@ -332,7 +261,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if SettingsDialog(self.settings, self).exec():
             self.pacs_panel.apply_settings(self.settings)
-            self.load_model()
+            self.grounding.load_model()
 
     def show_model_info(self) -> None:
         ModelInfoDialog(self.session.model_info, self.session.model_error, self).exec()
@@ -355,7 +284,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.remember_geometry:
             self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.worker.stop()
+        self.grounding.stop()
         self.loader.stop()
         self.pacs_panel.stop()
         self.exports.cleanup()
