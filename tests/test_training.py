@@ -7,12 +7,15 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
 from safetensors.torch import load_file
 
+from model_core.train import Trainer, build_parser
 from model_core.train import main as train_main
+from model_core.train_config import TrainConfig
 
 from .conftest import REPO_ROOT
 from .training_fixtures import write_toy_splits
@@ -69,6 +72,62 @@ def test_missing_split_is_a_clear_error(tmp_path, capsys):
         ]
     )
     assert code == 2 and "not a prepared split" in capsys.readouterr().err
+
+
+def test_the_cli_fills_a_train_config_with_the_same_defaults():
+    required = ["--train-data", "a", "--val-data", "b", "--out", "c"]
+    config = TrainConfig.from_args(build_parser().parse_args(required))
+    assert config == TrainConfig(Path("a"), Path("b"), Path("c"))
+    flags = ["--no-knowledge-prompts", "--no-global-local", "--resume", "--val-limit", "5"]
+    flipped = TrainConfig.from_args(build_parser().parse_args([*required, *flags]))
+    assert (flipped.knowledge_prompts, flipped.global_local) == (False, False)
+    assert (flipped.resume, flipped.val_limit) == (True, 5)
+    assert TrainConfig(**flipped.to_dict()) == flipped
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--batch-size", "0", "batch_size must be at least 1, got 0"),
+        ("--lr", "0", "lr must be positive, got 0.0"),
+        ("--log-every", "0", "log_every must be at least 1, got 0"),
+    ],
+)
+def test_bad_settings_are_clear_errors(tmp_path, capsys, flag, value, message):
+    args = ["--train-data", str(tmp_path), "--val-data", str(tmp_path), "--out", str(tmp_path)]
+    assert train_main([*args, flag, value]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_train_config_validates_its_fields(tmp_path):
+    with pytest.raises(ValueError, match="size 'huge': choose one of tiny, base"):
+        TrainConfig(tmp_path, tmp_path, tmp_path, size="huge")
+    with pytest.raises(ValueError, match="time_budget_min must be positive, got -1"):
+        TrainConfig(tmp_path, tmp_path, tmp_path, time_budget_min=-1)
+    with pytest.raises(ValueError, match="weight_decay must be at least 0, got -0.1"):
+        TrainConfig(tmp_path, tmp_path, tmp_path, weight_decay=-0.1)
+
+
+# The first step's losses on the toy split, recorded before Trainer took a TrainConfig and
+# the collator the shared input processor (issue 12): the refactor changed no number.
+FIRST_STEP_LOSSES = {
+    "l1": 0.07404,
+    "giou": 0.89729,
+    "lm": 5.01479,
+    "mask": 1.53665,
+    "location": 3.33033,
+    "confidence": 0.72089,
+    "loss": 11.10226,
+}
+
+
+def test_loss_on_a_fixed_batch_is_unchanged(splits, tmp_path):
+    train, val = splits
+    config = TrainConfig(train, val, tmp_path / "o", batch_size=4, vocab_size=150, warmup_steps=1)
+    torch.manual_seed(0)
+    trainer = Trainer(config, device=torch.device("cpu"))
+    losses = trainer._train_step(trainer._epoch_indices(0)[:4])
+    assert losses == pytest.approx(FIRST_STEP_LOSSES, rel=1e-4, abs=1e-4)
 
 
 @pytest.mark.slow

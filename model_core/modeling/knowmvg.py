@@ -213,7 +213,8 @@ class KnowMVGModel(nn.Module):
 
     @classmethod
     def from_pretrained(cls, directory: Path) -> KnowMVGModel:
-        """Build from config.json, load model.safetensors; ValueError naming what is wrong."""
+        """Build from config.json, load model.safetensors; ValueError naming what is wrong.
+        The caller's global RNG is left as it was."""
         directory = Path(directory)
         if not directory.is_dir():
             raise ValueError(f"{directory}: model directory not found")
@@ -225,7 +226,8 @@ class KnowMVGModel(nn.Module):
             state = load_file(str(weights))
         except (SafetensorError, OSError, ValueError) as exc:
             raise ValueError(f"{weights}: unreadable safetensors file ({exc})") from None
-        model = cls(config, load_pretrained=True)
+        with torch.random.fork_rng(devices=[]):  # the random init is overwritten below
+            model = cls(config, load_pretrained=True)
         model.load_checkpoint_state(state, weights)
         return model.eval()
 
