@@ -58,13 +58,13 @@ def secondary_capture(
 
 def export_secondary_capture(
     out: Path,
-    source: SourceImage | RadiographImage | Path,
+    source: SourceImage | RadiographImage,
     rgb: np.ndarray,
     *,
     overwrite: bool = False,
 ) -> Path:
-    """Write the SC of `rgb` on `source` (as for the SR: the loaded image, its SourceImage,
-    or a path read once) atomically; StudyError for a non-DICOM source."""
+    """Write the SC of `rgb` on `source` (as for the SR: the loaded image or its SourceImage)
+    atomically; StudyError for a non-DICOM source."""
     source = as_source(source)
     try:
         dataset = secondary_capture(source, rgb)

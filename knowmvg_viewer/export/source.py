@@ -10,7 +10,7 @@ from pydicom.dataset import Dataset
 from pydicom.filebase import DicomBytesIO
 
 from ..study import RadiographImage, StudyError
-from ..study.dicom import is_structured_report, read_dicom
+from ..study.dicom import is_structured_report
 
 REFERENCE_KEYWORDS = ("SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 # The patient and study module attributes that derived objects copy from their source.
@@ -50,16 +50,6 @@ class SourceImage:
         return cls._checked(image.path, copy.deepcopy(image.header), image.frame_index)
 
     @classmethod
-    def read(cls, path: Path, frame_index: int = 0) -> SourceImage:
-        """The header of the file at PATH, read once; StudyError for a non-DICOM or
-        non-image file."""
-        path = Path(path)
-        dataset = read_dicom(path, header_only=True)
-        if dataset is None:
-            raise StudyError(path, NOT_DICOM)
-        return cls._checked(path, dataset, frame_index)
-
-    @classmethod
     def _checked(cls, path: Path, dataset: Dataset, frame_index: int) -> SourceImage:
         if is_structured_report(dataset) or "Rows" not in dataset:
             raise StudyError(path, "DICOM export needs an image; this DICOM file has none")
@@ -72,14 +62,9 @@ class SourceImage:
         return cls(path, dataset, frame_index)
 
 
-def as_source(source: SourceImage | RadiographImage | Path, frame_index: int = 0) -> SourceImage:
-    """What the exporters accept: a SourceImage, a loaded image, or (the viewer's older
-    form) the path of the file, whose header is then read once."""
-    if isinstance(source, SourceImage):
-        return source
-    if isinstance(source, RadiographImage):
-        return SourceImage.from_image(source)
-    return SourceImage.read(Path(source), frame_index)
+def as_source(source: SourceImage | RadiographImage) -> SourceImage:
+    """What the exporters accept: a SourceImage, or a loaded image (its kept header)."""
+    return source if isinstance(source, SourceImage) else SourceImage.from_image(source)
 
 
 def as_study_error(path: Path, exc: Exception) -> StudyError:

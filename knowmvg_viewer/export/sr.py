@@ -96,22 +96,21 @@ def algorithm_name(model: dict) -> str:
 
 def export_sr(
     out: Path,
-    source: SourceImage | RadiographImage | Path,
+    source: SourceImage | RadiographImage,
     findings: list[GroundedFinding],
     model: dict,
     *,
-    frame_index: int = 0,
     overwrite: bool = False,
 ) -> Path:
     """Write the SR for the findings on `source` to OUT atomically.
 
     `source` is the loaded image (or its SourceImage), whose header is referenced without
-    reading the file again; a path (the older form) is read once, at `frame_index`.
+    reading the file again.
     StudyError for a source that cannot be referenced (not DICOM, no image);
     FileExistsError when OUT exists and overwrite is false; OSError when OUT cannot
     be written, in which case nothing is left behind.
     """
-    source = as_source(source, frame_index)
+    source = as_source(source)
     try:
         dataset = structured_report(source, findings, model)
     except (AttributeError, TypeError, ValueError) as exc:

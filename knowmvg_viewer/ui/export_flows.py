@@ -18,7 +18,6 @@ from ..export.secondary_capture import export_secondary_capture
 from ..export.sr import export_sr
 from ..session import Session
 from ..study import StudyError
-from ..study.dicom import is_dicom
 from .pacs_panel import PacsPanel, SendDialog
 from .qimage import to_qimage
 
@@ -77,21 +76,20 @@ class ExportFlows:
     # -- DICOM SR --------------------------------------------------------------------------
     def export_sr_to(self, path: Path, overwrite: bool = False) -> Path:
         """StudyError for a source that is not a DICOM image or nothing to report."""
-        image = self.session.image
         return export_sr(
             path,
-            image.path,
+            self.session.image,
             self.session.findings.findings,
             self.session.model_info or {},
-            frame_index=image.frame_index,
             overwrite=overwrite,
         )
 
     def choose_sr_export(self) -> None:
         if self.session.image is None:
             return
-        source = self.session.image.path
-        if not is_dicom(source):
+        image = self.session.image
+        source = image.path
+        if image.header is None:
             self.show_error(f"{source.name}: DICOM SR export needs a DICOM image; this is not one")
             return
         path = self._ask_path(
@@ -146,7 +144,7 @@ class ExportFlows:
                 files.append(
                     export_secondary_capture(
                         folder / "annotated-sc.dcm",
-                        self.session.image.path,
+                        self.session.image,
                         self.session.annotated_pixels(),
                     )
                 )

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..study import RadiographImage, Study, StudyError, load_image, model_input, open_study
+from ..study import RadiographImage, Study, StudyError, model_input, open_study
 from ..study.viewing import ViewingState
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ class StudyLoader(QObject):
     def _open(self, load_id: int, path) -> None:
         try:
             study = open_study(path)
-            viewing = ViewingState(load_image(study.images[0]))
+            viewing = ViewingState(study.first_image)
             viewing.render()
         except StudyError as exc:
             self.failed.emit(load_id, str(exc))
@@ -214,7 +214,7 @@ class StudyLoader(QObject):
 
     def _load(self, load_id: int, study: Study, index: int) -> None:
         try:
-            viewing = ViewingState(load_image(study.images[index]))
+            viewing = ViewingState(study.image(index))
             viewing.render()
         except StudyError as exc:
             self.failed.emit(load_id, str(exc))
@@ -225,7 +225,7 @@ class StudyLoader(QObject):
         if load_id != self._study_load:
             return  # the user opened another study
         try:
-            viewing = ViewingState(load_image(study.images[index]))
+            viewing = ViewingState(study.image(index))
         except StudyError as exc:
             log.warning("%s", exc)
             self.thumbnail.emit(load_id, index, None, study.images[index].name)
