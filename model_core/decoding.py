@@ -38,9 +38,13 @@ def encode_images(model: KnowMVGModel, inputs: GroundingInputs) -> ImageContext:
     return ImageContext(features, model.prefix_embeddings(inputs.pixels, features, inputs.bos_id))
 
 
-def box_states(model: KnowMVGModel, inputs: GroundingInputs, context: ImageContext) -> Tensor:
+def box_states(
+    model: KnowMVGModel, inputs: GroundingInputs, context: ImageContext
+) -> Tensor | None:
     """One LM pass per text row, unpadded; the hidden state at each [BOX], (N, D_lm) in
-    `box_positions` order."""
+    `box_positions` order. None when there is no phrase (and no pass)."""
+    if inputs.num_phrases == 0:
+        return None
     offset = context.prefix.shape[1]
     lengths = inputs.text_mask.sum(-1).long().tolist()
     hidden_by_row = []
@@ -56,7 +60,9 @@ def box_states(model: KnowMVGModel, inputs: GroundingInputs, context: ImageConte
 
 
 def decode(
-    model: KnowMVGModel, inputs: GroundingInputs, context: ImageContext, states: Tensor
-) -> KnowMVGOutput:
-    """The BOX decoder over every phrase's [BOX] state."""
+    model: KnowMVGModel, inputs: GroundingInputs, context: ImageContext, states: Tensor | None
+) -> KnowMVGOutput | None:
+    """The BOX decoder over every phrase's [BOX] state; None when there is no phrase."""
+    if states is None:
+        return None
     return model.decode_boxes(context.features, states, inputs.phrases)

@@ -81,7 +81,7 @@ class GroundingEngine:
         self.config = model.config
         self.extractor = PhraseExtractor(knowledge)
         self.processor = build_input_processor(self.config, tokenizer, knowledge)
-        self.postprocess = FindingPostprocessor(knowledge, self.config.region_ids)
+        self.postprocessor = FindingPostprocessor(knowledge, self.config.region_ids)
 
     @classmethod
     def load(
@@ -155,17 +155,13 @@ class GroundingEngine:
         requested = [(r.span, r.text) for r in selection.requests]
         encoded = self.processor.queries(image, report, requested)
         inputs = encoded.inputs.to(self.device)
-        output = None
         with decoding.autocast(self.device):
             context = decoding.encode_images(self.model, inputs)
             timing["image_ms"], step = _ms(step), time.perf_counter()
-            states = (
-                decoding.box_states(self.model, inputs, context) if inputs.num_phrases else None
-            )
+            states = decoding.box_states(self.model, inputs, context)
             timing["lm_ms"], step = _ms(step), time.perf_counter()
-            if states is not None:
-                output = decoding.decode(self.model, inputs, context, states)
-        findings = self.postprocess(
+            output = decoding.decode(self.model, inputs, context, states)
+        findings = self.postprocessor(
             report, selection, encoded.phrase_indices, output, encoded.letterbox
         )
         timing["boxes_ms"] = _ms(step)
