@@ -275,4 +275,5 @@ class Session:
             self.selected_heatmap(in_image=True),
             self.overlays.opacity,
             colours,
+            self.measurements,
         )

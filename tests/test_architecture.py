@@ -19,17 +19,27 @@ QT_FREE = [
     "knowmvg_viewer/export",
     "knowmvg_viewer/pacs",
     "knowmvg_viewer/findings.py",
+    "knowmvg_viewer/session.py",
+    "knowmvg_viewer/measurement.py",
+    "knowmvg_viewer/resources.py",
     "knowmvg_viewer/grounding.py",
     "knowmvg_viewer/cli.py",
     "knowmvg_viewer/_logging.py",
     "knowmvg_viewer/__init__.py",
 ]
+QT_LAYER = ["knowmvg_viewer/ui"]  # the only modules that may import Qt
 TORCH_FREE = [
     "knowmvg_viewer/study",
     "knowmvg_viewer/render",
     "knowmvg_viewer/ui",
     "knowmvg_viewer/pacs",
+    "knowmvg_viewer/export",
     "knowmvg_viewer/findings.py",
+    "knowmvg_viewer/session.py",
+    "knowmvg_viewer/measurement.py",
+    "knowmvg_viewer/resources.py",
+    "knowmvg_viewer/_logging.py",
+    "knowmvg_viewer/__init__.py",
     "model_core/knowledge",
     "model_core/text",
     "model_core/results.py",
@@ -44,6 +54,8 @@ TORCH_MODULES = {
     "model_core.train",
     "model_core.warm_start",
 }
+# The command line grounds in-process, so it may load the engine; nothing else in the viewer.
+ENGINE_USERS = ["knowmvg_viewer/grounding.py", "knowmvg_viewer/cli.py"]
 # The one worker module owns the engine and imports it lazily, off the GUI thread.
 ALLOWED = {("knowmvg_viewer/ui/worker.py", "model_core.engine")}
 
@@ -95,6 +107,17 @@ def _under(name: str, modules: set[str]) -> bool:
 )
 def test_layers_do_not_import_forbidden_modules(folders, forbidden):
     assert _violations(folders, forbidden) == []
+
+
+def test_every_module_is_in_a_layer():
+    """A new module cannot slip past the contracts: each one in the viewer is either Qt-free
+    or in the Qt layer, and either torch-free or a command-line engine user."""
+    every = {p for p in _modules("knowmvg_viewer")} | {p for p in _modules("model_core")}
+    qt = {p for entry in QT_FREE + QT_LAYER for p in _modules(entry)}
+    assert sorted(str(p.relative_to(REPO_ROOT)) for p in every - qt) == []
+    viewer = set(_modules("knowmvg_viewer"))
+    torch_free = {p for entry in TORCH_FREE + ENGINE_USERS for p in _modules(entry)}
+    assert sorted(str(p.relative_to(REPO_ROOT)) for p in viewer - torch_free) == []
 
 
 def test_contract_checker_catches_a_violation(tmp_path, monkeypatch):

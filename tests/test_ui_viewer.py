@@ -198,3 +198,48 @@ def test_the_image_refits_on_resize_until_the_user_zooms(window, demo_study, qtb
     window.resize(1300, 850)
     qtbot.wait(50)
     assert window.view.current_scale() == pytest.approx(zoomed)  # the user's zoom is kept
+
+
+def test_measure_mode_draws_a_ruler_in_mm_and_delete_removes_it(window, demo_study, qtbot):
+    assert open_in_window(window, qtbot, demo_study)
+    view, session = window.view, window.session
+    window.actions.measure.trigger()  # measure mode: a left-drag draws, it does not pan
+    start, end = view.mapFromScene(QPointF(400, 600)), view.mapFromScene(QPointF(400, 1400))
+    viewport = view.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    _send_mouse(viewport, QEvent.Type.MouseButtonPress, start, left, left)
+    _send_mouse(viewport, QEvent.Type.MouseMove, end, none, left)
+    _send_mouse(viewport, QEvent.Type.MouseButtonRelease, end, left, none)
+    (measured,) = session.measurements
+    spacing = session.image.spacing
+    assert measured.length_mm == pytest.approx(800 * spacing.row_mm, rel=0.02)
+    assert measured.label().endswith("mm (detector)")
+    (ruler,) = window.binding.rulers
+    assert ruler.label.childItems()[0].text() == measured.label()
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    assert session.measurements == [] and window.binding.rulers == []
+
+
+def test_films_are_decoded_off_the_gui_thread(window, tmp_path, demo_study, qtbot, monkeypatch):
+    import threading
+
+    from knowmvg_viewer.study import study as study_module
+
+    decoded_on: list[str] = []
+    decode = study_module.load_image
+
+    def recording(*args, **kwargs):
+        decoded_on.append(threading.current_thread().name)
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(study_module, "load_image", recording)
+    folder = tmp_path / "study"
+    folder.mkdir()
+    for n in range(3):
+        shutil.copy(demo_study / "image.dcm", folder / f"film-{n}.dcm")
+    assert open_in_window(window, qtbot, folder)
+    qtbot.waitUntil(lambda: all(not window.thumbnails.item(i).icon().isNull() for i in range(3)))
+    with qtbot.waitSignal(window.load_finished):
+        window.thumbnails.setCurrentRow(2)
+    assert len(decoded_on) == 3  # each film once: the click is served from the study's cache
+    assert threading.main_thread().name not in decoded_on

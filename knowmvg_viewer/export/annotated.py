@@ -4,12 +4,14 @@ schema), shared by `knowmvg ground --png` and the viewer's Export."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from model_core.results import GroundedFinding
 
+from ..measurement import Measurement
 from ..render.annotate import annotate, annotations_for
 from ..render.colormap import blend
 from ..study.image import PixelSpacing
@@ -58,8 +60,10 @@ def annotated_image(
     heatmap_rgba: np.ndarray | None = None,
     heatmap_opacity: float = 0.5,
     colours: list[tuple[int, int, int]] | None = None,
+    measurements: Sequence[Measurement] = (),
 ) -> np.ndarray:
-    """RGB (H, W, 3) at the display image's native size: heatmap, boxes, caption.
+    """RGB (H, W, 3) at the display image's native size: heatmap, boxes, measurements, and
+    the caption margin below.
 
     `colours`: one per boxed finding, as the view shows them (the view colours a finding by
     its place among all boxed findings, also when only the selected one is drawn).
@@ -67,7 +71,7 @@ def annotated_image(
     rgb = np.repeat(display[..., None], 3, axis=-1) if display.ndim == 2 else display
     if heatmap_rgba is not None:
         rgb = blend(rgb, heatmap_rgba, heatmap_opacity)
-    return annotate(rgb, annotations_for(findings, colours), model_name)
+    return annotate(rgb, annotations_for(findings, colours), model_name, measurements=measurements)
 
 
 def export_annotated(

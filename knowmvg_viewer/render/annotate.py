@@ -1,11 +1,12 @@
-"""Burn findings into the display image at native resolution, with a caption margin below
-the film (the export renderer).
+"""Burn findings and measurements into the display image at native resolution, with a caption
+margin below the film (the export renderer).
 
 The CLI's `--png` and the viewer's export both call `annotate`, so the two agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,8 @@ import numpy as np
 
 from model_core.results import GroundedFinding
 
-from .palette import QUERY_COLOUR, finding_colour
+from ..measurement import Measurement
+from .palette import QUERY_COLOUR, RULER_COLOUR, finding_colour
 
 DISCLAIMER = "AI output - not a diagnosis"
 
@@ -63,7 +65,11 @@ def annotations_for(
 
 
 def annotate(
-    display: np.ndarray, annotations: list[Annotation], model_name: str, when: date | None = None
+    display: np.ndarray,
+    annotations: list[Annotation],
+    model_name: str,
+    when: date | None = None,
+    measurements: Sequence[Measurement] = (),
 ) -> np.ndarray:
     """RGB uint8: the film at native resolution with boxes and labels, and below it a caption
     margin (disclaimer, model, each finding).
@@ -77,7 +83,10 @@ def annotate(
     thickness = max(1, round(2 * scale))
     for annotation in annotations:
         _draw_box(rgb, annotation, scale, thickness)
+    for measurement in measurements:
+        _draw_ruler(rgb, measurement, scale, thickness)
     caption = _caption(annotations, model_name, when or date.today())
+    caption += [f"length {m.label()}" for m in measurements]
     return np.concatenate((rgb, _caption_strip(caption, width, scale)), axis=0)
 
 
@@ -87,21 +96,63 @@ def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: 
         _dashed_rectangle(rgb, (x0, y0, x1, y1), annotation.colour, thickness, scale)
     else:
         cv2.rectangle(rgb, (x0, y0), (x1, y1), annotation.colour, thickness, cv2.LINE_AA)
+    _draw_label(
+        rgb,
+        annotation.label,
+        annotation.colour,
+        (x0, y0, y1),
+        annotation.label_below,
+        scale,
+        thickness,
+    )
+
+
+def _draw_ruler(rgb: np.ndarray, measurement: Measurement, scale: float, thickness: int) -> None:
+    """The measured line with a tick across each end, its length at the far end."""
+    start, end = np.array(measurement.start), np.array(measurement.end)
+    cv2.line(rgb, _pixel(start), _pixel(end), RULER_COLOUR, thickness, cv2.LINE_AA)
+    direction = end - start
+    normal = np.array([-direction[1], direction[0]]) / max(np.hypot(*direction), 1e-6)
+    tick = normal * 8 * scale
+    for point in (start, end):
+        cv2.line(
+            rgb, _pixel(point - tick), _pixel(point + tick), RULER_COLOUR, thickness, cv2.LINE_AA
+        )
+    x, y = _pixel(end)
+    _draw_label(rgb, measurement.label(), RULER_COLOUR, (x, y, y), True, scale, thickness)
+
+
+def _pixel(point: np.ndarray) -> tuple[int, int]:
+    return int(round(point[0])), int(round(point[1]))
+
+
+def _draw_label(
+    rgb: np.ndarray,
+    text: str,
+    colour: tuple[int, int, int],
+    anchor: tuple[int, int, int],
+    below: bool,
+    scale: float,
+    thickness: int,
+) -> None:
+    """Coloured text on a black plate at x0, above y_top (or below y_bottom when asked or
+    when there is no room above)."""
+    x0, y_top, y_bottom = anchor
     font_scale = 0.55 * scale
     (text_w, text_h), baseline = cv2.getTextSize(
-        annotation.label, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
+        text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
     )
-    top = y0 - text_h - baseline - 4
-    if annotation.label_below or top < 0:
-        top = y1 + 2
+    top = y_top - text_h - baseline - 4
+    if below or top < 0:
+        top = y_bottom + 2
     cv2.rectangle(rgb, (x0, top), (x0 + text_w + 6, top + text_h + baseline + 4), (0, 0, 0), -1)
     cv2.putText(
         rgb,
-        annotation.label,
+        text,
         (x0 + 3, top + text_h + 2),
         cv2.FONT_HERSHEY_SIMPLEX,
         font_scale,
-        annotation.colour,
+        colour,
         thickness,
         cv2.LINE_AA,
     )

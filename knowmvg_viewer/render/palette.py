@@ -21,6 +21,7 @@ FINDING_COLOURS: tuple[tuple[int, int, int], ...] = (
 )
 NEGATED_COLOUR = (150, 150, 150)
 QUERY_COLOUR = (255, 80, 200)
+RULER_COLOUR = (255, 235, 59)  # yellow: a measurement, never a finding's colour
 
 
 def finding_colour(index: int) -> tuple[int, int, int]:

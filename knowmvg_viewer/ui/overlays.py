@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from ..render.palette import RULER_COLOUR as RULER_RGB
+
 HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
-RULER_COLOUR = QColor(255, 235, 59)  # yellow: a measurement, never a finding's colour
+RULER_COLOUR = QColor(*RULER_RGB)
 
 
 def _label_plate(text: str, colour: QColor) -> QGraphicsRectItem:

@@ -1,0 +1,180 @@
+"""The Qt-free session model: its events, stale results, overlays, measurements, exports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowmvg_viewer.measurement import Measurement
+from knowmvg_viewer.render.palette import RULER_COLOUR
+from knowmvg_viewer.session import Session
+from knowmvg_viewer.study import PixelSpacing, Report, Study, open_study
+from knowmvg_viewer.study.viewing import ViewingState
+from model_core.box_geometry import Letterbox
+from model_core.results import GroundedFinding, GroundingResult
+
+
+@pytest.fixture()
+def session(demo_study):
+    session = Session()
+    study = open_study(demo_study)
+    assert session.show_study(session.new_load(), study, ViewingState(study.first_image))
+    return session
+
+
+def _record(session: Session) -> list[str]:
+    """The names of the events the session emits, in order."""
+    seen: list[str] = []
+    for name in (
+        "study_opened",
+        "image_shown",
+        "display_changed",
+        "report_changed",
+        "findings_changed",
+        "selection_changed",
+        "overlays_changed",
+        "busy_changed",
+        "measurements_changed",
+    ):
+        getattr(session, name).connect(lambda *_, n=name: seen.append(n))
+    return seen
+
+
+def _result(session: Session, *boxes) -> GroundingResult:
+    image = session.image
+    findings = [
+        GroundedFinding(phrase=f"finding {i}", span=None, box=box, score=0.9, source="report")
+        for i, box in enumerate(boxes)
+    ]
+    letterbox = Letterbox(image.height, image.width, 64)
+    return GroundingResult(image.width, image.height, session.report_text, findings, letterbox)
+
+
+def test_opening_a_study_announces_study_report_and_image(demo_study):
+    session = Session()
+    seen = _record(session)
+    study = open_study(demo_study)
+    load = session.new_load()
+    assert session.show_study(load, study, ViewingState(study.first_image))
+    assert seen[:3] == ["study_opened", "report_changed", "findings_changed"]
+    assert "image_shown" in seen and session.report is study.report
+
+
+def test_a_load_the_user_has_left_is_dropped(demo_study):
+    session = Session()
+    study = open_study(demo_study)
+    stale = session.new_load()
+    current = session.new_load()
+    assert not session.show_study(stale, study, ViewingState(study.first_image))
+    assert session.study is None
+    assert session.show_study(current, study, ViewingState(study.first_image))
+    shown: list[int] = []
+    session.thumbnail_ready.connect(lambda index, *_: shown.append(index))
+    session.add_thumbnail(stale, 0, None, "old")
+    session.add_thumbnail(current, 0, None, "new")
+    assert shown == [0]
+
+
+def test_grounding_requests_clear_then_fill_and_stale_results_are_ignored(session):
+    seen = _record(session)
+    old = session.begin_grounding()
+    current = session.begin_grounding()
+    assert session.busy and seen.count("busy_changed") == 1
+    assert not session.finish_grounding(old, _result(session, (1, 2, 30, 40)))
+    assert session.findings.findings == []
+    assert session.finish_grounding(current, _result(session, (1, 2, 30, 40), (50, 50, 90, 90)))
+    assert not session.busy and len(session.findings.findings) == 2
+    assert session.findings.selected == 0
+    query = session.begin_query()
+    assert session.finish_grounding(query, _result(session, (5, 5, 9, 9)))
+    assert len(session.findings.findings) == 3 and session.findings.selected == 2
+
+
+def test_cancel_drops_the_running_request(session):
+    request = session.begin_grounding()
+    assert session.cancel_grounding() and not session.busy
+    assert not session.finish_grounding(request, _result(session, (1, 1, 5, 5)))
+    assert not session.cancel_grounding()  # nothing running
+
+
+def test_overlay_changes_emit_once_and_only_when_something_changed(session):
+    seen = _record(session)
+    session.set_overlays(opacity=0.5)  # the default: no change
+    assert seen == []
+    session.set_overlays(show_all=False, opacity=0.3)
+    assert seen == ["overlays_changed"]
+    assert session.findings.show_all is False
+    session.set_overlays(boxes=False)
+    assert session.visible_boxes() == []
+
+
+def test_display_gestures_change_the_rendering(session):
+    seen = _record(session)
+    before = session.viewing.render()
+    session.toggle_invert()
+    assert seen == ["display_changed"]
+    assert np.array_equal(session.viewing.render(), 255 - before)
+    session.reset_display()
+    assert np.array_equal(session.viewing.render(), before)
+
+
+def test_the_rendering_is_kept_until_the_window_changes(session):
+    first = session.viewing.render()
+    assert session.viewing.render() is first
+    assert not first.flags.writeable  # shared by the view and the exports
+    session.drag_window(20.0, 0.0)
+    assert session.viewing.render() is not first
+
+
+def test_measurements_are_kept_removed_and_cleared_with_the_image(session):
+    seen = _record(session)
+    measured = session.add_measurement((100.0, 100.0), (100.0, 400.0))
+    assert measured is not None and seen == ["measurements_changed"]
+    spacing = session.image.spacing
+    assert measured.length_mm == pytest.approx(300 * spacing.row_mm)
+    assert measured.label().endswith("mm (detector)")  # the demo has ImagerPixelSpacing only
+    session.add_measurement((0.0, 0.0), (30.0, 40.0))
+    session.remove_measurement(0)
+    assert [m.length_px for m in session.measurements] == [50.0]
+    session.remove_measurement(5)  # no such measurement: nothing happens
+    assert len(session.measurements) == 1
+    study = session.study
+    session.show_image(session.new_load(), 0, ViewingState(study.first_image))
+    assert session.measurements == []
+
+
+@pytest.mark.parametrize(
+    ("spacing", "label"),
+    [
+        (PixelSpacing(0.2, 0.1), "5.0 mm"),
+        (PixelSpacing(0.2, 0.1, "detector"), "5.0 mm (detector)"),
+        (None, "40 px"),
+    ],
+)
+def test_a_length_says_what_its_spacing_allows(spacing, label):
+    # 40 columns at 0.1 mm and 15 rows at 0.2 mm: 4 mm by 3 mm, 5 mm long
+    measurement = Measurement((0.0, 0.0), (40.0, 15.0) if spacing else (40.0, 0.0), spacing)
+    assert measurement.label() == label
+
+
+def test_the_export_shows_measurements_and_lists_them(session):
+    plain = session.annotated_pixels()
+    session.add_measurement((200.0, 300.0), (200.0, 900.0))
+    marked = session.annotated_pixels()
+    assert marked.shape[1] == plain.shape[1]  # same film width
+    column = marked[400:800, 200]
+    assert (column == RULER_COLOUR).all(axis=-1).any()  # the line is drawn on the film
+    assert marked.shape[0] > plain.shape[0]  # a caption line more: the length
+
+
+def test_a_typed_report_replaces_the_studys(session):
+    seen = _record(session)
+    session.set_report(Report.from_text("FINDINGS: No pneumothorax.", source="typed"))
+    assert seen == ["report_changed"] and session.report_text.startswith("FINDINGS")
+
+
+def test_a_study_without_report_has_empty_text(tmp_path, demo_study):
+    session = Session()
+    study = Study(path=tmp_path, images=[demo_study / "image.dcm"])
+    session.show_study(session.new_load(), study, ViewingState(study.first_image))
+    assert session.report_text == ""
