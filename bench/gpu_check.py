@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from transformers import CLIPVisionConfig, LlamaConfig, LlavaConfig, SamVisionConfig
 
-from model_core.data.collate import knowledge_inputs
 from model_core.engine import GroundingEngine
+from model_core.inputs import GroundingInputs, PhraseInputs, knowledge_inputs
 from model_core.knowledge import KnowledgeBase
 from model_core.modeling.configuration import KnowMVGConfig
 from model_core.modeling.criterion import GroundingCriterion, GroundingTargets
@@ -142,8 +142,8 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         model, tokenizer, knowledge = build(args.dry_run, device, Path(tmp))
     build_s = time.perf_counter() - started
+    model.config.max_phrases = 6  # before the engine: its input processor reads it once
     engine = GroundingEngine(model, tokenizer, knowledge, device, "base-random", trained=False)
-    engine.config.max_phrases = 6  # random weights never stop on their own
     image = np.random.default_rng(0).uniform(0, 1, (2048, 1700)).astype(np.float32)
     _reset_peak(device)
     engine.ground_phrase(image, REPORT, PHRASES)  # warm-up
@@ -191,14 +191,20 @@ def _training_step(model, tokenizer, knowledge, device) -> tuple[float, float]:
     _reset_peak(device)
     start = time.perf_counter()
     output = model(
-        pixels,
-        ids,
-        torch.ones_like(ids),
-        positions,
-        tokenizer.bos_id,
-        k_ids.to(device),
-        k_mask.to(device),
-        priors.to(device),
+        GroundingInputs(
+            pixels=pixels,
+            text_ids=ids,
+            text_mask=torch.ones_like(ids),
+            text_image=torch.arange(2, device=device),
+            box_positions=positions,
+            bos_id=tokenizer.bos_id,
+            phrases=PhraseInputs(
+                image_index=positions[:, 0],
+                knowledge_ids=k_ids.to(device),
+                knowledge_mask=k_mask.to(device),
+                prior_boxes=priors.to(device),
+            ),
+        )
     )
     criterion(output, GroundingTargets(labels, gt))["loss"].backward()
     _sync(device)

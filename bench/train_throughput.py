@@ -17,6 +17,7 @@ import torch
 from model_core.data.prepare import synthetic_sample
 from model_core.data.prepared import PreparedSplit, prepare_split
 from model_core.train import Trainer, build_parser
+from model_core.train_config import TrainConfig
 
 
 def main() -> dict:
@@ -47,7 +48,7 @@ def main() -> dict:
                 "1024",
             ]
         )
-        trainer = Trainer(train_args, 0, 1, device)
+        trainer = Trainer(TrainConfig.from_args(train_args), 0, 1, device)
         split = PreparedSplit.load(data)
         batches = [
             [(i * args.batch_size + j) % len(split) for j in range(args.batch_size)]

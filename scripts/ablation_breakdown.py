@@ -31,7 +31,7 @@ def phrase_ious(engine: GroundingEngine, split: PreparedSplit) -> list[tuple[str
         batch = collator(split, list(range(start, min(start + 16, len(split)))))
         if not batch.phrases:
             continue
-        boxes = box_cxcywh_to_xyxy(engine.model(**batch.inputs).boxes).numpy()
+        boxes = box_cxcywh_to_xyxy(engine.model(batch.inputs).boxes).numpy()
         for box, phrase, image in zip(boxes, batch.phrases, batch.image_index, strict=True):
             pixel_box = batch.letterboxes[image].model_to_image_xyxy(box)
             out.append((phrase.finding, best_iou(pixel_box, phrase.boxes)))

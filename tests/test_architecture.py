@@ -22,6 +22,7 @@ QT_FREE = [
     "knowmvg_viewer/session.py",
     "knowmvg_viewer/measurement.py",
     "knowmvg_viewer/resources.py",
+    "knowmvg_viewer/user_folders.py",
     "knowmvg_viewer/grounding.py",
     "knowmvg_viewer/cli.py",
     "knowmvg_viewer/_logging.py",
@@ -38,12 +39,14 @@ TORCH_FREE = [
     "knowmvg_viewer/session.py",
     "knowmvg_viewer/measurement.py",
     "knowmvg_viewer/resources.py",
+    "knowmvg_viewer/user_folders.py",
     "knowmvg_viewer/_logging.py",
     "knowmvg_viewer/__init__.py",
     "model_core/knowledge",
     "model_core/text",
     "model_core/results.py",
     "model_core/box_geometry.py",
+    "model_core/phrase_selection.py",
 ]
 QT_MODULES = {"PySide6", "PyQt5", "PyQt6", "qtpy", "qtawesome", "shiboken6"}
 TORCH_MODULES = {
@@ -51,6 +54,9 @@ TORCH_MODULES = {
     "transformers",
     "model_core.modeling",
     "model_core.engine",
+    "model_core.inputs",
+    "model_core.decoding",
+    "model_core.postprocess",
     "model_core.train",
     "model_core.warm_start",
 }

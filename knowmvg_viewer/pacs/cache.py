@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..user_folders import user_folder
 from .client import PacsClient, ProgressCallback
 from .errors import PacsInputError
 from .query import validate_uid
@@ -29,14 +29,8 @@ STALE_PARTIAL_S = 3600.0  # a staging folder untouched this long belongs to a de
 
 
 def default_cache_root() -> Path:
-    """The per-user cache folder for studies (XDG_CACHE_HOME honoured on Linux)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "knowmvg-viewer" / "studies"
+    """The per-user cache folder for studies."""
+    return user_folder("cache") / "studies"
 
 
 def _folder_size(folder: Path) -> int:

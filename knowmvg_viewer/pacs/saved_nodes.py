@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..export.atomic import write_bytes_atomic
+from ..user_folders import user_folder
 from .errors import PacsError
 from .nodes import DEFAULT_CALLING_AET, DicomwebNode, DimseNode, PacsNode
 
@@ -37,19 +37,8 @@ class NodeFileError(PacsError):
         super().__init__(None, f"{path}: unreadable saved PACS nodes ({reason})")
 
 
-def default_config_root() -> Path:
-    """The per-user configuration folder (XDG_CONFIG_HOME honoured on Linux)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "knowmvg-viewer"
-
-
 def default_nodes_path() -> Path:
-    return default_config_root() / NODES_FILE_NAME
+    return user_folder("config") / NODES_FILE_NAME
 
 
 @dataclass(frozen=True)
@@ -172,7 +161,9 @@ class SavedNodes:
     def save(self) -> None:
         """Write the list atomically (OSError when the folder is not writable)."""
         data = {"version": FILE_VERSION, "nodes": [saved.to_json() for saved in self._nodes]}
-        _write_atomically(self.path, json.dumps(data, indent=2) + "\n")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(data, indent=2) + "\n"
+        write_bytes_atomic(self.path, text.encode("utf-8"), overwrite=True)
 
 
 def set_aside(path: Path) -> Path:
@@ -181,17 +172,3 @@ def set_aside(path: Path) -> Path:
     kept = path.with_name(path.name + ".corrupt")
     os.replace(path, kept)
     return kept
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

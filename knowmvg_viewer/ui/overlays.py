@@ -24,6 +24,13 @@ HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
 RULER_COLOUR = QColor(*RULER_RGB)
 
 
+def _cosmetic_pen(colour: QColor) -> QPen:
+    """A pen whose width is in screen pixels, whatever the zoom."""
+    pen = QPen(colour, 2.0)
+    pen.setCosmetic(True)
+    return pen
+
+
 def _label_plate(text: str, colour: QColor) -> QGraphicsRectItem:
     """Coloured bold text on a dark plate, constant size on screen at any zoom."""
     plate = QGraphicsRectItem()
@@ -60,10 +67,8 @@ class BoxOverlay:
         label_below: bool = False,
     ) -> None:
         self.uncertain = uncertain
-        pen = QPen(colour, 2.0)
-        pen.setCosmetic(True)
         self.rect = QGraphicsRectItem(rect)
-        self.rect.setPen(pen)
+        self.rect.setPen(_cosmetic_pen(colour))
         self.rect.setZValue(BOX_Z)
         self.label = _label_plate(label, colour)
         # a box shared with the finding it interprets: this label goes under the box
@@ -95,10 +100,8 @@ class MeasurementOverlay:
     """A length on the film: a line in image pixels and its length label at its end."""
 
     def __init__(self, scene: QGraphicsScene, line: QLineF, label: str) -> None:
-        pen = QPen(RULER_COLOUR, 2.0)
-        pen.setCosmetic(True)
         self.line = QGraphicsLineItem(line)
-        self.line.setPen(pen)
+        self.line.setPen(_cosmetic_pen(RULER_COLOUR))
         self.line.setZValue(BOX_Z)
         self.label = _label_plate(label, RULER_COLOUR)
         self.label.setPos(line.p2())
