@@ -20,4 +20,14 @@ cp "$film" "$scratch/film/RG1_J2KR.dcm"
 printf 'FINDINGS: Patchy airspace opacities in the left lower zone. No pleural effusion. No pneumothorax.\n' \
     > "$scratch/film/report.txt"
 "$viewer" "$scratch/film" --screenshot docs/images/viewer-real-film.png --select 0
+# the viewer's own export of a film with a dozen findings and a ruler
+.venv/bin/python scripts/make_window_pictures.py --export docs/images/export-twelve-findings.png
+rm -f docs/images/export-twelve-findings.json
+# the window as it opens on a 1920x1080 screen (a real X server: Xvfb)
+if command -v xvfb-run >/dev/null; then
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" \
+        .venv/bin/python scripts/make_window_pictures.py --screen docs/images/viewer-1920x1080.png
+else
+    echo "make_screenshots: no xvfb-run (apt-get install xvfb); viewer-1920x1080.png not remade" >&2
+fi
 ls -l docs/images/*.png

@@ -114,3 +114,28 @@ def test_the_caption_sits_below_the_film_and_never_covers_it():
     assert rgb.shape[1] == 200 and rgb.shape[0] > 200
     lower_zone = rgb[195:200, 100:200]  # the film's last rows, beside the boxes
     assert (lower_zone == 128).all()  # untouched by the twelve-line caption
+
+
+def test_a_label_near_the_right_edge_stays_on_the_film():
+    edge = GroundedFinding(
+        "Old healed fracture of the left seventh rib", (0, 1), box=(370.0, 100.0, 398.0, 140.0),
+        score=0.7,
+    )  # fmt: skip
+    film = np.full((300, 400), 128, np.uint8)
+    rgb = annotate(film, annotations_for([edge]), "test-model")
+    label_rows = rgb[80:98]  # the plate above the box
+    plate_columns = np.flatnonzero((label_rows == 0).all(axis=-1).any(axis=0))
+    assert plate_columns.max() <= 399 and plate_columns.min() < 300  # whole, moved left
+
+
+def test_labels_of_findings_sharing_a_place_do_not_cover_each_other():
+    same_place = [
+        GroundedFinding(f"finding {i}", (0, 1), box=(300.0, 400.0, 600.0, 500.0), score=0.5)
+        for i in range(5)
+    ]
+    colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 255, 255)]
+    film = np.full((1000, 1000), 128, np.uint8)
+    rgb = annotate(film, annotations_for(same_place, colours), "test-model")[:1000]
+    # the boxes overdraw one another, so an earlier colour survives only in its own label
+    for colour in colours:
+        assert (rgb == colour).all(axis=-1).sum() > 20, colour

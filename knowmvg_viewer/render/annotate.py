@@ -71,44 +71,48 @@ def annotate(
     when: date | None = None,
     measurements: Sequence[Measurement] = (),
 ) -> np.ndarray:
-    """RGB uint8: the film at native resolution with boxes and labels, and below it a caption
-    margin (disclaimer, model, each finding).
+    """RGB uint8: the film at native resolution with boxes, rulers and their labels, and below
+    it a caption margin (disclaimer, model, each finding, each length).
 
     The film's rows come first and stay whole, so pixel (x, y) of the export is pixel (x, y)
     of the source; the caption never covers the film, however many findings there are.
+    Labels are drawn last, each where it covers no other label when there is such a place.
     """
     rgb = cv2.cvtColor(display, cv2.COLOR_GRAY2RGB) if display.ndim == 2 else display.copy()
     height, width = rgb.shape[:2]
     scale = max(height, width) / 1000.0
     thickness = max(1, round(2 * scale))
-    for annotation in annotations:
-        _draw_box(rgb, annotation, scale, thickness)
-    for measurement in measurements:
-        _draw_ruler(rgb, measurement, scale, thickness)
+    labels = [_draw_box(rgb, annotation, scale, thickness) for annotation in annotations]
+    labels += [_draw_ruler(rgb, measurement, scale, thickness) for measurement in measurements]
+    _draw_labels(rgb, labels, scale, thickness)
     caption = _caption(annotations, model_name, when or date.today())
     caption += [f"length {m.label()}" for m in measurements]
     return np.concatenate((rgb, _caption_strip(caption, width, scale)), axis=0)
 
 
-def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: int) -> None:
+@dataclass(frozen=True)
+class _Label:
+    """Text to put at x, above y_top, or below y_bottom when `below` (or no room above)."""
+
+    text: str
+    colour: tuple[int, int, int]
+    x: int
+    y_top: int
+    y_bottom: int
+    below: bool
+
+
+def _draw_box(rgb: np.ndarray, annotation: Annotation, scale: float, thickness: int) -> _Label:
     x0, y0, x1, y1 = (int(round(v)) for v in annotation.box)
     if annotation.uncertain:
         _dashed_rectangle(rgb, (x0, y0, x1, y1), annotation.colour, thickness, scale)
     else:
         cv2.rectangle(rgb, (x0, y0), (x1, y1), annotation.colour, thickness, cv2.LINE_AA)
-    _draw_label(
-        rgb,
-        annotation.label,
-        annotation.colour,
-        (x0, y0, y1),
-        annotation.label_below,
-        scale,
-        thickness,
-    )
+    return _Label(annotation.label, annotation.colour, x0, y0, y1, annotation.label_below)
 
 
-def _draw_ruler(rgb: np.ndarray, measurement: Measurement, scale: float, thickness: int) -> None:
-    """The measured line with a tick across each end, its length at the far end."""
+def _draw_ruler(rgb: np.ndarray, measurement: Measurement, scale: float, thickness: int) -> _Label:
+    """The measured line with a tick across each end; its length goes at the far end."""
     start, end = np.array(measurement.start), np.array(measurement.end)
     cv2.line(rgb, _pixel(start), _pixel(end), RULER_COLOUR, thickness, cv2.LINE_AA)
     direction = end - start
@@ -119,43 +123,55 @@ def _draw_ruler(rgb: np.ndarray, measurement: Measurement, scale: float, thickne
             rgb, _pixel(point - tick), _pixel(point + tick), RULER_COLOUR, thickness, cv2.LINE_AA
         )
     x, y = _pixel(end)
-    _draw_label(rgb, measurement.label(), RULER_COLOUR, (x, y, y), True, scale, thickness)
+    return _Label(measurement.label(), RULER_COLOUR, x, y, y, True)
 
 
 def _pixel(point: np.ndarray) -> tuple[int, int]:
     return int(round(point[0])), int(round(point[1]))
 
 
-def _draw_label(
-    rgb: np.ndarray,
-    text: str,
-    colour: tuple[int, int, int],
-    anchor: tuple[int, int, int],
-    below: bool,
-    scale: float,
-    thickness: int,
-) -> None:
-    """Coloured text on a black plate at x0, above y_top (or below y_bottom when asked or
-    when there is no room above)."""
-    x0, y_top, y_bottom = anchor
+def _draw_labels(rgb: np.ndarray, labels: list[_Label], scale: float, thickness: int) -> None:
+    """Coloured text on black plates, kept on the film; a plate that would cover one already
+    drawn moves to the other side of its box, then steps down (or up) until it is free."""
+    height, width = rgb.shape[:2]
     font_scale = 0.55 * scale
-    (text_w, text_h), baseline = cv2.getTextSize(
-        text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
-    )
-    top = y_top - text_h - baseline - 4
-    if below or top < 0:
-        top = y_bottom + 2
-    cv2.rectangle(rgb, (x0, top), (x0 + text_w + 6, top + text_h + baseline + 4), (0, 0, 0), -1)
-    cv2.putText(
-        rgb,
-        text,
-        (x0 + 3, top + text_h + 2),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        font_scale,
-        colour,
-        thickness,
-        cv2.LINE_AA,
-    )
+    placed: list[tuple[int, int, int, int]] = []
+    for label in labels:
+        (text_w, text_h), baseline = cv2.getTextSize(
+            label.text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness
+        )
+        plate_w, plate_h = text_w + 6, text_h + baseline + 4
+        x = max(0, min(label.x, width - plate_w))
+        above, below = label.y_top - plate_h, label.y_bottom + 2
+        first, second = (below, above) if label.below or above < 0 else (above, below)
+        steps = [first + k * plate_h for k in range(1, 16)] + [
+            first - k * plate_h for k in range(1, 16)
+        ]
+        candidates = [y for y in (first, second, *steps) if 0 <= y <= height - plate_h]
+        top = next(
+            (
+                y
+                for y in candidates
+                if not any(_overlap((x, y, x + plate_w, y + plate_h), r) for r in placed)
+            ),
+            candidates[0] if candidates else max(0, first),
+        )
+        placed.append((x, top, x + plate_w, top + plate_h))
+        cv2.rectangle(rgb, (x, top), (x + plate_w, top + plate_h), (0, 0, 0), -1)
+        cv2.putText(
+            rgb,
+            label.text,
+            (x + 3, top + text_h + 2),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            font_scale,
+            label.colour,
+            thickness,
+            cv2.LINE_AA,
+        )
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _dashed_rectangle(
