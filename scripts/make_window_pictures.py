@@ -2,7 +2,8 @@
 
 - `--screen PNG`: the whole screen with the window as it opens (no saved geometry), the demo
   study grounded. Run it under a real X server, e.g. a 1920x1080 Xvfb:
-      xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/make_window_pictures.py --screen out.png
+      xvfb-run -s "-screen 0 1920x1080x24" \\
+          .venv/bin/python scripts/make_window_pictures.py --screen out.png
 - `--export PNG`: the viewer's own PNG export of a film with a dozen findings and a ruler,
   made through the export flow (PNG + JSON sidecar), to check that the caption margin holds
   them all and the film stays whole.
