@@ -47,12 +47,13 @@ def square_study(folder: Path) -> Path:
     return path
 
 
-def study_folder(folder: Path) -> Path:
-    """FOLDER_IMAGES copies of the demo's 2048 x 1700 16-bit DICOM film, with its report."""
+def study_folder(folder: Path, film: Path | None = None) -> Path:
+    """FOLDER_IMAGES copies of a DICOM film (default: the demo's 2048 x 1700 uncompressed
+    16-bit film), with the demo's report."""
     demo = demo_study_dir()
     folder.mkdir()
     for n in range(FOLDER_IMAGES):
-        shutil.copy(demo / "image.dcm", folder / f"image-{n:02d}.dcm")
+        shutil.copy(film or demo / "image.dcm", folder / f"image-{n:02d}.dcm")
     shutil.copy(demo / "report.txt", folder / "report.txt")
     return folder
 
@@ -107,6 +108,12 @@ def paint_ms(action) -> float:
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model directory (default: bundled)")
+    parser.add_argument(
+        "--folder-film",
+        type=Path,
+        help="the DICOM film the 20-image folder is made of (default: the demo's; try a "
+        "JPEG 2000 one, e.g. pydicom-data's RG1_J2KR.dcm, for slow decodes)",
+    )
     args = parser.parse_args()
     _app = QApplication.instance() or QApplication([])  # noqa: F841 (keeps Qt alive)
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,7 +166,8 @@ def main() -> dict:
             "opacity_change_ms_max": round(max(opacity), 2),
             "longest_gui_stall_while_grounding_ms": round(longest_stall, 1),
         }
-        result.update(open_folder(window, study_folder(Path(tmp) / "folder")))
+        folder = study_folder(Path(tmp) / "folder", args.folder_film)
+        result.update(open_folder(window, folder))
         window.close()
     return result
 

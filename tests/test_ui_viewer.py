@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -221,18 +222,21 @@ def test_measure_mode_draws_a_ruler_in_mm_and_delete_removes_it(window, demo_stu
 
 
 def test_films_are_decoded_off_the_gui_thread(window, tmp_path, demo_study, qtbot, monkeypatch):
+    """In the decoding child, asked for by the loader thread; each film once."""
     import threading
 
-    from knowmvg_viewer.study import study as study_module
+    from knowmvg_viewer.study.process_decoder import ProcessDecoder
 
-    decoded_on: list[str] = []
-    decode = study_module.load_image
+    asked_from: list[str] = []
+    decode = ProcessDecoder.__call__
 
-    def recording(*args, **kwargs):
-        decoded_on.append(threading.current_thread().name)
-        return decode(*args, **kwargs)
+    def recording(self, path, frame=0):
+        asked_from.append(threading.current_thread().name)
+        image = decode(self, path, frame)
+        assert image.path == path  # it came back from the child whole
+        return image
 
-    monkeypatch.setattr(study_module, "load_image", recording)
+    monkeypatch.setattr(ProcessDecoder, "__call__", recording)
     folder = tmp_path / "study"
     folder.mkdir()
     for n in range(3):
@@ -241,5 +245,19 @@ def test_films_are_decoded_off_the_gui_thread(window, tmp_path, demo_study, qtbo
     qtbot.waitUntil(lambda: all(not window.thumbnails.item(i).icon().isNull() for i in range(3)))
     with qtbot.waitSignal(window.load_finished):
         window.thumbnails.setCurrentRow(2)
-    assert len(decoded_on) == 3  # each film once: the click is served from the study's cache
-    assert threading.main_thread().name not in decoded_on
+    assert asked_from == ["study-loader"] * 3  # the click is served from the study's cache
+
+
+def test_a_decoder_crash_is_one_message_and_the_next_film_decodes(tmp_path, demo_study):
+    from knowmvg_viewer.study import StudyError
+    from knowmvg_viewer.study.process_decoder import ProcessDecoder
+
+    decoder = ProcessDecoder()
+    try:
+        decoder._executor().submit(os._exit, 3)  # the child dies as a crashing codec would
+        with pytest.raises(StudyError, match="decoder crashed"):
+            for _ in range(50):  # the pool notices the death at the next submission
+                decoder(demo_study / "image.dcm")
+        assert decoder(demo_study / "image.dcm").width == 1700
+    finally:
+        decoder.shutdown()

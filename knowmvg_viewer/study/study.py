@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,8 @@ class Study:
     Each image is decoded once while it stays in the cache: the most recently used ones up
     to `cache_bytes` of pixels (the last one asked for always). A file that cannot be
     decoded is remembered as such and not read again. Safe to call from several threads;
-    decoding is one at a time.
+    decoding is one at a time. `decoder` is `load_image` unless the caller decodes elsewhere
+    (the viewer: in a child process, see `process_decoder.py`).
     """
 
     path: Path
@@ -39,6 +41,7 @@ class Study:
     report: Report | None = None
     skipped: list[str] = field(default_factory=list)  # "name: reason" for unused files
     cache_bytes: int = DECODED_CACHE_BYTES
+    decoder: Callable[[Path], RadiographImage] | None = field(default=None, repr=False)
     _decoded: OrderedDict[int, RadiographImage] = field(
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
@@ -69,7 +72,7 @@ class Study:
             image = self._decoded.get(index)
             if image is None:
                 try:
-                    image = load_image(self.images[index])
+                    image = (self.decoder or load_image)(self.images[index])
                 except StudyError as exc:
                     self._failed[index] = exc
                     raise
@@ -112,22 +115,26 @@ def _decode(path: Path, dataset: Dataset | None, frame: int = 0) -> RadiographIm
     raise StudyError(path, f"unsupported file type '{path.suffix or path.name}'")
 
 
-def open_study(path: Path) -> Study:
-    """Open an image file (with its sidecar report) or a study folder.
+def open_study(path: Path, decoder: Callable[[Path], RadiographImage] | None = None) -> Study:
+    """Open an image file (with its sidecar report) or a study folder; the study decodes its
+    images with `decoder` (default: `load_image`, here).
 
-    A file is read and decoded here, once: a bad one fails now, with the reason, rather
-    than in the view, and the study hands the decoded image on (`first_image`).
+    A file is decoded here, once: a bad one fails now, with the reason, rather than in the
+    view, and the study hands the decoded image on (`first_image`). Without a decoder it is
+    also read once; a decoder reads it itself, after a header-only read here.
     """
     path = Path(path)
     if not path.exists():
         raise StudyError(path, "not found")
     if path.is_dir():
-        return _open_folder(path)
-    dataset = read_dicom(path)
+        study = _open_folder(path)
+        study.decoder = decoder
+        return study
+    dataset = read_dicom(path, header_only=decoder is not None)
     if dataset is not None and is_structured_report(dataset):
         raise StudyError(path, "is a structured report, not an image; open its study folder")
-    image = _decode(path, dataset)
-    study = Study(path=path, images=[path], report=_sidecar_report(path))
+    image = decoder(path) if decoder is not None else _decode(path, dataset)
+    study = Study(path=path, images=[path], report=_sidecar_report(path), decoder=decoder)
     study._keep(0, image)
     return study
 

@@ -9,6 +9,7 @@ a grounding run never delays opening the next study.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import queue
@@ -21,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..study import RadiographImage, Study, StudyError, model_input, open_study
+from ..study.process_decoder import ProcessDecoder
 from ..study.viewing import ViewingState
 
 log = logging.getLogger(__name__)
@@ -157,7 +159,8 @@ class PacsThread(QObject):
 
 
 class StudyLoader(QObject):
-    """Decodes films off the GUI thread on one daemon thread.
+    """Decodes films off the GUI thread: one daemon thread runs the jobs, and the pixels are
+    decoded in a child process (`ProcessDecoder`), since codecs hold the GIL.
 
     Opening a study scans its folder and decodes the first image, rendered for display; then
     each other image is decoded into a thumbnail, one job at a time, behind any image the
@@ -174,6 +177,7 @@ class StudyLoader(QObject):
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()  # FIFO within a priority, from any thread
         self._study_load = 0  # thumbnails of older studies are skipped
+        self._decoder = shared_decoder()
         self._thread = threading.Thread(target=self._serve, name="study-loader", daemon=True)
         self._thread.start()
 
@@ -200,7 +204,7 @@ class StudyLoader(QObject):
 
     def _open(self, load_id: int, path) -> None:
         try:
-            study = open_study(path)
+            study = open_study(path, self._decoder)
             viewing = ViewingState(study.first_image)
             viewing.render()
         except StudyError as exc:
@@ -235,6 +239,14 @@ class StudyLoader(QObject):
     def stop(self, wait_s: float = 2.0) -> None:
         self._jobs.put((-1, 0, None))
         self._thread.join(wait_s)
+
+
+@functools.cache
+def shared_decoder() -> ProcessDecoder:
+    """One decoding child for the whole application, started with the first window."""
+    decoder = ProcessDecoder()
+    decoder.start()
+    return decoder
 
 
 def _thumbnail(viewing: ViewingState) -> np.ndarray:
