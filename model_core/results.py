@@ -25,6 +25,10 @@ class GroundedFinding:
     atelectasis"), the span of the observation whose box, heatmap and score it takes.
     heatmap: (h, w) float32 in [0, 1] on the model's feature grid (see GroundingResult
     .heatmap_in_image for image space).
+    confidence: the calibrated probability that the box has IoU >= 0.5 with the truth
+    (`model_core.calibration`), None when the model directory has no calibration.
+    laterality_conflict: a positive finding whose phrase names a side but whose box centre
+    lies in the other hemithorax (`postprocess.laterality_conflict`).
     """
 
     phrase: str
@@ -41,6 +45,8 @@ class GroundedFinding:
     linked_spans: list[tuple[int, int]] = field(default_factory=list)
     located_by: tuple[int, int] | None = None  # the observation whose box it shares
     code: Code | None = None  # the knowledge base's coded concept (SNOMED CT) for `finding`
+    confidence: float | None = None
+    laterality_conflict: bool = False
     heatmap: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +66,7 @@ class GroundedFinding:
             "negated": self.negated,
             "box": [round(v, 2) for v in self.box] if self.box is not None else None,
             "score": None if self.score is None else round(self.score, 4),
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "uncertainty": None if self.uncertainty is None else round(self.uncertainty, 2),
             "priors": [{"region": r, "weight": round(w, 4)} for r, w in self.priors],
             "source": self.source,
@@ -69,6 +76,7 @@ class GroundedFinding:
             "linked_spans": [list(span) for span in self.linked_spans],
             "located_by": list(self.located_by) if self.located_by else None,
             "code": None if self.code is None else asdict(self.code),
+            "laterality_conflict": self.laterality_conflict,
         }
 
 
