@@ -87,12 +87,13 @@ def test_shapes_and_every_parameter_gets_a_gradient(tokenizer, knowledge_prompts
     inputs = batch(config, tokenizer)
     output = model(inputs)
     assert output.boxes.shape == (3, 4) and output.hypotheses.shape == (2, 3, 3, 4)
-    assert output.attention.shape == (3, 8, 8)
+    grid = config.image_size // config.feature_stride  # 128 px at stride 8
+    assert config.feature_stride == 8 and output.attention.shape == (3, grid, grid)
     assert torch.allclose(output.attention.flatten(1).sum(-1), torch.ones(3), atol=1e-4)
     assert output.lm_logits.shape == (2, 30, tokenizer.vocab_size)
     assert ((output.boxes >= 0) & (output.boxes <= 1)).all()
     losses = GroundingCriterion(config.loss_weights, torch.tensor(REGIONS))(output, targets(inputs))
-    expected = {"l1", "giou", "lm", "confidence", "loss"}
+    expected = {"l1", "giou", "wta", "lm", "confidence", "loss"}
     expected |= {"mask"} if global_local else set()
     expected |= {"location"} if knowledge_prompts else set()
     assert set(losses) == expected

@@ -14,6 +14,7 @@ CONFIG_NAME = "config.json"
 GROUNDING_ENCODERS = ("resnet", "sam")
 MLLM_KINDS = ("llama", "llava")
 
+FEATURE_STRIDES = (8, 16)
 DEFAULT_LOSS_WEIGHTS = {
     "lm": 1.0,
     "l1": 5.0,
@@ -21,6 +22,7 @@ DEFAULT_LOSS_WEIGHTS = {
     "mask": 1.0,
     "location": 0.5,
     "confidence": 1.0,
+    "wta": 2.0,
 }
 
 
@@ -46,6 +48,9 @@ class KnowMVGConfig:
     resnet_depths: list[int] = field(default_factory=lambda: [1, 1, 2, 1])
     sam_vision: dict = field(default_factory=dict)  # SamVisionConfig kwargs when built from scratch
     feature_dim: int = 128
+    # 16: the first models; 8 adds a finer FPN level (resnet only), so a 1.5 cm nodule at the
+    # 256 px input covers a feature cell instead of falling between them
+    feature_stride: int = 16
     # multimodal LM
     mllm: str = "llama"
     mllm_path: str | None = None  # local llava-hf checkpoint directory (base)
@@ -85,6 +90,13 @@ class KnowMVGConfig:
             )
         if self.mllm not in MLLM_KINDS:
             raise ValueError(f"mllm must be one of {MLLM_KINDS}, got {self.mllm!r}")
+        if self.feature_stride not in FEATURE_STRIDES or (
+            self.feature_stride != 16 and self.grounding_encoder != "resnet"
+        ):
+            raise ValueError(
+                f"feature_stride must be one of {FEATURE_STRIDES} (8 only with the resnet "
+                f"encoder), got {self.feature_stride} with {self.grounding_encoder!r}"
+            )
         if self.feature_dim % self.decoder_heads:
             raise ValueError(
                 f"feature_dim ({self.feature_dim}) must be divisible by decoder_heads "
@@ -150,7 +162,7 @@ class KnowMVGConfig:
     def named(cls, name: str, **overrides) -> KnowMVGConfig:
         """`tiny` (embedded default, CPU) or `base` (LLaVA-1.5 + SAM ViT-B at 1024 px)."""
         if name == "tiny":
-            return cls(size_name="tiny", **overrides)
+            return cls(**{"size_name": "tiny", "feature_stride": 8, **overrides})
         if name == "base":
             base = {
                 "size_name": "base",

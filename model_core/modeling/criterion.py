@@ -16,6 +16,7 @@ from ..box_ops import (
 from .knowmvg import KnowMVGOutput
 
 IGNORE_INDEX = -100
+WTA_EPSILON = 0.05
 
 
 @dataclass
@@ -40,7 +41,13 @@ class GroundingCriterion:
             losses["loss"] = self.weights.get("lm", 0.0) * losses["lm"]
             return losses
         matched = self._matched_targets(output.hypotheses, targets.gt_boxes)  # (L, N, H, 4)
-        losses = {"l1": self.loss_l1(output, matched), "giou": self.loss_giou(output, matched)}
+        mean_boxes = output.hypotheses.mean(dim=2, keepdim=True)  # (L, N, 1, 4): the box
+        mean_matched = self._matched_targets(mean_boxes, targets.gt_boxes)
+        losses = {
+            "l1": self.loss_l1(mean_boxes, mean_matched),
+            "giou": self.loss_giou(mean_boxes, mean_matched),
+            "wta": self.loss_wta(output, matched),
+        }
         if output.lm_logits is not None and targets.lm_labels is not None:
             losses["lm"] = self.loss_lm(output, targets)
         if output.mask_logits is not None:
@@ -60,14 +67,32 @@ class GroundingCriterion:
             ignore_index=IGNORE_INDEX,
         )
 
-    def loss_l1(self, output: KnowMVGOutput, matched: Tensor) -> Tensor:
-        return F.l1_loss(output.hypotheses.float(), matched, reduction="mean")
+    def loss_l1(self, boxes: Tensor, matched: Tensor) -> Tensor:
+        """The predicted box (the hypotheses' mean, every layer) against its GT box."""
+        return F.l1_loss(boxes.float(), matched, reduction="mean")
 
-    def loss_giou(self, output: KnowMVGOutput, matched: Tensor) -> Tensor:
+    def loss_giou(self, boxes: Tensor, matched: Tensor) -> Tensor:
         giou = generalized_box_iou_pairwise(
-            box_cxcywh_to_xyxy(output.hypotheses.float()), box_cxcywh_to_xyxy(matched)
+            box_cxcywh_to_xyxy(boxes.float()), box_cxcywh_to_xyxy(matched)
         )
         return (1 - giou).mean()
+
+    def loss_wta(self, output: KnowMVGOutput, matched: Tensor) -> Tensor:
+        """Relaxed winner-takes-all over the H hypotheses (Rupprecht et al., ICCV 2017): the
+        closest hypothesis takes 1 - WTA_EPSILON of the L1 + GIoU cost, the others share the
+        rest. Hypotheses then stay apart where the box is ambiguous, so their spread (the
+        reported uncertainty) follows the error instead of collapsing to 0."""
+        hypotheses = output.hypotheses.float()
+        giou = generalized_box_iou_pairwise(
+            box_cxcywh_to_xyxy(hypotheses), box_cxcywh_to_xyxy(matched)
+        )
+        cost = (hypotheses - matched).abs().sum(-1) + (1 - giou)  # (L, N, H)
+        count = cost.shape[-1]
+        if count == 1:
+            return cost.mean()
+        winner = F.one_hot(cost.detach().argmin(-1), count).float()
+        weights = winner * (1 - WTA_EPSILON) + (1 - winner) * WTA_EPSILON / (count - 1)
+        return (weights * cost).sum(-1).mean()
 
     def loss_mask(self, output: KnowMVGOutput, targets: GroundingTargets) -> Tensor:
         """BCE + dice of the semantic mask against the ground-truth box region."""

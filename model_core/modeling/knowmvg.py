@@ -101,7 +101,7 @@ class KnowMVGModel(nn.Module):
 
     # -- the two halves ------------------------------------------------------------
     def encode_image(self, pixels: Tensor) -> Tensor:
-        """pixels (B, 1, S, S) letterboxed, [0, 1] -> features (B, C, S/16, S/16)."""
+        """pixels (B, 1, S, S) letterboxed, [0, 1] -> features (B, C, S/stride, S/stride)."""
         return self.grounding_encoder(pixels)
 
     def prefix_embeddings(self, pixels: Tensor, features: Tensor, bos_id: int) -> Tensor:

@@ -1,4 +1,5 @@
-"""Grounding encoders: letterboxed radiograph -> dense features F (C x h x w) at stride 16."""
+"""Grounding encoders: letterboxed radiograph -> dense features F (C x h x w) at stride 16, or
+8 for the tiny ResNet with its finer FPN level."""
 
 from __future__ import annotations
 
@@ -17,30 +18,44 @@ SAM_STD = (0.229, 0.224, 0.225)
 
 
 class ResNetGroundingEncoder(nn.Module):
-    """A small transformers ResNet with a two-level FPN (stride 16 + 32) for the tiny model."""
+    """A small transformers ResNet with an FPN for the tiny model: stride 16 + 32, and with
+    `stride` 8 one finer level (stage 2) added top-down."""
 
-    def __init__(self, hidden_sizes: list[int], depths: list[int], feature_dim: int) -> None:
+    def __init__(
+        self, hidden_sizes: list[int], depths: list[int], feature_dim: int, stride: int = 16
+    ) -> None:
         super().__init__()
+        levels = ["stage2", "stage3", "stage4"] if stride == 8 else ["stage3", "stage4"]
         config = ResNetConfig(
             num_channels=1,
             embedding_size=hidden_sizes[0],
             hidden_sizes=hidden_sizes,
             depths=depths,
             layer_type="basic",
-            out_features=["stage3", "stage4"],
+            out_features=levels,
         )
         self.backbone = ResNetBackbone(config)
         self.lateral16 = nn.Conv2d(hidden_sizes[2], feature_dim, 1)
         self.lateral32 = nn.Conv2d(hidden_sizes[3], feature_dim, 1)
+        self.lateral8 = nn.Conv2d(hidden_sizes[1], feature_dim, 1) if stride == 8 else None
+        if self.lateral8 is not None:  # starts as the upsampled stride-16 map: a warm start
+            nn.init.zeros_(self.lateral8.weight)  # from a stride-16 model begins where it was
+            nn.init.zeros_(self.lateral8.bias)
         self.smooth = nn.Sequential(
             nn.Conv2d(feature_dim, feature_dim, 3, padding=1), nn.GroupNorm(8, feature_dim)
         )
 
     def forward(self, pixels: Tensor) -> Tensor:
-        """pixels (B, 1, S, S) in [0, 1] -> (B, C, S/16, S/16)."""
-        stride16, stride32 = self.backbone((pixels - GREY_MEAN) / GREY_STD).feature_maps
+        """pixels (B, 1, S, S) in [0, 1] -> (B, C, S/stride, S/stride)."""
+        *finer, stride16, stride32 = self.backbone((pixels - GREY_MEAN) / GREY_STD).feature_maps
         top = F.interpolate(self.lateral32(stride32), size=stride16.shape[-2:], mode="nearest")
-        return self.smooth(self.lateral16(stride16) + top)
+        top = self.lateral16(stride16) + top
+        if self.lateral8 is not None:
+            (stride8,) = finer
+            top = self.lateral8(stride8) + F.interpolate(
+                top, size=stride8.shape[-2:], mode="nearest"
+            )
+        return self.smooth(top)
 
 
 class SamGroundingEncoder(nn.Module):
@@ -65,7 +80,10 @@ class SamGroundingEncoder(nn.Module):
 def build_grounding_encoder(config: KnowMVGConfig, *, load_pretrained: bool) -> nn.Module:
     if config.grounding_encoder == "resnet":
         return ResNetGroundingEncoder(
-            config.resnet_hidden_sizes, config.resnet_depths, config.feature_dim
+            config.resnet_hidden_sizes,
+            config.resnet_depths,
+            config.feature_dim,
+            config.feature_stride,
         )
     if load_pretrained and config.grounding_encoder_path:
         vision = SamVisionModel.from_pretrained(_local_dir(config.grounding_encoder_path))
