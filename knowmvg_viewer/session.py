@@ -35,6 +35,7 @@ class OverlayOptions:
     colormap: str = "turbo"
     threshold: float = 0.2
     opacity: float = 0.5
+    min_confidence: float = 0.0  # boxes below it are hidden (they stay listed, greyed)
 
 
 class Session:
@@ -224,6 +225,7 @@ class Session:
         if overlays != self.overlays:
             self.overlays = overlays
             self.findings.show_all = overlays.show_all
+            self.findings.min_confidence = overlays.min_confidence
             self.overlays_changed.emit()
 
     def visible_boxes(self) -> list[int]:

@@ -1,4 +1,5 @@
-"""Settings (model directory, device, threads, PACS cache limit) and model information."""
+"""Settings (model directory, device, threads, PACS cache limit, box confidence threshold) and
+model information."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .forms import ok_cancel_buttons
 from .pacs_panel import CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
 
 MODEL_CARD = "MODEL_CARD.md"
+MIN_CONFIDENCE_KEY = "overlay/min_confidence"
 
 
 class SettingsDialog(QDialog):
@@ -58,11 +60,21 @@ class SettingsDialog(QDialog):
         self.cache_limit.setValue(
             float(settings.value(CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB) or 0.0)
         )
+        self.min_confidence = QDoubleSpinBox()
+        self.min_confidence.setRange(0.0, 0.95)
+        self.min_confidence.setSingleStep(0.05)
+        self.min_confidence.setDecimals(2)
+        self.min_confidence.setSpecialValueText("show all boxes")
+        self.min_confidence.setToolTip(
+            "Boxes whose calibrated confidence is lower are hidden; they stay listed, greyed"
+        )
+        self.min_confidence.setValue(float(settings.value(MIN_CONFIDENCE_KEY, 0.0) or 0.0))
         form = QFormLayout()
         form.addRow("Model directory", holder)
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
         form.addRow("PACS cache limit", self.cache_limit)
+        form.addRow("Hide boxes below confidence", self.min_confidence)
         buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -78,6 +90,7 @@ class SettingsDialog(QDialog):
         self.settings.setValue("model/device", self.device.currentText())
         self.settings.setValue("model/threads", self.threads.value())
         self.settings.setValue(CACHE_LIMIT_KEY, self.cache_limit.value())
+        self.settings.setValue(MIN_CONFIDENCE_KEY, self.min_confidence.value())
         super().accept()
 
 

@@ -15,6 +15,7 @@ class GroundingControls(QToolBar):
     query_submitted = Signal(str)
     heatmap_style_changed = Signal()  # colormap or threshold
     opacity_changed = Signal(float)
+    min_confidence_changed = Signal(float)
 
     def __init__(self, parent=None) -> None:
         super().__init__("Grounding", parent)
@@ -33,6 +34,13 @@ class GroundingControls(QToolBar):
         self.threshold.valueChanged.connect(lambda _: self.heatmap_style_changed.emit())
         self.opacity = self._slider(0, 100, 50, "Heatmap opacity")
         self.opacity.valueChanged.connect(lambda v: self.opacity_changed.emit(v / 100.0))
+        self.min_confidence = self._slider(
+            0, 95, 0, "Hide boxes whose calibrated confidence is below this (they stay listed)"
+        )
+        self.min_confidence.setSingleStep(5)
+        self.min_confidence.setPageStep(10)
+        self.min_confidence_label = QLabel(" min conf. 0.00 ")
+        self.min_confidence.valueChanged.connect(self._confidence_moved)
         self.colour_bar = QLabel()
         self.colour_bar.setToolTip("Heatmap scale: low (left) to high (right)")
         self.addWidget(self.query)
@@ -44,6 +52,9 @@ class GroundingControls(QToolBar):
         self.addWidget(QLabel(" opacity "))
         self.addWidget(self.opacity)
         self.addWidget(self.colour_bar)
+        self.addSeparator()
+        self.addWidget(self.min_confidence_label)
+        self.addWidget(self.min_confidence)
         self._restyle()
 
     @staticmethod
@@ -76,8 +87,15 @@ class GroundingControls(QToolBar):
     def opacity_value(self) -> float:
         return self.opacity.value() / 100.0
 
-    def apply_settings(self, colormap: str, threshold: float, opacity: float) -> None:
+    def _confidence_moved(self, value: int) -> None:
+        self.min_confidence_label.setText(f" min conf. {value / 100:.2f} ")
+        self.min_confidence_changed.emit(value / 100.0)
+
+    def apply_settings(
+        self, colormap: str, threshold: float, opacity: float, min_confidence: float = 0.0
+    ) -> None:
         if colormap in COLORMAPS:
             self.colormap.setCurrentText(colormap)
         self.threshold.setValue(round(threshold * 100))
         self.opacity.setValue(round(opacity * 100))
+        self.min_confidence.setValue(round(min_confidence * 100))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..measurement import Measurement
 from ..session import Session
 from .actions import WindowActions
-from .dialogs import ModelInfoDialog, SettingsDialog
+from .dialogs import MIN_CONFIDENCE_KEY, ModelInfoDialog, SettingsDialog
 from .export_flows import ExportFlows
 from .findings_panel import FindingsPanel
 from .grounding_controls import GroundingControls
@@ -45,7 +45,13 @@ IMAGE_FILTER = "Images (*.dcm *.dicom *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;Al
 GEOMETRY_KEY = "window/geometry"
 SCREEN_FRACTION = 0.9
 DEFAULT_SIZE = (1400, 900)  # without a screen to size by, and for headless screenshots
-HEATMAP_KEYS = ("colormap", "threshold", "opacity")  # saved as heatmap/<key>
+# overlay options kept in the settings: heatmap/<key>, and the confidence threshold
+OVERLAY_KEYS = {
+    "colormap": ("heatmap/colormap", str, "turbo"),
+    "threshold": ("heatmap/threshold", float, 0.2),
+    "opacity": ("heatmap/opacity", float, 0.5),
+    "min_confidence": (MIN_CONFIDENCE_KEY, float, 0.0),
+}
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +96,7 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()
         self.controls = GroundingControls(self)
         self.addToolBar(self.controls)
-        self._restore_heatmap_settings()
+        self._restore_overlay_settings()
         self.binding = SessionBinding(self.session, self)
         self._connect_views()
 
@@ -165,7 +171,10 @@ class MainWindow(QMainWindow):
             )
         )
         self.controls.opacity_changed.connect(lambda value: session.set_overlays(opacity=value))
-        session.overlays_changed.connect(self._save_heatmap_settings)
+        self.controls.min_confidence_changed.connect(
+            lambda value: session.set_overlays(min_confidence=value)
+        )
+        session.overlays_changed.connect(self._save_overlay_settings)
 
     def set_title(self, study_name: str) -> None:
         self.setWindowTitle(f"{APP_NAME} — {study_name}")
@@ -247,21 +256,26 @@ class MainWindow(QMainWindow):
         self.session.add_measurement((start.x(), start.y()), (end.x(), end.y()))
 
     # -- settings --------------------------------------------------------------------------
-    def _restore_heatmap_settings(self) -> None:
+    def _restore_overlay_settings(self) -> None:
         self.session.set_overlays(
-            colormap=str(self.settings.value("heatmap/colormap", "turbo")),
-            threshold=float(self.settings.value("heatmap/threshold", 0.2)),
-            opacity=float(self.settings.value("heatmap/opacity", 0.5)),
+            **{
+                name: kind(self.settings.value(key, default))
+                for name, (key, kind, default) in OVERLAY_KEYS.items()
+            }
         )
 
-    def _save_heatmap_settings(self) -> None:
-        for key in HEATMAP_KEYS:
-            self.settings.setValue(f"heatmap/{key}", getattr(self.session.overlays, key))
+    def _save_overlay_settings(self) -> None:
+        for name, (key, _, _) in OVERLAY_KEYS.items():
+            self.settings.setValue(key, getattr(self.session.overlays, name))
 
     def open_settings(self) -> None:
+        model = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
         if SettingsDialog(self.settings, self).exec():
             self.pacs_panel.apply_settings(self.settings)
-            self.grounding.load_model()
+            self._restore_overlay_settings()
+            after = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
+            if after != model:  # a threshold change needs no reload of the model
+                self.grounding.load_model()
 
     def show_model_info(self) -> None:
         ModelInfoDialog(self.session.model_info, self.session.model_error, self).exec()
