@@ -363,3 +363,66 @@ def test_the_generator_draws_exactly_the_findings_the_knowledge_base_marks_synth
 
     marked = {f.name for f in KnowledgeBase.load().findings if f.synthetic}
     assert set(FINDINGS) == marked == set(lesions.PAINTERS)
+
+
+# --------------------------------------------------------------------------------------
+# Laterals
+# --------------------------------------------------------------------------------------
+
+# sha256 (first 16 hex) of pixels + report + phrases + window, recorded before laterals
+# existed: the default model is trained on these frontal films, and they must not move.
+FRONTAL_PINS = {
+    (0, 256): "95c617796e7b6fd9",
+    (7, 320): "a9ddcc6128f357bb",
+    (20_000_003, 256): "2b3a973a8a0d7b37",
+}
+
+
+@pytest.mark.parametrize(("seed", "size"), list(FRONTAL_PINS))
+def test_frontal_studies_are_the_same_as_before_laterals(seed, size):
+    import hashlib
+
+    s = generate_study(seed, size=size)
+    data = s.pixels.tobytes() + s.report.encode() + repr(s.phrases).encode()
+    assert (
+        hashlib.sha256(data + repr(s.window).encode()).hexdigest()[:16]
+        == FRONTAL_PINS[(seed, size)]
+    )
+    assert s.view == "frontal"
+
+
+def test_a_lateral_shares_its_study_but_has_no_boxes():
+    frontal, lateral = study(11), generate_study(11, size=SIZE, view="lateral")
+    assert lateral.view == "lateral" and lateral.phrases == () and lateral.extra_lesions == ()
+    assert lateral.pixels.shape == frontal.pixels.shape and lateral.report == frontal.report
+    assert lateral.photometric == frontal.photometric
+    again = generate_study(11, size=SIZE, view="lateral")
+    assert np.array_equal(lateral.pixels, again.pixels)
+    assert not np.array_equal(lateral.pixels, frontal.pixels)
+    with pytest.raises(ValueError, match="view must be one of"):
+        generate_study(11, size=SIZE, view="oblique")
+
+
+def test_a_lateral_has_the_spine_posterior_and_no_mirror_symmetry():
+    """Anterior at the image left: the spine (posterior, right) is brighter than the
+    anterior chest at mid-lung height; a frontal is brighter in its middle than either side."""
+    image = display_image(generate_study(12, size=SIZE, view="lateral"))
+    band = image[int(0.35 * image.shape[0]) : int(0.5 * image.shape[0])].mean(axis=0)
+    width = band.size
+    lung = band[int(0.35 * width) : int(0.55 * width)].mean()
+    assert band[int(0.6 * width) : int(0.85 * width)].max() > lung + 0.15
+    assert np.abs(image - image[:, ::-1]).mean() > 0.05
+
+
+def test_a_lateral_exports_as_its_own_lateral_dicom_image(tmp_path):
+    from model_core.data.synthetic.export import dicom_dataset
+
+    frontal, lateral = (
+        dicom_dataset(study(11)),
+        dicom_dataset(generate_study(11, SIZE, view="lateral")),
+    )
+    assert (lateral.ViewPosition, list(lateral.PatientOrientation)) == ("LL", ["P", "F"])
+    assert (frontal.ViewPosition, list(frontal.PatientOrientation)) == ("PA", ["L", "F"])
+    assert lateral.StudyInstanceUID == frontal.StudyInstanceUID
+    assert lateral.SOPInstanceUID != frontal.SOPInstanceUID
+    assert lateral.SeriesInstanceUID != frontal.SeriesInstanceUID

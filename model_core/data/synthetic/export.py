@@ -170,9 +170,10 @@ def study_date(seed: int) -> datetime.date:
 
 
 def dicom_dataset(study: SyntheticStudy) -> Dataset:
-    """A DX 'for presentation' PA chest image, 12 bits stored in 16, uncompressed."""
+    """A DX 'for presentation' PA (or lateral) chest image, 12 bits stored in 16,
+    uncompressed."""
     seed = study.seed
-    instance = uid(seed, "image")
+    instance = uid(seed, *_view_parts(study, "image"))
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = DX_FOR_PRESENTATION
     meta.MediaStorageSOPInstanceUID = instance
@@ -198,7 +199,7 @@ def add_patient_and_study(ds: Dataset, study: SyntheticStudy) -> None:
     ds.PatientSex = study.sex
     ds.PatientAge = f"{study.age:03d}Y"
     ds.StudyInstanceUID = uid(seed, "study")
-    ds.SeriesInstanceUID = uid(seed, "series")
+    ds.SeriesInstanceUID = uid(seed, *_view_parts(study, "series"))
     ds.StudyDate = ds.SeriesDate = ds.ContentDate = date.strftime("%Y%m%d")
     ds.StudyTime = ds.SeriesTime = ds.ContentTime = "100000"
     ds.AccessionNumber = f"SYN{seed:08d}"
@@ -215,6 +216,11 @@ def add_patient_and_study(ds: Dataset, study: SyntheticStudy) -> None:
     ds.ViewPosition = "PA"
     ds.PatientOrientation = ["L", "F"]
     ds.ImageLaterality = "U"
+    if study.view == "lateral":  # a left lateral, anterior at the image left
+        ds.SeriesDescription = "LATERAL"
+        ds.SeriesNumber = 2
+        ds.ViewPosition = "LL"
+        ds.PatientOrientation = ["P", "F"]
     ds.PresentationIntentType = "FOR PRESENTATION"
     ds.ImageType = ["DERIVED", "PRIMARY"]
     ds.BurnedInAnnotation = "NO"
@@ -244,6 +250,11 @@ def add_image(ds: Dataset, study: SyntheticStudy) -> None:
     ds.WindowCenterWidthExplanation = "CHEST"
     ds.LossyImageCompression = "00"
     ds.add_new(0x7FE00010, "OW", study.pixels.astype("<u2").tobytes())
+
+
+def _view_parts(study: SyntheticStudy, part: str) -> tuple[str, ...]:
+    """UID entropy: a PA film's as it always was, a lateral's its own."""
+    return (part,) if study.view == "frontal" else (part, study.view)
 
 
 def dicom_bytes(study: SyntheticStudy) -> bytes:

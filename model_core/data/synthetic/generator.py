@@ -24,6 +24,7 @@ from ._detector import MAX_STORED, Exposure, chest_window, processed, sample_exp
 from ._geometry import SIDES
 from ._raster import Box
 from .anatomy import Anatomy, Framing, draw_normal_chest, sample_anatomy, sample_framing
+from .lateral import LATERAL_STREAM, lateral_attenuation, sample_lateral_anatomy
 from .lesions import DEFAULT, Difficulty, draw_lesion
 from .placement import (
     BILATERAL_FINDINGS,
@@ -122,6 +123,7 @@ class SyntheticStudy:
     extra_lesions: tuple[SyntheticLesion, ...]
     sex: str  # "F" or "M", as the report's indication says
     age: int
+    view: str = "frontal"  # "frontal" (PA) or "lateral" (no phrases, no lesions drawn)
 
     @property
     def height(self) -> int:
@@ -347,12 +349,52 @@ def render_study(plan: StudyPlan, size: int | None = None) -> SyntheticStudy:
     )
 
 
+VIEWS = ("frontal", "lateral")
+
+
 def generate_study(
-    seed: int, size: int | None = None, difficulty: Difficulty = DEFAULT
+    seed: int, size: int | None = None, difficulty: Difficulty = DEFAULT, view: str = "frontal"
 ) -> SyntheticStudy:
     """The study of one seed: full resolution (1600-2600 px on the longer side) or with its
-    longer side `size` pixels (training draws directly at, e.g., 512)."""
-    return render_study(plan_study(seed, difficulty), size)
+    longer side `size` pixels (training draws directly at, e.g., 512).
+
+    `view="lateral"` draws the same study's lateral film instead of its PA one (see
+    `render_lateral`); the frontal film of a seed does not depend on this argument.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
+    plan = plan_study(seed, difficulty)
+    return render_study(plan, size) if view == "frontal" else render_lateral(plan, size)
+
+
+def render_lateral(plan: StudyPlan, size: int | None = None) -> SyntheticStudy:
+    """The study's lateral film: the same patient, detector framing and exposure, drawn from
+    the side from its own random stream. It carries the report's text but no phrases or
+    lesions: a lateral has no grounding boxes."""
+    view = plan.framing.view(size)
+    rng = stream(plan.seed, LATERAL_STREAM)
+    attenuation, body = lateral_attenuation(sample_lateral_anatomy(rng), view, rng)
+    exposure = plan.exposure
+    image = processed(attenuation, view, exposure)
+    display = stored_values(image, view, exposure, rng, plan.difficulty.noise_scale)
+    centre, width = chest_window(display, body > 0.5)
+    pixels = display
+    if exposure.photometric == "MONOCHROME1":
+        pixels = (MAX_STORED - display).astype(np.uint16)
+        centre = MAX_STORED + 1 - centre
+    return SyntheticStudy(
+        seed=plan.seed,
+        pixels=pixels,
+        photometric=exposure.photometric,
+        pixel_spacing_mm=round(plan.framing.mm_per_width / view.px_per_width, 4),
+        window=(float(centre), float(width)),
+        report=plan.report.text,
+        phrases=(),
+        extra_lesions=(),
+        sex="F" if plan.female else "M",
+        age=plan.age,
+        view="lateral",
+    )
 
 
 def without_lesions(plan: StudyPlan, finding: str | None = None) -> StudyPlan:
