@@ -4,10 +4,12 @@ from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
 from .report import Report, ReportSection, load_sr_report, load_text_report
 from .study import Study, discover_studies, load_image, open_study
-from .window import DisplayRenderer, auto_window, model_input, voi_normalized
+from .views import FilmView, detect_view
+from .window import DisplayRenderer, auto_window, model_input, view_of, voi_normalized
 
 __all__ = [
     "DisplayRenderer",
+    "FilmView",
     "PixelSpacing",
     "RadiographImage",
     "Report",
@@ -17,11 +19,13 @@ __all__ = [
     "VoiFunction",
     "WindowPreset",
     "auto_window",
+    "detect_view",
     "discover_studies",
     "load_image",
     "load_sr_report",
     "load_text_report",
     "model_input",
     "open_study",
+    "view_of",
     "voi_normalized",
 ]

@@ -15,7 +15,7 @@ from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, Implic
 
 from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
-from .window import auto_window
+from .window import auto_window, view_of
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,7 @@ def dicom_image(ds: Dataset, path: Path, frame: int = 0) -> RadiographImage:
         raise StudyError(path, f"invalid DICOM header ({_first_line(exc)})") from None
     del ds[FIRST_PIXEL_TAG:]  # also drops pydicom's cached array
     image.header = ds
+    image.view = view_of(image)
     return image
 
 
@@ -296,6 +297,8 @@ def _describe(ds: Dataset) -> dict[str, str]:
         "StudyDescription",
         "SeriesDescription",
         "ViewPosition",
+        "PatientOrientation",
+        "ImageLaterality",
         "BodyPartExamined",
         "Manufacturer",
         "StudyInstanceUID",
@@ -303,7 +306,12 @@ def _describe(ds: Dataset) -> dict[str, str]:
         "SOPInstanceUID",
         "SOPClassUID",
     )
-    return {key: str(ds.get(key)) for key in keys if ds.get(key) not in (None, "")}
+    return {key: _attribute_text(ds.get(key)) for key in keys if ds.get(key) not in (None, "")}
+
+
+def _attribute_text(value: object) -> str:
+    """A header value as one string; multi-valued ones as DICOM writes them ("L\\F")."""
+    return "\\".join(map(str, value)) if isinstance(value, MultiValue) else str(value)
 
 
 def _transfer_syntax_text(ds: Dataset) -> str:

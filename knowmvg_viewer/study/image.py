@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .views import FilmView
+
 if TYPE_CHECKING:
     from pydicom.dataset import Dataset
 
@@ -67,7 +69,8 @@ class RadiographImage:
     leaves slope 1, intercept 0.
     `header` is the DICOM dataset the frame was decoded from, without its pixel data (None
     for a raster image): the exporters reference the source through it, never re-reading
-    the file.
+    the file. `view` says whether the film is frontal or lateral and stored mirrored
+    (`views.detect_view`), decided once at load.
     """
 
     path: Path
@@ -85,6 +88,7 @@ class RadiographImage:
     n_frames: int = 1
     bits_stored: int = 8
     attributes: dict[str, str] = field(default_factory=dict)
+    view: FilmView = field(default_factory=FilmView)
     header: Dataset | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -9,7 +9,7 @@ import numpy as np
 
 from .errors import StudyError
 from .image import RadiographImage, VoiFunction, WindowPreset
-from .window import auto_window
+from .window import auto_window, view_of
 
 RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"})
 
@@ -36,6 +36,7 @@ def load_raster_image(path: Path) -> RadiographImage:
         bits_stored=16 if pixels.dtype == np.uint16 else 8,
     )
     image.presets = [auto_window(image), _full_range(image)]
+    image.view = view_of(image)
     return image
 
 

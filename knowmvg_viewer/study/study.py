@@ -16,6 +16,7 @@ from .errors import StudyError
 from .image import RadiographImage
 from .raster import RASTER_SUFFIXES, load_raster_image
 from .report import Report, load_text_report, sr_report
+from .views import FilmView, header_view
 
 log = logging.getLogger(__name__)
 
@@ -191,13 +192,15 @@ def _open_folder(folder: Path) -> Study:
 def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
     """('image' | 'sr' | 'text' | why the file is unused, display order key, DICOM header).
 
-    DICOM images sort by series then instance number, as a PACS would list them.
+    Frontal films come first and laterals last, by what their headers say (a PA + lateral
+    study opens, and is grounded, on its frontal film); within each, DICOM images sort by
+    series then instance number, as a PACS would list them.
     """
     suffix = path.suffix.lower()
     if suffix == ".txt":
         return "text", (), None
     if suffix in RASTER_SUFFIXES:
-        return "image", (1 << 30, 0, path.name), None
+        return "image", (FilmView().order, 1 << 30, 0, path.name), None
     try:
         ds = read_dicom(path, header_only=True)
     except StudyError as exc:
@@ -208,8 +211,9 @@ def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
         return "sr", (), ds
     if "PixelData" not in ds and not ds.get("Rows"):
         return "DICOM without pixel data", (), ds
-    order = (_as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber")), path.name)
-    return "image", order, ds
+    view = header_view(ds) or FilmView()
+    series, instance = _as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber"))
+    return "image", (view.order, series, instance, path.name), ds
 
 
 def _as_int(value: object) -> int:

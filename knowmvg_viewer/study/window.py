@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .image import RadiographImage, VoiFunction, WindowPreset
+from .views import FilmView, detect_view
 
 _MAX_TABLE = 1 << 20  # stored-value ranges up to this use the lookup-table path
 _AUTO_LOW, _AUTO_HIGH = 0.5, 99.5  # percentiles of the automatic window
@@ -93,11 +94,27 @@ class DisplayRenderer:
         return to_uint8(1.0 - normalized if flip else normalized)
 
 
-def model_input(image: RadiographImage, preset: WindowPreset | None = None) -> np.ndarray:
-    """The engine's input: float32 (H, W) in [0, 1], air dark, at the default window."""
+def model_input(
+    image: RadiographImage, preset: WindowPreset | None = None, step: int = 1
+) -> np.ndarray:
+    """The engine's input: float32 (H, W) in [0, 1], air dark, at the default window.
+
+    `step` > 1 takes every step-th row and column: a quick look at the film (the view check)
+    without converting every pixel.
+    """
     preset = preset or image.default_preset()
+    stored = image.stored[::step, ::step] if step > 1 else image.stored
     if image.is_color:
-        rgb = image.stored.astype(np.float32) / np.float32(max(float(image.stored.max()), 1.0))
+        rgb = stored.astype(np.float32) / np.float32(max(float(stored.max()), 1.0))
         return (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.float32)
-    normalized = voi_normalized(image.modality_values(), preset)
+    values = stored.astype(np.float32)
+    if image.modality_slope != 1.0 or image.modality_intercept != 0.0:
+        values = values * np.float32(image.modality_slope) + np.float32(image.modality_intercept)
+    normalized = voi_normalized(values, preset)
     return (1.0 - normalized) if image.inverted_by_file else normalized
+
+
+def view_of(image: RadiographImage) -> FilmView:
+    """The image's view from its header, else from a quick look at its pixels."""
+    step = max(1, max(image.height, image.width) // 256)
+    return detect_view(image.header, lambda: model_input(image, step=step))

@@ -1,0 +1,221 @@
+"""Which view a radiograph is (frontal PA/AP, lateral) and whether it is stored mirrored.
+
+The engine grounds frontal chest films. `detect_view` decides from the header, in this
+order: ViewPosition, the series/image description (SeriesDescription, ImageComments,
+ProtocolName), PatientOrientation's row direction (A or P along the rows is a lateral, L or
+R a frontal); where all of these are missing or silent, from the pixels (`image_view`).
+
+Orientation. PatientOrientation's first value is the patient direction of increasing column
+index. A frontal chest film is displayed with the patient's right on the viewer's left, so
+its first value is "L" (PA and AP alike); an image whose rows run towards the patient's
+right ("R") is stored mirrored, and is flipped before the model sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from pydicom.dataset import Dataset
+
+FRONTAL, LATERAL, UNKNOWN = "frontal", "lateral", "unknown"
+
+# ViewPosition defined terms (PS3.3 C.8.11.5.1.1) and the values found in the wild.
+VIEW_POSITIONS = {
+    "PA": (FRONTAL, "PA"),
+    "AP": (FRONTAL, "AP"),
+    "RLD": (FRONTAL, "RLD"),  # decubitus: a frontal projection, patient on their side
+    "LLD": (FRONTAL, "LLD"),
+    "LL": (LATERAL, "LL"),
+    "RL": (LATERAL, "RL"),
+    "LAT": (LATERAL, ""),
+    "LATERAL": (LATERAL, ""),
+    "LLAT": (LATERAL, "LL"),
+    "RLAT": (LATERAL, "RL"),
+}
+OBLIQUE_POSITIONS = {"LLO", "RLO", "LAO", "RAO", "LPO", "RPO"}
+DESCRIPTION_KEYS = ("SeriesDescription", "ImageComments", "ProtocolName")
+FRONTAL_WORDS = {"PA": "PA", "AP": "AP", "PORTABLE": "AP", "PORT": "AP", "FRONTAL": ""}
+LATERAL_WORDS = {"LAT", "LATERAL", "LL", "RL", "LLAT", "RLAT"}
+DECUBITUS_WORDS = {"DECUBITUS", "DECUB"}
+
+# The image check (see `image_view`): the mediastinal ridge, in contrast-normalised units.
+IMAGE_GRID = 64
+FRONTAL_RIDGE = 0.2  # above: frontal
+LATERAL_RIDGE = 0.12  # below: lateral; between the two the image does not say
+MIN_RANGE = 0.02  # of [0, 1]: below, a blank film
+MIN_PROFILE_CONTRAST = 0.45  # lungs against the body wall, across the chest band
+
+
+@dataclass(frozen=True)
+class FilmView:
+    """What a radiograph shows and how that was decided.
+
+    kind: "frontal", "lateral" or "unknown"; position: the detail ("PA", "AP", "LL"...) or
+    ""; source: "ViewPosition", "description", "PatientOrientation", "image" or "" (nothing
+    said); mirrored: the rows run towards the patient's right (PatientOrientation "R\\...").
+    """
+
+    kind: str = UNKNOWN
+    position: str = ""
+    source: str = ""
+    mirrored: bool = False
+
+    @property
+    def label(self) -> str:
+        """ "frontal PA", "frontal AP", "frontal", "lateral" or "unknown"."""
+        if self.kind == FRONTAL and self.position in ("PA", "AP"):
+            return f"frontal {self.position}"
+        return self.kind
+
+    @property
+    def is_lateral(self) -> bool:
+        return self.kind == LATERAL
+
+    def describe(self) -> str:
+        """One line: "frontal PA (ViewPosition)", "lateral (image), mirrored"..."""
+        text = f"{self.label} ({self.source})" if self.source else self.label
+        return f"{text}, mirrored" if self.mirrored else text
+
+    def to_json(self) -> dict:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "position": self.position or None,
+            "source": self.source or None,
+            "mirrored": self.mirrored,
+        }
+
+    @property
+    def order(self) -> int:
+        """Where a study lists this image: frontal films first, laterals last."""
+        return {FRONTAL: 0, UNKNOWN: 1, LATERAL: 2}[self.kind]
+
+
+def detect_view(header: Dataset | None, pixels: Callable[[], np.ndarray] | None) -> FilmView:
+    """The view of an image from its DICOM header (None for a raster file) and, only when
+    the header is silent, from `pixels()`: the engine's input, air dark, at any size."""
+    mirrored = row_direction(header) == "R"
+    view = header_view(header)
+    if view is None and pixels is not None:
+        kind = image_view(pixels())
+        view = FilmView(kind, "", "image" if kind != UNKNOWN else "")
+    view = view or FilmView()
+    return FilmView(view.kind, view.position, view.source, mirrored)
+
+
+def header_view(header: Dataset | None) -> FilmView | None:
+    """The view the header states, or None when it says nothing usable."""
+    if header is None:
+        return None
+    position = _text(header.get("ViewPosition")).upper().replace(" ", "")
+    if position in VIEW_POSITIONS:
+        kind, detail = VIEW_POSITIONS[position]
+        return FilmView(kind, detail, "ViewPosition")
+    if position in OBLIQUE_POSITIONS:
+        return FilmView(UNKNOWN, position, "ViewPosition")
+    for key in DESCRIPTION_KEYS:
+        view = description_view(_text(header.get(key)))
+        if view is not None:
+            return view
+    row = row_direction(header)
+    if row in ("A", "P"):
+        return FilmView(LATERAL, "", "PatientOrientation")
+    if row in ("L", "R"):
+        return FilmView(FRONTAL, "", "PatientOrientation")
+    return None
+
+
+def description_view(text: str) -> FilmView | None:
+    """ "CHEST PA", "AP PORTABLE", "LAT", "Lateral view": a view when the words name exactly
+    one kind; "PA AND LAT" names both and says nothing about this image."""
+    words = set(re.findall(r"[A-Z]+", text.upper()))
+    if words & DECUBITUS_WORDS:  # "left lateral decubitus" is a frontal projection
+        return FilmView(FRONTAL, "", "description")
+    frontal = [FRONTAL_WORDS[w] for w in sorted(words) if w in FRONTAL_WORDS]
+    lateral = words & LATERAL_WORDS
+    if frontal and not lateral:
+        detail = "AP" if "AP" in frontal else ("PA" if "PA" in frontal else "")
+        return FilmView(FRONTAL, detail, "description")
+    if lateral and not frontal:
+        return FilmView(LATERAL, "", "description")
+    return None
+
+
+def row_direction(header: Dataset | None) -> str:
+    """The main patient direction along the rows ("L", "R", "A", "P", "H", "F") or ""."""
+    if header is None:
+        return ""
+    value = header.get("PatientOrientation")
+    values = list(value) if value is not None and not isinstance(value, str) else [value]
+    first = _text(values[0] if values else "").upper()
+    return first[:1] if first[:1] in ("L", "R", "A", "P", "H", "F") else ""
+
+
+def image_view(pixels: np.ndarray) -> str:
+    """Frontal, lateral or unknown from the film itself (air dark, any size, float).
+
+    A frontal chest is nearly mirror-symmetric about the spine: two dark lung fields either
+    side of a bright mediastinum. The film is reduced to a 64 x 64 grid and contrast
+    normalised; the mirror axis is where the chest band (rows 25-65 %) best matches its own
+    mirror image; the ridge is the brightness at that axis above the darker of the two
+    bands a fifth to a quarter of the width either side. A lateral's best axis falls inside
+    its single, superimposed lung field: no ridge.
+    """
+    ridge = mediastinal_ridge(pixels)
+    if ridge is None:
+        return UNKNOWN
+    if ridge >= FRONTAL_RIDGE:
+        return FRONTAL
+    if ridge <= LATERAL_RIDGE:
+        return LATERAL
+    return UNKNOWN
+
+
+def mediastinal_ridge(pixels: np.ndarray) -> float | None:
+    """The ridge of `image_view` (about 0.45 on a frontal film, 0 on a lateral); None for
+    a film without the contrast of a chest (blank, noise): no lung fields to compare."""
+    n = IMAGE_GRID
+    grid = cv2.resize(np.asarray(pixels, np.float32), (n, n), interpolation=cv2.INTER_AREA)
+    low, high = np.percentile(grid, [2, 98])
+    if high - low < MIN_RANGE:
+        return None
+    grid = np.clip((grid - low) / (high - low), 0.0, 1.0)
+    band = grid[int(0.25 * n) : int(0.65 * n)]
+    profile = np.convolve(band.mean(axis=0), np.ones(3) / 3.0, mode="same")
+    if float(np.ptp(profile[1:-1])) < MIN_PROFILE_CONTRAST:
+        return None
+    axis = _mirror_axis(band)
+    centre = profile[max(0, int(round(axis)) - 1) : int(round(axis)) + 2].mean()
+    sides = []
+    for sign in (-1.0, 1.0):
+        near, far = (int(round(axis + sign * d * n)) for d in (0.18, 0.28))
+        lo, hi = sorted((near, far))
+        lo, hi = max(lo, 0), min(hi, n)
+        sides.append(profile[lo:hi].mean() if hi > lo else 1.0)
+    return float(centre - max(sides))
+
+
+def _mirror_axis(band: np.ndarray) -> float:
+    """The column (continuous, within the middle 30 %) about which `band` is most nearly
+    its own mirror image (Pearson correlation)."""
+    n = band.shape[1]
+    columns = np.arange(n)
+    best, best_axis = -2.0, (n - 1) / 2.0
+    for twice in range(int(0.7 * n), int(1.3 * n) + 1):  # axis at (twice - 1) / 2
+        mirror = twice - 1 - columns
+        inside = (mirror >= 0) & (mirror < n)
+        a, b = band[:, columns[inside]].ravel(), band[:, mirror[inside]].ravel()
+        if a.std() < 1e-6 or b.std() < 1e-6:
+            continue
+        r = float(np.corrcoef(a, b)[0, 1])
+        if r > best:
+            best, best_axis = r, (twice - 1) / 2.0
+    return best_axis
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
