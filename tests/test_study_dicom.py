@@ -261,3 +261,33 @@ def test_display_name_says_what_the_image_is(demo_study, tmp_path):
     del ds.ViewPosition
     ds.save_as(tmp_path / "1.2.3.5.dcm")
     assert load_image(tmp_path / "1.2.3.5.dcm").display_name == "1.2.3.5.dcm"
+
+
+def test_study_folder_lists_the_frontal_film_before_the_lateral(demo_study, tmp_path):
+    """A PA + lateral study whose lateral was taken (and numbered) first: the frontal film
+    opens first, the lateral follows for reference; untagged images sit between."""
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    for name, series, view, description in (
+        ("a-lateral.dcm", 1, "LL", "LATERAL"),
+        ("b-untagged.dcm", 1, None, None),
+        ("c-pa.dcm", 3, "PA", "PA"),
+        ("d-ap.dcm", 2, "", "AP PORTABLE"),
+    ):
+        ds.SeriesNumber = series
+        for key, value in (("ViewPosition", view), ("SeriesDescription", description)):
+            if value is not None:
+                setattr(ds, key, value)
+            elif key in ds:
+                delattr(ds, key)
+        if view is None:
+            del ds.PatientOrientation
+        ds.save_as(tmp_path / name)
+    from knowmvg_viewer.study import open_study
+
+    study = open_study(tmp_path)
+    assert [p.name for p in study.images] == [
+        "d-ap.dcm",
+        "c-pa.dcm",
+        "b-untagged.dcm",
+        "a-lateral.dcm",
+    ]
