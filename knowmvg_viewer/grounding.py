@@ -1,5 +1,9 @@
 """`knowmvg ground`: studies in, findings out (JSON, annotated PNG, DICOM SR); the batch
-mode (`--out-dir`); exit rules of DESIGN 7."""
+mode (`--out-dir`); exit rules of DESIGN 7. `ground_radiograph` grounds one loaded film for
+the command line and the viewer alike: frontal films only, in standard orientation.
+
+Importing this module does not import torch; the engine is loaded when asked for.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,14 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
 
-from model_core.engine import GroundingEngine
 from model_core.results import GroundingResult
 
 from .export.annotated import annotated_image, study_record
@@ -25,8 +29,10 @@ from .export.atomic import encode_png, write_bytes_atomic
 from .export.sr import export_sr, reportable
 from .study import (
     DisplayRenderer,
+    FilmView,
     RadiographImage,
     Report,
+    Study,
     StudyError,
     discover_studies,
     load_text_report,
@@ -34,11 +40,55 @@ from .study import (
     open_study,
 )
 
+if TYPE_CHECKING:
+    from model_core.engine import GroundingEngine
+
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 SUMMARY_FILE = "summary.csv"
-SUMMARY_COLUMNS = ("study", "findings", "seconds", "error")
+SUMMARY_COLUMNS = ("study", "findings", "seconds", "error", "view", "skipped")
+SKIPPED_LATERAL = "lateral view: grounding runs on the frontal film"
+
+
+@dataclass
+class GroundedImage:
+    """One radiograph's grounding: `result` is None when it was not grounded, and
+    `skipped` says why (a lateral film). Boxes and heatmaps are those of the image as
+    stored, mirrored or not."""
+
+    image: RadiographImage
+    result: GroundingResult | None
+    skipped: str | None = None
+
+    @property
+    def view(self) -> FilmView:
+        return self.image.view
+
+
+def ground_radiograph(
+    engine: GroundingEngine,
+    image: RadiographImage,
+    report: str,
+    queries: Sequence[str] | None = None,
+) -> GroundedImage:
+    """Ground the report's findings (or `queries`) on one frontal film.
+
+    A lateral film is not grounded (`skipped` says so). A film stored mirrored
+    (PatientOrientation "R\\...") is flipped for the model, which always sees the patient's
+    right on the image left, and its result is mirrored back onto the stored pixels.
+    """
+    view = image.view
+    if view.is_lateral:
+        return GroundedImage(image, None, SKIPPED_LATERAL)
+    pixels = model_input(image)
+    if view.mirrored:
+        pixels = np.ascontiguousarray(pixels[:, ::-1])
+    if queries:
+        result = engine.ground_phrase(pixels, report, list(queries))
+    else:
+        result = engine.ground(pixels, report)
+    return GroundedImage(image, result.mirrored() if view.mirrored else result)
 
 
 @dataclass
@@ -56,9 +106,17 @@ class GroundedStudy:
     def error(self) -> str | None:
         return self.record["error"]
 
+    @property
+    def skipped(self) -> str | None:
+        return self.record.get("skipped")
+
+    @property
+    def findings(self) -> list:
+        return [] if self.result is None else self.result.findings
+
     def annotated_png(self, model_name: str) -> bytes:
         """The display image at native size with boxes and caption, as PNG bytes."""
-        return encode_png(annotated_image(self.display, self.result.findings, model_name))
+        return encode_png(annotated_image(self.display, self.findings, model_name))
 
 
 def ground_paths(args: argparse.Namespace) -> int:
@@ -92,6 +150,8 @@ def ground_paths(args: argparse.Namespace) -> int:
 
 
 def _load_engine(args: argparse.Namespace) -> GroundingEngine | None:
+    from model_core.engine import GroundingEngine  # torch: only when grounding
+
     try:
         engine = GroundingEngine.load(args.model, device=args.device, threads=args.threads)
     except ValueError as exc:
@@ -116,29 +176,47 @@ def _report_override(args: argparse.Namespace) -> Report | None:
 def ground_study(
     engine: GroundingEngine, path: Path, override: Report | None, phrases: list[str] | None
 ) -> GroundedStudy:
-    """Open, ground and render one study; bad input never raises, it becomes the error."""
+    """Open, ground and render one study (its frontal film); bad input never raises, it
+    becomes the error. A lateral film is not grounded: the record says why in `skipped`."""
     try:
         study = open_study(path)
-        image = study.first_image
+        index, image = frontal_image(study)
     except StudyError as exc:
-        return GroundedStudy(study_record(path, None, None, "", [], error=exc.reason))
+        record = study_record(path, None, None, "", [], error=exc.reason)
+        return GroundedStudy({**record, "view": None, "skipped": None})
     report = override or study.report or Report.from_text("")
-    pixels = model_input(image)
-    if phrases:
-        result = engine.ground_phrase(pixels, report.text, phrases)
-    else:
-        result = engine.ground(pixels, report.text)
+    grounded = ground_radiograph(engine, image, report.text, phrases)
+    result = grounded.result
     record = study_record(
-        study.images[0],
+        study.images[index],
         image.width,
         image.height,
         report.text,
-        result.findings,
-        result.to_json()["timing_ms"],
+        [] if result is None else result.findings,
+        {} if result is None else result.to_json()["timing_ms"],
         image.spacing,
     )
+    record.update(view=image.view.to_json(), skipped=grounded.skipped)
     display = DisplayRenderer(image).render(image.default_preset())
     return GroundedStudy(record, result, display, image)
+
+
+def frontal_image(study: Study) -> tuple[int, RadiographImage]:
+    """The image to ground: the first one (a folder lists frontal films first, by their
+    headers), or, when that one turns out to be a lateral, the first later image that is
+    not. A study of laterals only gives its first image (not grounded, and said so)."""
+    first = study.image(0)
+    if not first.view.is_lateral:
+        return 0, first
+    for index in range(1, len(study.images)):
+        try:
+            image = study.image(index)
+        except StudyError as exc:
+            log.info("%s", exc)
+            continue
+        if not image.view.is_lateral:
+            return index, image
+    return 0, first
 
 
 # -- batch ------------------------------------------------------------------------------
@@ -163,7 +241,7 @@ def _ground_batch(
         start = time.perf_counter()
         stem = out_dir / names[study_path]
         error = None if args.overwrite else _existing_outputs(stem)
-        findings = 0
+        findings, view, skipped = 0, "", ""
         if error is None:
             try:
                 grounded = ground_study(engine, study_path, override, args.phrase)
@@ -173,12 +251,14 @@ def _ground_batch(
                 error, internal = f"internal error: {exc}", True
             else:
                 findings = 0 if grounded.error else len(grounded.record["findings"])
+                view = "" if grounded.image is None else grounded.image.view.describe()
+                skipped = grounded.skipped or ""
                 records.append(grounded.record)
         seconds = time.perf_counter() - start
         if error is not None:
             failed = True
             tqdm.write(f"{study_path}: {error}", file=sys.stderr)
-        rows.append((str(study_path), findings, f"{seconds:.3f}", error or ""))
+        rows.append((str(study_path), findings, f"{seconds:.3f}", error or "", view, skipped))
     failed |= not _write(out_dir / SUMMARY_FILE, _summary_csv(rows), args.overwrite)
     if args.json is not None:
         failed |= not _write_json(args.json, {"model": model, "results": records}, args.overwrite)
@@ -226,7 +306,7 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
     left; the failure, or None."""
     outputs = _study_outputs(stem)
     dicom = grounded.image is not None and grounded.image.header is not None
-    dicom = dicom and bool(reportable(grounded.result.findings))  # else no SR: nothing to say
+    dicom = dicom and bool(reportable(grounded.findings))  # else no SR: nothing to say
     written: list[Path] = []
     try:
         document = {"model": model, "results": [grounded.record]}
@@ -235,7 +315,7 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
         write_bytes_atomic(outputs[1], grounded.annotated_png(model["name"]), overwrite=True)
         written.append(outputs[1])
         if dicom:
-            export_sr(outputs[2], grounded.image, grounded.result.findings, model, overwrite=True)
+            export_sr(outputs[2], grounded.image, grounded.findings, model, overwrite=True)
         else:
             outputs[2].unlink(missing_ok=True)  # an --overwrite run must not keep an old SR
     except BaseException as exc:
@@ -263,6 +343,9 @@ def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: b
 
 
 def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+    if grounded.skipped is not None:  # not grounded: no findings to report, not a failure
+        print(f"{grounded.record['image']}: {grounded.skipped} (no SR written)", file=sys.stderr)
+        return True
     findings = grounded.result.findings
     try:
         return _attempt_write(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -111,6 +111,20 @@ class GroundingResult:
             return None
         return cv2.resize(content, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
 
+    def mirrored(self) -> GroundingResult:
+        """This result for the image mirrored left-right: each box x -> width - x, each
+        heatmap flipped on the model grid (the letterbox pads both sides alike, so the
+        grid's mirror is the image's). A new result; this one is left as it is."""
+        findings = [
+            replace(
+                finding,
+                box=_mirrored_box(finding.box, self.width),
+                heatmap=None if finding.heatmap is None else np.fliplr(finding.heatmap).copy(),
+            )
+            for finding in self.findings
+        ]
+        return replace(self, findings=findings)
+
     def to_json(self) -> dict:
         return {
             "width": self.width,
@@ -119,3 +133,13 @@ class GroundingResult:
             "findings": [f.to_json() for f in self.findings],
             "timing_ms": {k: round(v, 1) for k, v in self.timing_ms.items()},
         }
+
+
+def _mirrored_box(
+    box: tuple[float, float, float, float] | None, width: int
+) -> tuple[float, float, float, float] | None:
+    """An (x0, y0, x1, y1) pixel box of an image `width` pixels wide, mirrored left-right."""
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    return (width - x1, y0, width - x0, y1)
