@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from . import decoding
+from .calibration import ScoreCalibration
 from .inputs import build_input_processor
 from .knowledge import KnowledgeBase
 from .modeling.knowmvg import KnowMVGModel
@@ -70,6 +71,7 @@ class GroundingEngine:
         name: str,
         trained: bool = True,
         directory: Path | None = None,
+        calibration: ScoreCalibration | None = None,
     ) -> None:
         self.model = model.to(device).eval()
         self.tokenizer = tokenizer
@@ -81,13 +83,16 @@ class GroundingEngine:
         self.config = model.config
         self.extractor = PhraseExtractor(knowledge)
         self.processor = build_input_processor(self.config, tokenizer, knowledge)
-        self.postprocessor = FindingPostprocessor(knowledge, self.config.region_ids)
+        self.calibration = calibration
+        self.postprocessor = FindingPostprocessor(knowledge, self.config.region_ids, calibration)
 
     @classmethod
     def load(
         cls, path: Path | str | None = None, device: str = "auto", threads: int | None = None
     ) -> GroundingEngine:
         """Load a model directory (None = the bundled default). ValueError on a bad one.
+
+        Its `calibration.json`, when present, gives each box a calibrated confidence.
 
         Global torch state is left alone: `threads`, when given, sets torch's process-wide
         CPU thread count (the caller asks for it); inference uses no random numbers."""
@@ -101,6 +106,7 @@ class GroundingEngine:
                 f"{directory}: tokenizer has {tokenizer.vocab_size} tokens, the model "
                 f"{model.config.vocab_size}"
             )
+        calibration = ScoreCalibration.load(directory)
         trained = not (directory / UNTRAINED_MARKER).exists()
         if not trained:
             log.warning("%s is an untrained checkpoint: its boxes are meaningless", directory)
@@ -112,6 +118,7 @@ class GroundingEngine:
             directory.name,
             trained,
             directory,
+            calibration,
         )
 
     def describe(self) -> dict:
@@ -122,6 +129,7 @@ class GroundingEngine:
             "trained": self.trained,
             "knowledge_prompts": self.config.knowledge_prompts,
             "global_local": self.config.global_local,
+            "calibrated": self.calibration is not None,
             "path": str(self.directory) if self.directory else None,
         }
 
@@ -162,7 +170,7 @@ class GroundingEngine:
             timing["lm_ms"], step = _ms(step), time.perf_counter()
             output = decoding.decode(self.model, inputs, context, states)
         findings = self.postprocessor(
-            report, selection, encoded.phrase_indices, output, encoded.letterbox
+            report, selection, encoded.phrase_indices, output, encoded.letterbox, image
         )
         timing["boxes_ms"] = _ms(step)
         timing["total_ms"] = _ms(start)

@@ -2,7 +2,9 @@
 
 Boxes leave the letterboxed model frame for the original image; report phrases add their
 assertion, restatements and located-by link; negated phrases and normal statements join
-the result without a box.
+the result without a box. Scores get their calibrated confidence where the model has a
+calibration, and a boxed finding whose phrase names one side while its box lies in the
+other hemithorax is flagged (`laterality_conflict`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 import torch
 
 from .box_ops import Letterbox, box_cxcywh_to_xyxy
+from .calibration import ScoreCalibration
 from .knowledge import KnowledgeBase
 from .knowledge.records import Code
 from .modeling.knowmvg import KnowMVGOutput
@@ -21,11 +24,22 @@ from .text.negation import normal_statements
 
 Span = tuple[int, int]
 
+# A box centred within this fraction of the image width from the midline is on neither side.
+MIDLINE_DEAD_ZONE = 0.05
+# The midline is searched this fraction of the width either side of the image's centre.
+MIDLINE_SEARCH = 0.15
+
 
 class FindingPostprocessor:
-    def __init__(self, knowledge: KnowledgeBase, region_ids: list[str]) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        region_ids: list[str],
+        calibration: ScoreCalibration | None = None,
+    ) -> None:
         self.knowledge = knowledge
         self.region_ids = list(region_ids)
+        self.calibration = calibration
 
     def __call__(
         self,
@@ -34,15 +48,39 @@ class FindingPostprocessor:
         kept: list[int],
         output: KnowMVGOutput | None,
         letterbox: Letterbox,
+        image: np.ndarray | None = None,
     ) -> list[GroundedFinding]:
         """Findings for `selection.requests[i]` for i in `kept`, one per row of `output`
-        (None: nothing was grounded); in report mode with the report's other phrases."""
+        (None: nothing was grounded); in report mode with the report's other phrases.
+
+        `image` (the film as the model saw it, patient's right on the image's left) places
+        the midline for the wrong-side check; without it the midline is the width's centre.
+        """
         requests = [selection.requests[i] for i in kept]
         findings = self.boxed(output, requests, letterbox, selection.source)
-        if selection.source != "report":
-            return findings
-        phrases = [request.phrase for request in requests]
-        return self.with_report_phrases(report, findings, phrases, selection.extracted)
+        if selection.source == "report":
+            phrases = [request.phrase for request in requests]
+            findings = self.with_report_phrases(report, findings, phrases, selection.extracted)
+        midline = film_midline(image) if image is not None else letterbox.width / 2.0
+        for finding in findings:
+            finding.laterality_conflict = self.laterality_conflict(
+                finding, midline, letterbox.width
+            )
+        return findings
+
+    def laterality_conflict(self, finding: GroundedFinding, midline: float, width: int) -> bool:
+        """The phrase names one side, and the box centre lies in the other hemithorax, by more
+        than the dead zone. Patient frame: the patient's right is on the image's left."""
+        if finding.negated or finding.box is None:
+            return False
+        side = self.knowledge.side_of(finding.phrase)
+        if side not in ("right", "left"):
+            return False
+        offset = (finding.box[0] + finding.box[2]) / 2.0 - midline
+        if abs(offset) <= MIDLINE_DEAD_ZONE * width:
+            return False
+        image_side = "right" if offset < 0 else "left"  # image left = patient right
+        return image_side != side
 
     def boxed(
         self,
@@ -67,6 +105,7 @@ class FindingPostprocessor:
                 span=request.span,
                 box=tuple(float(v) for v in boxes[i]),
                 score=float(scores[i]),
+                confidence=self._confidence(float(scores[i])),
                 uncertainty=float(uncertainty[i]),
                 priors=self._priors(output, i),
                 source=source,
@@ -96,6 +135,7 @@ class FindingPostprocessor:
                 finding.located_by = observed.span
                 finding.box, finding.heatmap = observed.box, observed.heatmap
                 finding.score, finding.uncertainty = observed.score, observed.uncertainty
+                finding.confidence = observed.confidence
                 finding.priors = list(observed.priors)
         negated = [(p.span, p.finding) for p in extracted if not p.grounded] + [
             ((m.phrase_start, m.phrase_end), m.finding) for m in normal_statements(report)
@@ -126,11 +166,45 @@ class FindingPostprocessor:
         indices, weights = output.region_indices[row], output.region_weights[row]
         return [(self.region_ids[int(r)], float(w)) for r, w in zip(indices, weights, strict=True)]
 
+    def _confidence(self, score: float) -> float | None:
+        return None if self.calibration is None else float(self.calibration(score))
+
     def _category(self, name: str | None) -> str | None:
         return self.knowledge.finding(name).category if name else None
 
     def _code(self, name: str | None) -> Code | None:
         return self.knowledge.finding(name).code if name else None
+
+
+def film_midline(image: np.ndarray) -> float:
+    """The patient's midline, x in image pixels: the axis about which the film's column
+    profile (mean of its middle rows) is most nearly mirror-symmetric, searched within
+    MIDLINE_SEARCH of the width's centre. Lungs either side of the mediastinum make the
+    profile symmetric about it, so an off-centre patient or an asymmetric crop moves it."""
+    pixels = np.asarray(image, np.float32)
+    if pixels.ndim == 3:
+        pixels = pixels.mean(axis=-1)
+    height, width = pixels.shape[:2]
+    step = max(1, max(height, width) // 256)
+    small = pixels[::step, ::step]
+    rows = small.shape[0]
+    profile = small[int(rows * 0.15) : max(int(rows * 0.85), 1)].mean(axis=0)
+    profile = profile - profile.mean()
+    n = len(profile)
+    if n < 8 or not np.isfinite(profile).all() or profile.std() == 0:
+        return width / 2.0
+    reach = n * 0.35  # compare columns this far either side of a candidate axis
+    best_error, best_axis = np.inf, (n - 1) / 2.0
+    for doubled in range(
+        round((n - 1) * (1 - 2 * MIDLINE_SEARCH)), round((n - 1) * (1 + 2 * MIDLINE_SEARCH)) + 1
+    ):
+        axis = doubled / 2.0  # column profile[i] mirrors profile[doubled - i]
+        i = np.arange(max(0, doubled - n + 1), min(n, doubled + 1))
+        i = i[np.abs(i - axis) <= reach]
+        error = float(np.mean((profile[i] - profile[doubled - i]) ** 2))
+        if error < best_error:
+            best_error, best_axis = error, axis
+    return (best_axis + 0.5) * step
 
 
 def _heatmaps(output: KnowMVGOutput) -> list[np.ndarray]:

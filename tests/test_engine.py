@@ -171,6 +171,8 @@ def test_cli_ground_writes_json_and_native_size_png(model_dir, demo_study, tmp_p
             "finding",
             "assertion",
             "category",
+            "confidence",
+            "laterality_conflict",
         }
         assert study["report"][finding["span"][0] : finding["span"][1]] == finding["phrase"]
         assert finding["assertion"] in ("positive", "negated", "uncertain")
