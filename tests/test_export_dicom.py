@@ -43,6 +43,15 @@ FINDINGS = [
     ),
     GroundedFinding("odd faint smudge", (50, 66), box=(100.0, 220.0, 180.0, 300.5), score=0.4),
     GroundedFinding(
+        "right upper lobe mass",
+        (160, 181),
+        box=(1500.0, 300.0, 1800.0, 600.0),  # on the patient's left: the wrong side
+        score=0.7,
+        finding="mass",
+        code=Code("SCT", "4147007", "Mass"),
+        laterality_conflict=True,
+    ),
+    GroundedFinding(
         "possible left lower lobe atelectasis",
         (120, 156),
         box=(600.0, 900.0, 900.0, 1200.0),
@@ -95,6 +104,7 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
         "small left pleural effusion",
         "odd faint smudge",
         "possible left lower lobe atelectasis",
+        "right upper lobe mass",
     }
 
     effusion = groups["small left pleural effusion"]
@@ -120,6 +130,16 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
     hedged = groups["possible left lower lobe atelectasis"]  # boxed, evaluated "Uncertain"
     (evaluation,) = hedged.get_qualitative_evaluations()
     assert (evaluation.name.meaning, evaluation.value.value) == ("Atelectasis", "64957009")
+    assert not effusion.get_qualitative_evaluations()
+
+    wrong_side = groups["right upper lobe mass"]  # flagged: "Laterality: conflicts"
+    (evaluation,) = wrong_side.get_qualitative_evaluations()
+    assert (evaluation.name.value, evaluation.name.scheme_designator) == ("272741003", "SCT")
+    assert (evaluation.value.value, evaluation.value.scheme_designator) == (
+        "LATCONFLICT",
+        "99KNOWMVG",
+    )
+    assert evaluation.value.meaning == "Conflicts with the reported side"
 
     (negated,) = sr.content.get_image_measurement_groups()
     assert str(negated.tracking_identifier) == "No pneumothorax"
@@ -157,7 +177,7 @@ def test_an_sr_is_not_a_source_image(demo_study, tmp_path):
 
 def test_nothing_to_report_is_an_error(demo_image, tmp_path):
     with pytest.raises(StudyError, match="no grounded or negated findings"):
-        export_sr(tmp_path / "out.dcm", demo_image, FINDINGS[4:], MODEL)
+        export_sr(tmp_path / "out.dcm", demo_image, FINDINGS[-1:], MODEL)  # "unlocated thing"
     assert not (tmp_path / "out.dcm").exists()
 
 
@@ -344,6 +364,7 @@ def test_dcmtk_reads_both_exports_made_from_a_loaded_image(demo_image, tmp_path)
     assert dump.returncode == 0, dump.stderr
     assert not [line for line in dump.stderr.splitlines() if line[:2] in ("E:", "F:")]
     assert "Pleural effusion" in dump.stdout and "Uncertain" in dump.stdout
+    assert "Conflicts with the reported side" in dump.stdout
 
     rgb = np.random.default_rng(1).integers(
         0, 256, (demo_image.height, demo_image.width, 3), np.uint8

@@ -6,7 +6,9 @@ code the engine gave the finding (the knowledge base's SNOMED CT concept; the ge
 POLYLINE SCOORD on the source image in its pixel space, and the model's score a
 "Certainty of Finding" in percent. Negated phrases get a group without a region whose
 qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out;
-hedged phrases keep their box and read "<finding>: Uncertain" (SCT 64957009).
+hedged phrases keep their box and read "<finding>: Uncertain" (SCT 64957009). A box in
+the hemithorax opposite the side its phrase names (`laterality_conflict`) adds
+"Laterality: Conflicts with the reported side" (LATERALITY_CONFLICT below).
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ MANUFACTURER = "KnowMVG Viewer"
 SERIES_DESCRIPTION = "KnowMVG grounding (AI output - not a diagnosis)"
 PLAIN_CHEST_XRAY = hd.sr.CodedConcept("399208008", "SCT", "Plain chest X-ray")
 PERCENT = hd.sr.CodedConcept("%", "UCUM", "percent")
+# The wrong-side flag, as a qualitative evaluation named "Laterality" (SCT 272741003, in
+# pydicom's code dictionary as codes.SCT.Laterality). Neither SNOMED CT nor the DICOM
+# (DCM) vocabulary of PS3.16 has a concept for "the location disagrees with the reported
+# side", so its value is ours, in a private coding scheme: designators starting with "99"
+# are reserved for private schemes (PS3.3 section 8.2.2, Coding Scheme Designator).
+PRIVATE_SCHEME = "99KNOWMVG"
+LATERALITY = hd.sr.CodedConcept("272741003", "SCT", "Laterality")
+LATERALITY_CONFLICT = hd.sr.CodedConcept(
+    "LATCONFLICT", PRIVATE_SCHEME, "Conflicts with the reported side"
+)
 
 
 def structured_report(
@@ -149,19 +161,18 @@ def _finding_group(
                 algorithm_id=algorithm,
             )
         )
-    # a hedged finding ("may represent atelectasis") is boxed but evaluated "Uncertain"
-    evaluations = (
-        [hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Uncertain)]
-        if finding.uncertain
-        else None
-    )
+    evaluations = []
+    if finding.uncertain:  # a hedged finding ("may represent atelectasis"): boxed, "Uncertain"
+        evaluations.append(hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Uncertain))
+    if finding.laterality_conflict:  # the box lies on the other side from the phrase's
+        evaluations.append(hd.sr.QualitativeEvaluation(LATERALITY, LATERALITY_CONFLICT))
     return hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations(
         tracking_identifier=tracking,
         referenced_region=_box_region(source, finding.box),
         finding_type=finding_type,
         algorithm_id=algorithm,
         measurements=measurements or None,
-        qualitative_evaluations=evaluations,
+        qualitative_evaluations=evaluations or None,
     )
 
 
