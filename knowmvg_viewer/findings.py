@@ -30,11 +30,15 @@ class Highlight:
 
 @dataclass
 class FindingsState:
+    """`min_confidence`: boxes whose confidence (the calibrated one, else the score) is below
+    it are hidden from the overlay; they stay listed, marked as below the threshold."""
+
     result: GroundingResult | None = None
     findings: list[GroundedFinding] = field(default_factory=list)
     selected: int | None = None
     show_all: bool = True
     request_id: int = 0  # the request whose result is wanted; older ones are stale
+    min_confidence: float = 0.0
 
     def new_request(self) -> int:
         self.request_id += 1
@@ -47,7 +51,8 @@ class FindingsState:
         self.result = result
         self.findings = list(result.findings)
         boxed = self.boxed_indices()
-        self.selected = boxed[0] if boxed else None
+        shown = [i for i in boxed if not self.is_hidden(i)]
+        self.selected = (shown or boxed or [None])[0]
 
     def clear(self) -> None:
         self.result, self.findings, self.selected = None, [], None
@@ -65,6 +70,15 @@ class FindingsState:
 
     def boxed_indices(self) -> list[int]:
         return [i for i, f in enumerate(self.findings) if f.box is not None and not f.negated]
+
+    def is_hidden(self, index: int) -> bool:
+        """A boxed finding whose confidence (or score, when it has no calibrated confidence)
+        is below `min_confidence`."""
+        finding = self.findings[index]
+        if finding.box is None or finding.negated:
+            return False
+        value = finding.confidence if finding.confidence is not None else finding.score
+        return value is not None and value < self.min_confidence
 
     def colour(self, index: int) -> tuple[int, int, int]:
         finding = self.findings[index]
@@ -92,9 +106,11 @@ class FindingsState:
         return self.selected
 
     def visible_boxes(self) -> list[int]:
+        """The boxes to draw: all of them or the selected one, less those below the threshold."""
+        boxed = [i for i in self.boxed_indices() if not self.is_hidden(i)]
         if self.show_all:
-            return self.boxed_indices()
-        return [self.selected] if self.selected in self.boxed_indices() else []
+            return boxed
+        return [self.selected] if self.selected in boxed else []
 
     def highlights(self) -> list[Highlight]:
         return [

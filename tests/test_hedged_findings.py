@@ -3,6 +3,8 @@ findings list, the box overlay and the exported PNG."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from knowmvg_viewer.findings import FindingsState
@@ -139,3 +141,78 @@ def test_labels_of_findings_sharing_a_place_do_not_cover_each_other():
     # the boxes overdraw one another, so an earlier colour survives only in its own label
     for colour in colours:
         assert (rgb == colour).all(axis=-1).sum() > 20, colour
+
+
+def wrong_side() -> GroundingResult:
+    """A right-sided effusion boxed on the patient's left (flagged), a calibrated box below
+    0.5, a score-only box at 0.3, and a negated phrase."""
+    findings = [
+        GroundedFinding(
+            "right effusion", (0, 14), box=(140.0, 100.0, 190.0, 150.0), score=0.9,
+            confidence=0.95, laterality_conflict=True,
+        ),
+        GroundedFinding(
+            "left nodule", (20, 31), box=(120.0, 40.0, 140.0, 60.0), score=0.8, confidence=0.4
+        ),
+        GroundedFinding("odd smudge", (40, 50), box=(20.0, 20.0, 40.0, 40.0), score=0.3),
+        GroundedFinding("No pneumothorax", (60, 75), negated=True),
+    ]  # fmt: skip
+    return GroundingResult(200, 200, "", findings, Letterbox(200, 200, 64))
+
+
+def test_the_export_label_and_caption_mark_a_box_on_the_wrong_side():
+    from knowmvg_viewer.render.annotate import SIDE_MARKER, _caption
+
+    findings = wrong_side().findings
+    assert finding_label(findings[0]) == f"right effusion (0.90) {SIDE_MARKER}"
+    assert SIDE_MARKER == "[SIDE?]" and SIDE_MARKER.isascii()  # Hershey fonts: ASCII only
+    assert SIDE_MARKER not in finding_label(findings[1])
+    annotations = annotations_for(findings)
+    caption = _caption(annotations, "test-model", date(2024, 1, 2))
+    assert caption[1] == f"right effusion (0.90) {SIDE_MARKER}"
+    plain = annotate(np.zeros((200, 200), np.uint8), annotations_for(findings[1:]), "m")
+    marked = annotate(np.zeros((200, 200), np.uint8), annotations, "m")
+    assert marked.shape[0] > plain.shape[0]  # one more caption line, with the marker
+
+
+def test_the_json_carries_the_flag_and_the_confidence():
+    effusion, nodule, smudge, _ = (f.to_json() for f in wrong_side().findings)
+    assert effusion["laterality_conflict"] is True and effusion["confidence"] == 0.95
+    assert nodule["laterality_conflict"] is False and smudge["confidence"] is None
+
+
+def test_boxes_below_the_confidence_threshold_are_hidden_but_listed():
+    state = FindingsState()
+    state.set_result(wrong_side())
+    assert state.visible_boxes() == [0, 1, 2] and not any(map(state.is_hidden, range(4)))
+    state.min_confidence = 0.5  # the nodule's calibrated 0.4 and the smudge's score 0.3
+    assert [state.is_hidden(i) for i in range(4)] == [False, True, True, False]
+    assert state.visible_boxes() == [0]
+    state.show_all = False
+    state.select(1)
+    assert state.visible_boxes() == []
+    state.min_confidence = 0.35  # calibrated confidence wins over the score: 0.4 shows
+    assert state.visible_boxes() == [1] and state.is_hidden(2)
+    state.min_confidence = 0.99
+    state.set_result(wrong_side())  # everything hidden: the first box is still selected
+    assert state.selected == 0 and state.visible_boxes() == []
+
+
+def test_findings_list_marks_the_wrong_side_and_greys_hidden_boxes(qtbot):
+    from PySide6.QtCore import Qt
+
+    from knowmvg_viewer.ui.findings_panel import SIDE_MARKER, SIDE_TOOLTIP, FindingsPanel
+
+    state = FindingsState(min_confidence=0.5)
+    state.set_result(wrong_side())
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_state(state)
+    items = [panel.item(row) for row in range(panel.count())]
+    assert SIDE_MARKER in items[0].text() and SIDE_TOOLTIP in items[0].toolTip()
+    assert "0.95" in items[0].toolTip()  # the calibrated confidence
+    assert SIDE_MARKER not in items[1].text() and SIDE_TOOLTIP not in items[1].toolTip()
+    assert [("(below threshold)" in item.text()) for item in items] == [False, True, True, False]
+    shown, hidden = items[0].foreground().color(), items[1].foreground().color()
+    assert hidden.getRgb()[:3] == (130, 130, 130) and shown != hidden
+    assert items[1].flags() & Qt.ItemFlag.ItemIsSelectable  # still selectable

@@ -19,6 +19,9 @@ from ..measurement import Measurement
 from .palette import QUERY_COLOUR, RULER_COLOUR, finding_colour
 
 DISCLAIMER = "AI output - not a diagnosis"
+# The wrong-side flag on a label (the box lies in the other hemithorax from the side the
+# report names); OpenCV's Hershey fonts draw ASCII only, so no warning sign.
+SIDE_MARKER = "[SIDE?]"
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,12 @@ class Annotation:
 
 
 def finding_label(finding: GroundedFinding) -> str:
-    """'phrase (score)', with a leading '?' for a finding the report hedges."""
+    """'phrase (score)', with a leading '?' for a finding the report hedges and a trailing
+    SIDE_MARKER for one whose box lies on the other side from the one its phrase names."""
     score = f" ({finding.score:.2f})" if finding.score is not None else ""
     hedge = "? " if finding.uncertain else ""
-    return f"{hedge}{finding.phrase}{score}"
+    side = f" {SIDE_MARKER}" if finding.laterality_conflict else ""
+    return f"{hedge}{finding.phrase}{score}{side}"
 
 
 def annotations_for(

@@ -1,4 +1,6 @@
-"""The findings list: phrase, score and an uncertainty hint, coloured like its box."""
+"""The findings list: phrase, score and an uncertainty hint, coloured like its box; a box on
+the other side from the one the report names is marked, and one below the confidence
+threshold is greyed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,10 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 from ..findings import FindingsState
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
+SIDE_MARKER = "\N{WARNING SIGN} side?"
+SIDE_TOOLTIP = "the box lies in the other hemithorax from the side the report names"
+BELOW_THRESHOLD = "(below threshold)"
+GREY = QColor(130, 130, 130)
 
 
 class FindingsPanel(QListWidget):
@@ -37,7 +43,9 @@ class FindingsPanel(QListWidget):
             prefix = "query: " if finding.source == "query" else ""
             prefix += "? " if finding.uncertain else ""
             hedge = "  uncertain" if finding.uncertain else ""
-            text = f"{prefix}{finding.phrase}   ({score}){spread}{hedge}"
+            side = f"  {SIDE_MARKER}" if finding.laterality_conflict else ""
+            hidden = f"  {BELOW_THRESHOLD}" if state.is_hidden(index) else ""
+            text = f"{prefix}{finding.phrase}   ({score}){spread}{hedge}{side}{hidden}"
         item = QListWidgetItem(text)
         item.setData(INDEX_ROLE, index)
         swatch = QPixmap(14, 14)
@@ -48,11 +56,19 @@ class FindingsPanel(QListWidget):
             font.setItalic(True)
             item.setFont(font)
         if finding.negated:
-            item.setForeground(QColor(130, 130, 130))
+            item.setForeground(GREY)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        elif state.is_hidden(index):
+            item.setForeground(GREY)
+        tips = []
+        if finding.laterality_conflict:
+            tips.append(SIDE_TOOLTIP)
+        if finding.confidence is not None:
+            tips.append(f"confidence {finding.confidence:.2f} (calibrated P(IoU >= 0.5))")
         if finding.priors:
-            priors = ", ".join(f"{r} {w:.2f}" for r, w in finding.priors)
-            item.setToolTip(f"location priors: {priors}")
+            tips.append("location priors: " + ", ".join(f"{r} {w:.2f}" for r, w in finding.priors))
+        if tips:
+            item.setToolTip("\n".join(tips))
         return item
 
     def select(self, index: int | None) -> None:
