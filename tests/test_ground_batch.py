@@ -203,3 +203,84 @@ def test_png_and_sr_are_refused_with_out_dir(model_dir, studies, tmp_path, capsy
     assert _ground(model_dir, studies, "--out-dir", tmp_path / "o", "--sr", tmp_path / "x") == 2
     assert "--sr is for one study" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def _copy_as(source, out, **tags):
+    import pydicom
+
+    ds = pydicom.dcmread(source)
+    for key, value in tags.items():
+        setattr(ds, key, value)
+    ds.save_as(out)
+    return out
+
+
+@pytest.fixture
+def pa_and_lateral(tmp_path, demo_study):
+    """A two-view study (lateral numbered first) and a study of one lateral film."""
+    two = tmp_path / "views" / "pa-lat"
+    two.mkdir(parents=True)
+    source = demo_study / "image.dcm"
+    _copy_as(source, two / "1-lat.dcm", ViewPosition="LL", SeriesNumber=1, SeriesDescription="LAT")
+    _copy_as(source, two / "2-pa.dcm", ViewPosition="PA", SeriesNumber=2)
+    (two / "report.txt").write_text("Small left pleural effusion.\n")
+    one = tmp_path / "views" / "lat-only"
+    one.mkdir()
+    _copy_as(source, one / "lat.dcm", ViewPosition="LATERAL", SeriesDescription="LAT")
+    return two, one
+
+
+def test_ground_json_grounds_the_frontal_film_and_skips_a_lateral(
+    model_dir, pa_and_lateral, tmp_path
+):
+    two, one = pa_and_lateral
+    out = tmp_path / "g.json"
+    assert _ground(model_dir, two, one / "lat.dcm", "--json", out) == 0
+    frontal, lateral = json.loads(out.read_text())["results"]
+    assert frontal["image"] == str(two / "2-pa.dcm")
+    assert frontal["view"] == {
+        "label": "frontal PA",
+        "kind": "frontal",
+        "position": "PA",
+        "source": "ViewPosition",
+        "mirrored": False,
+    }
+    assert frontal["skipped"] is None and frontal["error"] is None
+    assert frontal["findings"][0]["phrase"] == PHRASE
+    assert lateral["view"]["label"] == "lateral" and lateral["view"]["source"] == "ViewPosition"
+    assert lateral["error"] is None and lateral["findings"] == []
+    assert lateral["skipped"] == "lateral view: grounding runs on the frontal film"
+
+
+def test_batch_summary_says_each_view_and_why_a_study_was_skipped(
+    model_dir, pa_and_lateral, tmp_path
+):
+    two, _ = pa_and_lateral
+    out = tmp_path / "out"
+    assert _ground(model_dir, two.parent, "--out-dir", out) == 0
+    with open(out / "summary.csv", newline="") as handle:
+        rows = {row["study"]: row for row in csv.DictReader(handle)}
+    pa, lat = rows[str(two)], rows[str(two.parent / "lat-only")]
+    assert (pa["view"], pa["skipped"], pa["findings"]) == ("frontal PA (ViewPosition)", "", "1")
+    assert (lat["view"], lat["error"], lat["findings"]) == ("lateral (ViewPosition)", "", "0")
+    assert lat["skipped"] == "lateral view: grounding runs on the frontal film"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lat-only.json",
+        "lat-only.png",  # the film, unannotated: nothing was grounded
+        "pa-lat.json",
+        "pa-lat.png",
+        "pa-lat.sr.dcm",
+        "summary.csv",
+    ]
+
+
+def test_ground_sr_of_a_lateral_says_why_and_writes_nothing(
+    model_dir, pa_and_lateral, tmp_path, capsys
+):
+    _, one = pa_and_lateral
+    out = tmp_path / "lat.sr.dcm"
+    assert _ground(model_dir, one, "--sr", out) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film (no SR written)"
+    )
+    assert not out.exists()
