@@ -25,12 +25,18 @@ from .conftest import ENGINE_TEST_REPORT as REPORT
 
 def test_isotonic_fit_pools_violators_and_is_monotone():
     calibration = fit_isotonic([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0, 1, 0, 0, 1, 1])
-    # (0.1) 0, then (0.2, 0.3, 0.4) pooled to 1/3, then (0.5, 0.6) 1
+    # (0.1) 0/1, then (0.2, 0.3, 0.4) pooled to 1/3, then (0.5, 0.6) 2/2; each block's
+    # value is (hits + 0.5) / (n + 1): 0.25, 0.375, 0.833
     assert calibration.scores == (0.1, 0.2, 0.4, 0.5, 0.6)
-    assert calibration.probabilities == pytest.approx((0.0, 1 / 3, 1 / 3, 1.0, 1.0))
-    assert calibration(0.3) == pytest.approx(1 / 3)
-    assert calibration(0.45) == pytest.approx(2 / 3)  # linear between blocks
-    assert calibration(-1.0) == 0.0 and calibration(2.0) == 1.0
+    assert calibration.probabilities == pytest.approx((0.25, 0.375, 0.375, 2.5 / 3, 2.5 / 3))
+    assert calibration(0.3) == pytest.approx(0.375)
+    assert calibration(0.45) == pytest.approx((0.375 + 2.5 / 3) / 2)  # linear between blocks
+    assert calibration(-1.0) == 0.25 and calibration(2.0) == pytest.approx(2.5 / 3)
+
+
+def test_a_block_that_never_missed_is_not_a_certainty():
+    calibration = fit_isotonic(np.linspace(0, 1, 1000), np.linspace(0, 1, 1000) > 0.5)
+    assert 0 < calibration(0.0) < 0.002 and 0.998 < calibration(1.0) < 1
     grid = calibration(np.linspace(0, 1, 101))
     assert np.all(np.diff(grid) >= 0)
 
