@@ -13,7 +13,8 @@ Without --fit the model's calibration.json is only evaluated. The splits are gen
 to the model's input): val 300 studies, test 600 (the model card's test split), or read from
 prepared folders with --data DIR (DIR/val, DIR/test). Writes the diagram to
 out/calibration/reliability.png; prints a table, then one JSON line of results.
-Targets: ECE (15 bins) <= 0.05 on test after calibration.
+Targets: ECE (15 bins) <= 0.05 on test after calibration. It also counts the test boxes
+the wrong-side check flags (and their AP50) and the ground-truth boxes it would flag (0).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from model_core.data.prepare import prepare_synthetic
 from model_core.data.prepared import PreparedSplit
 from model_core.engine import GroundingEngine, default_model_dir
 from model_core.metrics import best_iou
+from model_core.postprocess import film_midline
+from model_core.results import GroundedFinding
 
 BINS = 15
 IOU_THRESHOLD = 0.5
@@ -53,23 +56,50 @@ def split_data(name: str, n: int, args: argparse.Namespace, image_size: int) -> 
 
 @torch.inference_mode()
 def phrase_given(engine: GroundingEngine, split: PreparedSplit, batch_size: int = 16) -> dict:
-    """Per ground-truth phrase: the raw score, the uncertainty (pixels) and the best IoU."""
+    """Per ground-truth phrase: the raw score, the uncertainty (pixels), the best IoU, and
+    whether the wrong-side check flags the predicted box and the ground-truth box."""
     collator = GroundingCollator(engine.tokenizer, engine.knowledge, engine.config)
-    scores, spreads, ious = [], [], []
+    columns: dict[str, list] = {
+        k: [] for k in ("score", "uncertainty", "iou", "sided", "flag", "gt_flag")
+    }
     for start in range(0, len(split), batch_size):
-        batch = collator(split, list(range(start, min(start + batch_size, len(split)))))
+        indices = list(range(start, min(start + batch_size, len(split))))
+        batch = collator(split, indices)
         if not batch.phrases:
             continue
         output = engine.model(batch.inputs.to(engine.device))
         boxes = box_cxcywh_to_xyxy(output.boxes).float().cpu().numpy()
         confidence = output.confidence.float().cpu().numpy()
         uncertainty = output.uncertainty.float().cpu().numpy()
+        midlines = [_midline(split, index) for index in indices]
         for row, (phrase, image) in enumerate(zip(batch.phrases, batch.image_index, strict=True)):
             letterbox = batch.letterboxes[image]
-            ious.append(best_iou(letterbox.model_to_image_xyxy(boxes[row]), phrase.boxes))
-            scores.append(float(confidence[row]))
-            spreads.append(float(uncertainty[row]) * letterbox.size / letterbox.scale)
-    return {"score": np.array(scores), "uncertainty": np.array(spreads), "iou": np.array(ious)}
+            box = letterbox.model_to_image_xyxy(boxes[row])
+            columns["iou"].append(best_iou(box, phrase.boxes))
+            columns["score"].append(float(confidence[row]))
+            columns["uncertainty"].append(
+                float(uncertainty[row]) * letterbox.size / letterbox.scale
+            )
+            check = engine.postprocessor.laterality_conflict
+            columns["sided"].append(engine.knowledge.side_of(phrase.text) in ("left", "right"))
+            width, midline = letterbox.width, midlines[image]
+            columns["flag"].append(check(_finding(phrase, box), midline, width))
+            columns["gt_flag"].append(
+                any(check(_finding(phrase, truth), midline, width) for truth in phrase.boxes)
+            )
+    return {key: np.array(values) for key, values in columns.items()}
+
+
+def _midline(split: PreparedSplit, index: int) -> float:
+    """The film's midline in original pixels, from the prepared (letterboxed) pixels."""
+    letterbox = split.letterbox(index)
+    x0, y0, x1, y1 = letterbox.content_box()
+    content = split.pixels[index][y0:y1, x0:x1]
+    return film_midline(content) * letterbox.width / content.shape[1]
+
+
+def _finding(phrase, box) -> GroundedFinding:
+    return GroundedFinding(phrase.text, phrase.span, box=tuple(float(v) for v in box))
 
 
 def describe_split(name: str, split: PreparedSplit, n_phrases: int, size: int | None) -> str:
@@ -143,6 +173,10 @@ def diagram(bins_raw: list, bins_cal: list, path: Path, title: str) -> None:
         raise OSError(f"{path}: cannot write the diagram")
 
 
+def _rate(hits: np.ndarray) -> float | None:
+    return round(100.0 * float(hits.mean()), 2) if len(hits) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=default_model_dir())
@@ -187,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "spearman_score_vs_iou": round(spearman(measured["score"], measured["iou"]), 4),
         "median_uncertainty_px": round(float(np.median(measured["uncertainty"])), 3),
+        "one_sided_phrases": int(measured["sided"].sum()),
+        "wrong_side_flags": int(measured["flag"].sum()),
+        "wrong_side_flags_AP50": _rate(hits[measured["flag"]]),
+        "wrong_side_flags_on_ground_truth": int(measured["gt_flag"].sum()),
         "plot": str(args.plot),
     }
     bins_raw = reliability_bins(raw, hits, BINS)
