@@ -62,6 +62,7 @@ class Session:
         self.model_info: dict | None = None
         self.model_error: str | None = None
         self.busy = False
+        self.note: str | None = None  # why the image on screen has no findings (a lateral)
         self.load_id = 0  # the study/image load whose result is wanted
         self._study_load = 0  # the load that opened the current study (its thumbnails)
         self._query_request: int | None = None
@@ -72,14 +73,15 @@ class Session:
         self.load_id += 1
         return self.load_id
 
-    def show_study(self, load_id: int, study: Study, viewing: ViewingState) -> bool:
-        """The decoded first image of a newly opened study; False when stale."""
+    def show_study(self, load_id: int, study: Study, viewing: ViewingState, index: int = 0) -> bool:
+        """A newly opened study, with its image `index` decoded (the frontal film, when the
+        first is a lateral); False when stale."""
         if load_id != self.load_id:
             return False
         self.study, self.report, self._study_load = study, study.report, load_id
         self.study_opened.emit()
         self.report_changed.emit()
-        self._show(0, viewing)
+        self._show(index, viewing)
         return True
 
     def show_image(self, load_id: int, index: int, viewing: ViewingState) -> bool:
@@ -185,6 +187,17 @@ class Session:
         self.selection_changed.emit()
         return True
 
+    def skip_grounding(self, request_id: int, reason: str) -> bool:
+        """The film is not grounded (a lateral): no findings, and `note` says why."""
+        if not self.findings.is_current(request_id):
+            return False
+        self.findings.clear()
+        self.note = reason
+        self._set_busy(False)
+        self.findings_changed.emit()
+        self.selection_changed.emit()
+        return True
+
     def fail_grounding(self, request_id: int) -> bool:
         """True when the failed request was the current one (its message is for the user)."""
         if not self.findings.is_current(request_id):
@@ -207,6 +220,7 @@ class Session:
 
     def clear_findings(self) -> None:
         self.findings.clear()
+        self.note = None
         self.findings_changed.emit()
         self.selection_changed.emit()
 

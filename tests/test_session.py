@@ -178,3 +178,20 @@ def test_a_study_without_report_has_empty_text(tmp_path, demo_study):
     study = Study(path=tmp_path, images=[demo_study / "image.dcm"])
     session.show_study(session.new_load(), study, ViewingState(study.first_image))
     assert session.report_text == ""
+
+
+def test_a_film_not_grounded_says_why_until_the_next_request(session):
+    request = session.begin_grounding()
+    assert session.skip_grounding(request, "lateral view: grounding runs on the frontal film")
+    assert not session.busy and session.findings.findings == []
+    assert session.note.startswith("lateral view")
+    session.begin_grounding()
+    assert session.note is None
+    assert not session.skip_grounding(request, "stale")  # an old request says nothing
+
+
+def test_a_study_can_open_on_another_image_than_its_first(demo_study, tmp_path):
+    session = Session()
+    study = Study(path=tmp_path, images=[demo_study / "image.dcm"] * 2)
+    assert session.show_study(session.new_load(), study, ViewingState(study.image(1)), index=1)
+    assert session.image_index == 1

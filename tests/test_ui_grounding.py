@@ -259,3 +259,53 @@ def test_export_with_show_all_off_keeps_the_views_colour(window, qtbot):
     assert tuple(window.session.findings.colour(boxed[1])) in {
         tuple(int(c) for c in p) for p in edge
     }
+
+
+def _lateral_copy(source, path):
+    """The film relabelled as a left lateral, in a new series (what a PA + lateral study has)."""
+    ds = pydicom.dcmread(source)
+    ds.ViewPosition = "LL"
+    ds.PatientOrientation = ["P", "F"]
+    ds.SeriesNumber = 2
+    ds.SOPInstanceUID = pydicom.uid.generate_uid()
+    ds.SeriesInstanceUID = pydicom.uid.generate_uid()
+    ds.save_as(path)
+    return path
+
+
+def test_a_pa_and_lateral_study_grounds_the_frontal_and_says_why_not_the_lateral(
+    window, demo_study, tmp_path, qtbot
+):
+    folder = tmp_path / "pa-lateral"
+    folder.mkdir()
+    _lateral_copy(demo_study / "image.dcm", folder / "a-lateral.dcm")  # first by name
+    (folder / "z-pa.dcm").write_bytes((demo_study / "image.dcm").read_bytes())
+    (folder / "report.txt").write_text((demo_study / "report.txt").read_text())
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        window.open_path(folder)
+    session = window.session
+    assert session.image.path.name == "z-pa.dcm" and session.findings.findings
+    assert window.thumbnails.count() == 2 and window.thumbnails.isVisible()
+    with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
+        window.thumbnails.setCurrentRow(1)  # the lateral, for reference
+    assert session.image.view.is_lateral and session.findings.findings == []
+    assert session.note == "lateral view: grounding runs on the frontal film"
+    assert session.note in window.view_label.text()
+    notes = [window.findings_panel.item(i).text() for i in range(window.findings_panel.count())]
+    assert notes == [session.note]
+
+
+def test_the_confidence_threshold_hides_weaker_boxes_and_keeps_them_listed(window, qtbot):
+    session = window.session
+    boxed = session.findings.boxed_indices()
+    assert boxed
+    window.controls.min_confidence.setValue(95)  # the toolbar slider
+    assert session.overlays.min_confidence == pytest.approx(0.95)
+    hidden = [i for i in boxed if session.findings.is_hidden(i)]
+    assert hidden  # the untrained test model is not that sure of anything
+    for index in hidden:
+        assert not window.binding.box_overlays[index].rect.isVisible()
+        assert "(below threshold)" in window.findings_panel.item(index).text()
+    assert window.settings.value("overlay/min_confidence") in (0.95, "0.95")
+    window.controls.min_confidence.setValue(0)
+    assert all(window.binding.box_overlays[i].rect.isVisible() for i in boxed)

@@ -33,6 +33,13 @@ class FindingsPanel(QListWidget):
         self._quiet = False
         self.select(state.selected)
 
+    def show_note(self, text: str) -> None:
+        """A line in place of findings, saying why there are none (a lateral film)."""
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        item.setForeground(GREY)
+        self.addItem(item)
+
     def _item(self, state: FindingsState, index: int) -> QListWidgetItem:
         finding = state.findings[index]
         if finding.negated:

@@ -38,6 +38,7 @@ class GroundingFlow(QObject):
         self.worker.worker.model_loaded.connect(self._on_model_loaded)
         self.worker.worker.model_failed.connect(self._on_model_failed)
         self.worker.worker.grounded.connect(self._on_grounded)
+        self.worker.worker.skipped.connect(self._on_skipped)
         self.worker.worker.failed.connect(self._on_failed)
 
     # -- the model ---------------------------------------------------------------------------
@@ -105,6 +106,10 @@ class GroundingFlow(QObject):
 
     def _on_grounded(self, request_id: int, result) -> None:
         if self.session.finish_grounding(request_id, result):
+            self.finished.emit()
+
+    def _on_skipped(self, request_id: int, reason: str) -> None:
+        if self.session.skip_grounding(request_id, reason):
             self.finished.emit()
 
     def _on_failed(self, request_id: int, message: str) -> None:

@@ -138,13 +138,20 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel()
         self.spacing_label = QLabel()
         self.model_label = QLabel("model: loading…")
+        self.view_label = QLabel()  # the film's view, and why it is not grounded
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(120)
         self.busy.setFormat("grounding")
         self.busy.hide()
         self.statusBar().addWidget(self.readout_label, 1)
-        for widget in (self.busy, self.model_label, self.spacing_label, self.window_label):
+        for widget in (
+            self.busy,
+            self.view_label,
+            self.model_label,
+            self.spacing_label,
+            self.window_label,
+        ):
             self.statusBar().addPermanentWidget(widget)
         self.statusBar().addPermanentWidget(self.zoom_label)
 
@@ -201,8 +208,8 @@ class MainWindow(QMainWindow):
         if study is not None and 0 <= index < len(study.images):
             self.loader.load(self.session.new_load(), study, index)
 
-    def _on_study_opened(self, load_id: int, study, viewing) -> None:
-        if self.session.show_study(load_id, study, viewing):
+    def _on_study_opened(self, load_id: int, study, index: int, viewing) -> None:
+        if self.session.show_study(load_id, study, viewing, index):
             self.statusBar().clearMessage()
             for note in study.skipped:
                 log.info("skipped %s", note)

@@ -53,6 +53,7 @@ class SessionBinding:
         window.view.set_pixmap(to_qpixmap(viewing.render()), fit=True)
         window.thumbnails.select_quietly(self.session.image_index)
         window.spacing_label.setText(f"spacing {viewing.image.spacing_text()}")
+        window.view_label.setText(viewing.image.view.describe())
         self._show_display_state()
         self.update_enabled()
 
@@ -108,6 +109,12 @@ class SessionBinding:
                 label_below=finding.located_by is not None,
             )
         self.window.findings_panel.show_state(findings)
+        note, image = self.session.note, self.session.image
+        if note is not None:  # said plainly where the findings would be
+            self.window.findings_panel.show_note(note)
+        if image is not None:
+            view = image.view.describe()
+            self.window.view_label.setText(f"{view}: {note}" if note else view)
         self.update_enabled()
 
     def _on_selection_changed(self) -> None:
@@ -126,7 +133,11 @@ class SessionBinding:
         actions.boxes.setChecked(overlays.boxes)
         actions.heatmap.setChecked(overlays.heatmap)
         actions.show_all.setChecked(overlays.show_all)
-        self.window.controls.apply_settings(overlays.colormap, overlays.threshold, overlays.opacity)
+        self.window.controls.apply_settings(
+            overlays.colormap, overlays.threshold, overlays.opacity, overlays.min_confidence
+        )
+        if before is not None and before.min_confidence != overlays.min_confidence:
+            self.window.findings_panel.show_state(self.session.findings)  # greyed rows
         self._show_boxes()
         if before is not None and replace(before, opacity=overlays.opacity) == overlays:
             self.heatmap.set_opacity(overlays.opacity)  # a slider drag: no recolouring

@@ -21,7 +21,8 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..study import RadiographImage, Study, StudyError, model_input, open_study
+from ..grounding import frontal_image, ground_radiograph
+from ..study import RadiographImage, Study, StudyError, open_study
 from ..study.process_decoder import ProcessDecoder
 from ..study.viewing import ViewingState
 
@@ -35,6 +36,7 @@ class GroundingWorker(QObject):
     model_loaded = Signal(dict)  # engine.describe()
     model_failed = Signal(str)
     grounded = Signal(int, object)  # request id, GroundingResult
+    skipped = Signal(int, str)  # request id, why the film is not grounded (a lateral)
     failed = Signal(int, str)  # request id, message
 
     def __init__(self) -> None:
@@ -55,22 +57,22 @@ class GroundingWorker(QObject):
         self.model_loaded.emit(self.engine.describe())
 
     @Slot(int, object, str, object)
-    def ground(self, request_id: int, image, report: str, phrases) -> None:
-        """`image`: a RadiographImage; its engine input is computed here, off the GUI thread."""
+    def ground(self, request_id: int, image: RadiographImage, report: str, phrases) -> None:
+        """The film's engine input is computed here, off the GUI thread; a lateral film is
+        not grounded, a mirrored one is grounded as the model expects and mapped back."""
         if self.engine is None:
             self.failed.emit(request_id, "no grounding model is loaded")
             return
         try:
-            image = model_input(image) if isinstance(image, RadiographImage) else image
-            if phrases:
-                result = self.engine.ground_phrase(image, report, list(phrases))
-            else:
-                result = self.engine.ground(image, report)
+            grounded = ground_radiograph(self.engine, image, report, phrases or None)
         except Exception as exc:
             log.error("grounding failed: %s", traceback.format_exc())
             self.failed.emit(request_id, f"grounding failed: {exc}")
             return
-        self.grounded.emit(request_id, result)
+        if grounded.skipped is not None:
+            self.skipped.emit(request_id, grounded.skipped)
+        else:
+            self.grounded.emit(request_id, grounded.result)
 
 
 class WorkerThread(QObject):
@@ -167,7 +169,7 @@ class StudyLoader(QObject):
     user asks for. Results carry the load id they answer.
     """
 
-    opened = Signal(int, object, object)  # load id, Study, ViewingState (rendered)
+    opened = Signal(int, object, int, object)  # load id, Study, index, ViewingState (rendered)
     image_loaded = Signal(int, int, object)  # load id, image index, ViewingState (rendered)
     thumbnail = Signal(int, int, object, str)  # study's load id, index, pixels or None, label
     failed = Signal(int, str)  # load id, message
@@ -205,16 +207,18 @@ class StudyLoader(QObject):
     def _open(self, load_id: int, path) -> None:
         try:
             study = open_study(path, self._decoder)
-            viewing = ViewingState(study.first_image)
+            shown, image = frontal_image(study)  # a lateral is there for reference
+            viewing = ViewingState(image)
             viewing.render()
         except StudyError as exc:
             self.failed.emit(load_id, str(exc))
             return
-        self.opened.emit(load_id, study, viewing)
+        self.opened.emit(load_id, study, shown, viewing)
         if len(study.images) > 1:
-            self.thumbnail.emit(load_id, 0, _thumbnail(viewing), viewing.image.display_name)
-            for index in range(1, len(study.images)):
-                self._put(THUMBNAIL, self._thumbnail, load_id, study, index)
+            self.thumbnail.emit(load_id, shown, _thumbnail(viewing), viewing.image.display_name)
+            for index in range(len(study.images)):
+                if index != shown:
+                    self._put(THUMBNAIL, self._thumbnail, load_id, study, index)
 
     def _load(self, load_id: int, study: Study, index: int) -> None:
         try:
