@@ -156,7 +156,9 @@ def test_cli_ground_writes_json_and_native_size_png(model_dir, demo_study, tmp_p
     document = json.loads(out_json.read_text())
     assert document["model"]["trained"] is False
     (study,) = document["results"]
-    assert set(study) == {"image", "width", "height", "report", "findings", "timing_ms", "error"}
+    assert set(study) == {
+        "image", "width", "height", "report", "findings", "timing_ms", "error", "view", "skipped"
+    }  # fmt: skip
     assert study["error"] is None and study["image"].endswith("image.dcm")
     for finding in study["findings"]:
         assert set(finding) >= {
