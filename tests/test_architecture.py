@@ -47,6 +47,7 @@ TORCH_FREE = [
     "model_core/results.py",
     "model_core/box_geometry.py",
     "model_core/phrase_selection.py",
+    "model_core/calibration.py",
 ]
 QT_MODULES = {"PySide6", "PyQt5", "PyQt6", "qtpy", "qtawesome", "shiboken6"}
 TORCH_MODULES = {
