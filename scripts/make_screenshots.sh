@@ -23,6 +23,9 @@ printf 'FINDINGS: Patchy airspace opacities in the left lower zone. No pleural e
 # the viewer's own export of a film with a dozen findings and a ruler
 .venv/bin/python scripts/make_window_pictures.py --export docs/images/export-twelve-findings.png
 rm -f docs/images/export-twelve-findings.json
+# a PA + lateral study (frontal grounded, lateral not), and a finding on the wrong side
+.venv/bin/python scripts/make_window_pictures.py --pa-lateral docs/images/viewer-pa-lateral.png \
+    --wrong-side docs/images/viewer-wrong-side.png
 # the window as it opens on a 1920x1080 screen (a real X server: Xvfb)
 if command -v xvfb-run >/dev/null; then
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" \

@@ -4,6 +4,11 @@
   study grounded. Run it under a real X server, e.g. a 1920x1080 Xvfb:
       xvfb-run -s "-screen 0 1920x1080x24" \\
           .venv/bin/python scripts/make_window_pictures.py --screen out.png
+- `--pa-lateral PNG`: a synthetic PA + lateral study (one patient, two views): the window as it
+  opens on the frontal film, grounded, with the lateral in the thumbnail strip; and beside it
+  (`<PNG stem>-lateral.png`) the lateral chosen, which is not grounded and says why.
+- `--wrong-side PNG`: the demo film with a report of ours whose "left middle lobe pneumonia"
+  (a dictation slip: the left lung has no middle lobe) is boxed on the right: the wrong-side flag.
 - `--export PNG`: the viewer's own PNG export of a film with a dozen findings and a ruler,
   made through the export flow (PNG + JSON sidecar), to check that the caption margin holds
   them all and the film stays whole.
@@ -59,6 +64,66 @@ def open_grounded(window: MainWindow, path: Path) -> None:
     wait_for_grounding(window)
 
 
+WRONG_SIDE_REPORT = """FINDINGS:
+Left middle lobe pneumonia. Small left pleural effusion. The heart is enlarged.
+No pneumothorax.
+
+IMPRESSION:
+Left middle lobe pneumonia.
+"""
+PA_LATERAL_SEED = 20_000_123  # a test-split patient
+
+
+def grab(window: MainWindow, out: Path) -> None:
+    settle()
+    window.grab().save(str(out))
+    print(f"{out}: {window.session.image.view.describe()}, {window.view_label.text()}")
+
+
+def pa_lateral_pictures(out: Path, scratch: Path) -> None:
+    from model_core.data.synthetic.export import dicom_bytes
+    from model_core.data.synthetic.generator import generate_study
+
+    study = scratch / "pa-lateral"
+    study.mkdir()
+    for view in ("lateral", "frontal"):
+        film = generate_study(PA_LATERAL_SEED, view=view)
+        (study / f"{view}.dcm").write_bytes(dicom_bytes(film))
+    (study / "report.txt").write_text(generate_study(PA_LATERAL_SEED).report)
+    window = headless_window()
+    open_grounded(window, study)
+    window.session.select(0)
+    grab(window, out)
+    with_lateral = out.with_name(f"{out.stem}-lateral{out.suffix}")
+    window.thumbnails.setCurrentRow(1)
+    wait_for_load(window)
+    wait_for_grounding(window)
+    grab(window, with_lateral)
+    window.close()
+
+
+def wrong_side_picture(out: Path, scratch: Path) -> None:
+    study = scratch / "wrong-side"
+    study.mkdir()
+    shutil.copy(demo_study_dir() / "image.dcm", study / "image.dcm")
+    (study / "report.txt").write_text(WRONG_SIDE_REPORT)
+    window = headless_window()
+    open_grounded(window, study)
+    flagged = [i for i, f in enumerate(window.session.findings.findings) if f.laterality_conflict]
+    window.session.select(flagged[0] if flagged else 0)
+    grab(window, out)
+    print(f"{len(flagged)} finding(s) flagged on the wrong side")
+    window.close()
+
+
+def headless_window() -> MainWindow:
+    window = MainWindow()
+    window.remember_geometry = False
+    window.resize(1400, 900)
+    window.show()
+    return window
+
+
 def screen_picture(out: Path) -> None:
     window = MainWindow()
     window.remember_geometry = False
@@ -94,6 +159,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", type=Path, metavar="PNG")
     parser.add_argument("--export", type=Path, metavar="PNG")
+    parser.add_argument("--pa-lateral", type=Path, metavar="PNG")
+    parser.add_argument("--wrong-side", type=Path, metavar="PNG")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
@@ -104,6 +171,10 @@ def main() -> int:
             screen_picture(args.screen)
         if args.export is not None:
             export_picture(args.export, Path(tmp))
+        if args.pa_lateral is not None:
+            pa_lateral_pictures(args.pa_lateral, Path(tmp))
+        if args.wrong_side is not None:
+            wrong_side_picture(args.wrong_side, Path(tmp))
     return 0
 
 

@@ -309,3 +309,17 @@ def test_the_confidence_threshold_hides_weaker_boxes_and_keeps_them_listed(windo
     assert window.settings.value("overlay/min_confidence") in (0.95, "0.95")
     window.controls.min_confidence.setValue(0)
     assert all(window.binding.box_overlays[i].rect.isVisible() for i in boxed)
+
+
+def test_a_wrong_side_box_is_marked_in_the_view_and_the_list(window, qtbot):
+    session = window.session
+    index = session.findings.boxed_indices()[0]
+    session.findings.findings[index].laterality_conflict = True  # as postprocessing flags it
+    session.findings_changed.emit()
+    overlay = window.binding.box_overlays[index]
+    assert overlay.label.brush().color().red() > 100  # the warning plate
+    assert "side?" in window.findings_panel.item(index).text()
+    session.select(index)
+    assert overlay.label.zValue() > max(
+        o.label.zValue() for i, o in window.binding.box_overlays.items() if i != index
+    )

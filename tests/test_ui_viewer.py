@@ -261,3 +261,16 @@ def test_a_decoder_crash_is_one_message_and_the_next_film_decodes(tmp_path, demo
         assert decoder(demo_study / "image.dcm").width == 1700
     finally:
         decoder.shutdown()
+
+
+def test_thumbnails_arriving_late_do_not_overlap(window, tmp_path, demo_study, qtbot):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    for n in range(3):
+        shutil.copy(demo_study / "image.dcm", folder / f"film-{n}.dcm")
+    assert open_in_window(window, qtbot, folder)
+    strip = window.thumbnails
+    qtbot.waitUntil(lambda: all(not strip.item(i).icon().isNull() for i in range(3)))
+    rects = [strip.visualItemRect(strip.item(i)) for i in range(3)]
+    assert all(not a.intersects(b) for a, b in zip(rects, rects[1:], strict=False))
+    assert all(r.height() >= 96 for r in rects)

@@ -22,6 +22,7 @@ from ..render.palette import RULER_COLOUR as RULER_RGB
 
 HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
 RULER_COLOUR = QColor(*RULER_RGB)
+WARNING_PLATE = QColor(150, 0, 0, 220)  # a box on the other side from the one its phrase names
 
 
 def _cosmetic_pen(colour: QColor) -> QPen:
@@ -31,10 +32,11 @@ def _cosmetic_pen(colour: QColor) -> QPen:
     return pen
 
 
-def _label_plate(text: str, colour: QColor) -> QGraphicsRectItem:
-    """Coloured bold text on a dark plate, constant size on screen at any zoom."""
+def _label_plate(text: str, colour: QColor, warning: bool = False) -> QGraphicsRectItem:
+    """Coloured bold text on a dark plate (dark red for a warning), constant size on screen at
+    any zoom."""
     plate = QGraphicsRectItem()
-    plate.setBrush(QBrush(QColor(0, 0, 0, 170)))
+    plate.setBrush(QBrush(WARNING_PLATE if warning else QColor(0, 0, 0, 170)))
     plate.setPen(QPen(Qt.PenStyle.NoPen))
     plate.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
     item = QGraphicsSimpleTextItem(text, plate)
@@ -54,7 +56,8 @@ class BoxOverlay:
     """One finding: a rectangle in image pixels and a 'phrase (score)' label above it.
 
     A hedged (uncertain) finding's box is dotted whether or not it is selected; an
-    interpretation sharing another finding's box puts its label under the box.
+    interpretation sharing another finding's box puts its label under the box; a box on the
+    other side from the one its phrase names has its label on a dark red plate.
     """
 
     def __init__(
@@ -65,12 +68,13 @@ class BoxOverlay:
         colour: QColor,
         uncertain: bool = False,
         label_below: bool = False,
+        wrong_side: bool = False,
     ) -> None:
         self.uncertain = uncertain
         self.rect = QGraphicsRectItem(rect)
         self.rect.setPen(_cosmetic_pen(colour))
         self.rect.setZValue(BOX_Z)
-        self.label = _label_plate(label, colour)
+        self.label = _label_plate(label, colour, warning=wrong_side)
         # a box shared with the finding it interprets: this label goes under the box
         self.label.setPos(rect.left(), rect.bottom() if label_below else rect.top())
         scene.addItem(self.rect)
@@ -86,6 +90,7 @@ class BoxOverlay:
             pen.setStyle(Qt.PenStyle.SolidLine if selected else Qt.PenStyle.DashLine)
         self.rect.setPen(pen)
         self.label.setVisible(selected or self.rect.isVisible())
+        self.label.setZValue(LABEL_Z + 1 if selected else LABEL_Z)  # the selected label on top
 
     def set_visible(self, visible: bool) -> None:
         self.rect.setVisible(visible)

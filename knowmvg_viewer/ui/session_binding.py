@@ -107,6 +107,7 @@ class SessionBinding:
                 QColor(*findings.colour(index)),
                 uncertain=finding.uncertain,
                 label_below=finding.located_by is not None,
+                wrong_side=finding.laterality_conflict,
             )
         self.window.findings_panel.show_state(findings)
         note, image = self.session.note, self.session.image

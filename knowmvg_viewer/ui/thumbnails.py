@@ -23,6 +23,8 @@ class ThumbnailStrip(QListWidget):
         self.setWrapping(False)
         self.setMovement(QListView.Movement.Static)
         self.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        # a fixed cell: thumbnails arrive after their entries, and must not overlap them
+        self.setGridSize(QSize(THUMBNAIL_SIZE + 24, THUMBNAIL_SIZE + 30))
         self.setFixedWidth(THUMBNAIL_SIZE + 36)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
