@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup-steps", type=int, default=200)
     p.add_argument("--grad-clip", type=float, default=1.0)
     p.add_argument("--time-budget-min", type=float, help="stop after this many minutes")
+    p.add_argument(
+        "--max-steps", type=int, help="stop after this many optimiser steps (equal-step ablations)"
+    )
     p.add_argument("--val-limit", type=int, help="validate on the first N samples only")
     p.add_argument("--gradient-checkpointing", action="store_true", help="base: save memory")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last")
@@ -140,6 +143,8 @@ class Trainer:
         self.started = time.monotonic()
         self.steps_per_epoch = math.ceil(len(self.train_split) / (config.batch_size * world))
         self.total_steps = self.steps_per_epoch * config.epochs
+        if config.max_steps is not None:
+            self.total_steps = min(self.total_steps, config.max_steps)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self._lr_factor)
         self.wrapped = (
             DistributedDataParallel(self.model, find_unused_parameters=True)
@@ -209,7 +214,9 @@ class Trainer:
                 self._validate(epoch, log_file)
                 if stopped:
                     log.info(
-                        "time budget reached after %.1f min", (time.monotonic() - self.started) / 60
+                        "stopped at step %d (time budget or step limit) after %.1f min",
+                        self.progress["step"],
+                        (time.monotonic() - self.started) / 60,
                     )
                     break
         except KeyboardInterrupt:
@@ -257,6 +264,9 @@ class Trainer:
                 log_file.flush()
             budget = self.train_config.time_budget_min
             if budget is not None and time.monotonic() - self.started > budget * 60:
+                return True
+            limit = self.train_config.max_steps
+            if limit is not None and step >= limit:
                 return True
         return False
 

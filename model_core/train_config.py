@@ -20,9 +20,11 @@ class TrainConfig:
     the two ablation switches, the tokenizer folder to reuse (else one of `vocab_size` is
     trained). Optimisation: AdamW (`lr`, `weight_decay`), `warmup_steps` then cosine decay,
     `grad_clip`; `batch_size` is per process. Stopping: `epochs`, or `time_budget_min`
-    minutes. `val_limit`: validate on the first N samples (None or 0: all). `resume` from
-    out/last; `init_from` a model directory's weights. `threads`: torch CPU threads
-    (None: torch's default). `log_every` steps a metrics line."""
+    minutes, or `max_steps` optimiser steps (an ablation's rows get equal steps, not equal
+    wall-clock; the learning rate then decays over those steps). `val_limit`: validate on
+    the first N samples (None or 0: all). `resume` from out/last; `init_from` a model
+    directory's weights. `threads`: torch CPU threads (None: torch's default). `log_every`
+    steps a metrics line."""
 
     train_data: Path
     val_data: Path
@@ -41,6 +43,7 @@ class TrainConfig:
     warmup_steps: int = 200
     grad_clip: float = 1.0
     time_budget_min: float | None = None
+    max_steps: int | None = None
     val_limit: int | None = None
     gradient_checkpointing: bool = False
     resume: bool = False
@@ -68,6 +71,7 @@ class TrainConfig:
             "log_every": (self.log_every, 1),
             "val_limit": (self.val_limit, 0),
             "threads": (self.threads, 1),
+            "max_steps": (self.max_steps, 1),
         }
         for name, (value, low) in at_least.items():
             if value is not None and value < low:

@@ -208,3 +208,16 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(splits, tmp_path):
     assert state["progress"]["step"] >= 3
     args = ["--train-data", str(train), "--val-data", str(val), "--out", str(out), *FAST]
     assert train_main([*args, "--epochs", str(state["progress"]["epoch"] + 1), "--resume"]) == 0
+
+
+def test_max_steps_stops_every_row_at_the_same_step(splits, tmp_path):
+    """Equal steps, not equal wall-clock: what an ablation's rows must share."""
+    train, val = splits
+    out = tmp_path / "limited"
+    args = ["--train-data", str(train), "--val-data", str(val), "--out", str(out), *FAST]
+    assert train_main([*args, "--epochs", "50", "--max-steps", "3"]) == 0
+    state = json.loads((out / "last" / "trainer_state.json").read_text())
+    assert state["progress"]["step"] == 3
+    assert (out / "best" / "model.safetensors").is_file()  # validated before stopping
+    with pytest.raises(ValueError, match="max_steps must be at least 1"):
+        TrainConfig(train, val, out, max_steps=0)

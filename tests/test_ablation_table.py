@@ -1,0 +1,64 @@
+"""scripts/ablation_table.py: mean +/- sd per row over seeds, the target check, metrics.json."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from .conftest import REPO_ROOT
+
+spec = importlib.util.spec_from_file_location(
+    "ablation_table", REPO_ROOT / "scripts" / "ablation_table.py"
+)
+ablation_table = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ablation_table)
+
+
+def _runs(tmp_path, rows: dict[str, list[float]]):
+    for row, ap50s in rows.items():
+        for seed, ap50 in enumerate(ap50s):
+            folder = tmp_path / row / f"seed{seed}"
+            folder.mkdir(parents=True)
+            scores = {"n": 10, "AP10": 95.0, "AP30": 90.0, "AP50": ap50, "mIoU": ap50 - 10}
+            (folder / "test_metrics.json").write_text(json.dumps({"phrase_given": scores}))
+    return tmp_path
+
+
+def test_rows_get_mean_and_sd_over_seeds_and_the_target_is_checked(tmp_path):
+    runs = _runs(tmp_path, {"baseline": [80.0, 81.0, 82.0], "full": [85.0, 86.0, 84.0]})
+    record = ablation_table.ablation(runs, steps=2000)
+    assert record["rows"]["baseline"]["AP50"] == {"mean": 81.0, "sd": 1.0}
+    assert record["rows"]["full"]["seeds"] == 3
+    assert record["full_minus_baseline_AP50"] == 4.0 and record["target_met"]
+    table = ablation_table.markdown(record)
+    assert "| full | 3 | 95.0 ± 0.0 | 90.0 ± 0.0 | 85.0 ± 1.0 | 75.0 ± 1.0 |" in table
+
+
+def test_overlapping_spreads_do_not_meet_the_target(tmp_path):
+    runs = _runs(tmp_path, {"baseline": [78.0, 82.0, 86.0], "full": [83.0, 85.0, 87.0]})
+    record = ablation_table.ablation(runs, steps=None)
+    assert record["full_minus_baseline_AP50"] == 3.0 and not record["target_met"]
+
+
+def test_the_record_goes_into_metrics_json_beside_what_is_there(tmp_path):
+    runs = _runs(tmp_path / "runs", {"baseline": [80.0], "full": [84.0]})
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"model": "knowmvg-tiny"}))
+    assert ablation_table.main([str(runs), "--steps", "5", "--metrics", str(metrics)]) == 0
+    document = json.loads(metrics.read_text())
+    assert document["model"] == "knowmvg-tiny"
+    assert document["ablation"]["steps_per_run"] == 5
+    assert document["ablation"]["rows"]["full"]["AP50"]["sd"] is None  # one seed: no spread
+
+
+def test_no_runs_is_an_error(tmp_path, capsys):
+    assert ablation_table.main([str(tmp_path)]) == 2
+    assert "no finished runs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("row", list(ablation_table.ROWS))
+def test_every_row_of_the_run_script_is_read(row):
+    script = (REPO_ROOT / "scripts" / "run_ablation.sh").read_text()
+    assert f"[{row}]=" in script
