@@ -102,13 +102,17 @@ def pa_lateral_pictures(out: Path, scratch: Path) -> None:
     window.close()
 
 
+def demo_film_with(report: str, folder: Path) -> Path:
+    """A study of the demo film with a report of ours."""
+    folder.mkdir()
+    shutil.copy(demo_study_dir() / "image.dcm", folder / "image.dcm")
+    (folder / "report.txt").write_text(report)
+    return folder
+
+
 def wrong_side_picture(out: Path, scratch: Path) -> None:
-    study = scratch / "wrong-side"
-    study.mkdir()
-    shutil.copy(demo_study_dir() / "image.dcm", study / "image.dcm")
-    (study / "report.txt").write_text(WRONG_SIDE_REPORT)
     window = headless_window()
-    open_grounded(window, study)
+    open_grounded(window, demo_film_with(WRONG_SIDE_REPORT, scratch / "wrong-side"))
     flagged = [i for i, f in enumerate(window.session.findings.findings) if f.laterality_conflict]
     window.session.select(flagged[0] if flagged else 0)
     grab(window, out)
@@ -139,14 +143,10 @@ def screen_picture(out: Path) -> None:
 
 
 def export_picture(out: Path, scratch: Path) -> None:
-    study = scratch / "twelve"
-    study.mkdir()
-    shutil.copy(demo_study_dir() / "image.dcm", study / "image.dcm")
-    (study / "report.txt").write_text(TWELVE_FINDINGS)
     window = MainWindow()
     window.remember_geometry = False
     window.show()
-    open_grounded(window, study)
+    open_grounded(window, demo_film_with(TWELVE_FINDINGS, scratch / "twelve"))
     session = window.session
     session.add_measurement((420.0, 1180.0), (1290.0, 1180.0))  # a cardiac width, say
     png, sidecar = window.exports.export_to(out, overwrite=True)
