@@ -127,7 +127,9 @@ def test_query_inputs_chunk_phrases_and_read_past_the_window_as_free_text(model_
     assert rows == sorted(rows) and rows.count(0) == size
 
 
-# -- the shipped model gives the boxes it gave before the split ---------------------------
+# -- the shipped model gives its recorded boxes: recorded from the code before the engine
+# split (issue 12), and again when the default model was retrained (issue 16, stride-8); a
+# change here without a new model is a change in what the engine computes -----------------
 HEDGED = (
     "Right basilar opacity, likely atelectasis. Left pleural effusion. No pneumothorax. "
     "Heart size is normal.\nIMPRESSION: Left effusion."
