@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -113,3 +114,21 @@ def open_in_window(window, qtbot, path, timeout_ms: int = 30_000) -> bool:
     with qtbot.waitSignal(window.load_finished, timeout=timeout_ms) as blocker:
         window.open_path(path)
     return bool(blocker.args[0])
+
+
+def imported_modules(path: Path, root: Path = REPO_ROOT) -> set[str]:
+    """Absolute names of every import in `path` (a module under `root`), relative ones
+    ("from ..modeling import x") resolved; "from a import b" may import module a.b."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = list(path.relative_to(root).with_suffix("").parts)[:-1]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if node.module:
+                names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return names

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT
+from .conftest import REPO_ROOT, imported_modules
 
 # Folders or single modules. Everything but knowmvg_viewer/ui is headless.
 QT_FREE = [
@@ -67,23 +66,6 @@ ENGINE_USERS = ["knowmvg_viewer/grounding.py", "knowmvg_viewer/cli.py"]
 ALLOWED = {("knowmvg_viewer/ui/worker.py", "model_core.engine")}
 
 
-def _imports(path: Path) -> set[str]:
-    """Absolute names of every import, relative ones ("from ..modeling import x") resolved."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    package = list(path.relative_to(REPO_ROOT).with_suffix("").parts)[:-1]
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):  # "from a import b" may import module a.b
-            base = package[: len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *([node.module] if node.module else [])])
-            if node.module:
-                names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
-
-
 def _modules(entry: str) -> list[Path]:
     path = REPO_ROOT / entry
     return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
@@ -96,7 +78,7 @@ def _violations(folders: list[str], forbidden: set[str]) -> list[str]:
             relative = path.relative_to(REPO_ROOT).as_posix()
             bad = {
                 name
-                for name in _imports(path)
+                for name in imported_modules(path, REPO_ROOT)
                 if _under(name, forbidden)
                 and not _under(name, {m for f, m in ALLOWED if f == relative})
             }

@@ -17,7 +17,7 @@ import torch
 from model_core.engine import GroundingEngine, default_model_dir
 from model_core.inputs import build_input_processor
 
-from .conftest import REPO_ROOT
+from .conftest import REPO_ROOT, imported_modules
 
 PACKAGE = REPO_ROOT / "model_core"
 INFERENCE_MODULES = [
@@ -27,22 +27,6 @@ INFERENCE_MODULES = [
     "postprocess.py",
     "phrase_selection.py",
 ]
-
-
-def imported_modules(path) -> set[str]:
-    """Absolute names of everything `path` imports (relative imports resolved)."""
-    package = ".".join(path.relative_to(REPO_ROOT).with_suffix("").parts[:-1])
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parent + ([base] if base else []))
-            names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
-    return names
 
 
 @pytest.mark.parametrize("name", INFERENCE_MODULES)
