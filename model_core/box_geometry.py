@@ -30,6 +30,14 @@ def box_xywh_to_xyxy_np(boxes: np.ndarray) -> np.ndarray:
     return np.concatenate((boxes[..., :2], boxes[..., :2] + boxes[..., 2:]), axis=-1)
 
 
+def box_xyxy_mirrored(
+    box: tuple[float, float, float, float], width: float
+) -> tuple[float, float, float, float]:
+    """An (x0, y0, x1, y1) pixel box of an image `width` pixels wide, mirrored left-right."""
+    x0, y0, x1, y1 = box
+    return (width - x1, y0, width - x0, y1)
+
+
 @dataclass(frozen=True)
 class Letterbox:
     """Resize-and-pad of an (height, width) image into a `size` x `size` square.

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 import cv2
 import numpy as np
 
-from .box_geometry import Letterbox
+from .box_geometry import Letterbox, box_xyxy_mirrored
 from .knowledge.records import Code
 
 
@@ -118,7 +118,7 @@ class GroundingResult:
         findings = [
             replace(
                 finding,
-                box=_mirrored_box(finding.box, self.width),
+                box=None if finding.box is None else box_xyxy_mirrored(finding.box, self.width),
                 heatmap=None if finding.heatmap is None else np.fliplr(finding.heatmap).copy(),
             )
             for finding in self.findings
@@ -133,13 +133,3 @@ class GroundingResult:
             "findings": [f.to_json() for f in self.findings],
             "timing_ms": {k: round(v, 1) for k, v in self.timing_ms.items()},
         }
-
-
-def _mirrored_box(
-    box: tuple[float, float, float, float] | None, width: int
-) -> tuple[float, float, float, float] | None:
-    """An (x0, y0, x1, y1) pixel box of an image `width` pixels wide, mirrored left-right."""
-    if box is None:
-        return None
-    x0, y0, x1, y1 = box
-    return (width - x1, y0, width - x0, y1)
