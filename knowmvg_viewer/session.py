@@ -40,7 +40,7 @@ class OverlayOptions:
 
 class Session:
     study_opened = Signal()  # a new study: thumbnails and report start over
-    image_shown = Signal()  # a new image is current (findings and measurements cleared)
+    image_shown = Signal()  # a new image is current, with its display (findings, rulers cleared)
     thumbnail_ready = Signal(int, object, str)  # image index, small pixels or None, label
     display_changed = Signal()  # window/level, preset or polarity
     report_changed = Signal()
@@ -95,8 +95,7 @@ class Session:
         self.image_index, self.viewing = index, viewing
         self.measurements = []
         self.clear_findings()
-        self.image_shown.emit()
-        self.display_changed.emit()
+        self.image_shown.emit()  # a new image's display state comes with it
         self.measurements_changed.emit()
 
     def add_thumbnail(
