@@ -1,0 +1,125 @@
+"""Independent DICOM checkers for the export tests: dicom3tools' dciodvfy and dcmtk's dsrdump.
+
+Test scaffolding only (the product never imports this module). Each helper runs the real
+tool and returns what it printed; the tests decide what to assert. `tools_missing_reason()`
+is None when both tools are installed (scripts/install_dicom_tools.sh installs them), else
+why the tests that need them skip.
+
+A derived object (SR, secondary capture, GSPS) copies the patient and study attributes of
+its source image, so dciodvfy repeats what it finds wrong with those. `dciodvfy_errors` and
+`dciodvfy_warnings` separate such messages from ours: a message counts as the source's when
+dciodvfy prints the same line for the source file itself, or when it is one of
+KNOWN_SOURCE_MESSAGES (each listed with why it is not ours).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+DCIODVFY = "dciodvfy"
+DSRDUMP = "dsrdump"
+NOT_INSTALLED = "{tool} not installed: run scripts/install_dicom_tools.sh"
+TIMEOUT_S = 120
+
+# Messages about attributes a derived object copies verbatim from its source header.
+# Substring of the message -> why it is the source's and not ours.
+KNOWN_SOURCE_MESSAGES: dict[str, str] = {
+    "PN Referring Physician's Name  PN [1] = <ward> - Retired Person Name form": (
+        "pydicom-data's RG1 CR film names its referring physician 'ward' (one component, "
+        "no caret); the Patient/Study modules of a derived object must copy it unchanged"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One line of dciodvfy's verdict: severity "Error" or "Warning", and the text."""
+
+    severity: str
+    text: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.severity} - {self.text}"
+
+
+_MESSAGE = re.compile(r"^(Error|Warning) - (.*)$")
+
+
+def tools_missing_reason(*tools: str) -> str | None:
+    """None when every tool (default: dciodvfy and dsrdump) is on PATH, else why not."""
+    for tool in tools or (DCIODVFY, DSRDUMP):
+        if shutil.which(tool) is None:
+            return NOT_INSTALLED.format(tool=tool)
+    return None
+
+
+def dciodvfy(path: Path) -> list[Message]:
+    """Every Error and Warning line dciodvfy prints for PATH (it writes them to stderr and
+    exits non-zero when it found any; neither is an error here)."""
+    done = subprocess.run(
+        [DCIODVFY, str(path)], capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    messages = []
+    for line in (done.stderr + done.stdout).splitlines():
+        match = _MESSAGE.match(line.strip())
+        if match:
+            messages.append(Message(match.group(1), match.group(2).strip()))
+    return messages
+
+
+def inherited(message: Message, source_messages: list[Message]) -> str | None:
+    """Why MESSAGE is the source header's (None when it is ours)."""
+    for known, why in KNOWN_SOURCE_MESSAGES.items():
+        if known in message.text:
+            return why
+    if message in source_messages:
+        return "dciodvfy prints the same line for the source image itself"
+    return None
+
+
+def _ours(path: Path, source: Path | None, severity: str) -> list[str]:
+    source_messages = dciodvfy(source) if source is not None else []
+    return [
+        m.line
+        for m in dciodvfy(path)
+        if m.severity == severity and inherited(m, source_messages) is None
+    ]
+
+
+def dciodvfy_errors(path: Path, source: Path | None = None) -> list[str]:
+    """dciodvfy's error lines for PATH that are ours: those that are neither known source
+    header messages nor printed for SOURCE (the image PATH was derived from) too."""
+    return _ours(path, source, "Error")
+
+
+def dciodvfy_warnings(path: Path, source: Path | None = None) -> list[str]:
+    """As dciodvfy_errors, for warnings."""
+    return _ours(path, source, "Warning")
+
+
+@dataclass(frozen=True)
+class SrDump:
+    """dsrdump's rendering of an SR's content tree, and its complaints (E:/F: lines)."""
+
+    text: str
+    problems: list[str]
+    returncode: int
+
+
+def dsrdump(path: Path, *options: str) -> SrDump:
+    """dcmtk's dsrdump of PATH (by default with each item's relationship and value type,
+    `+Pc` prints concept name codes too)."""
+    done = subprocess.run(
+        [DSRDUMP, *options, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    problems = [line for line in done.stderr.splitlines() if line[:2] in ("E:", "F:")]
+    return SrDump(done.stdout, problems, done.returncode)
