@@ -25,6 +25,56 @@ DEFAULT_LOSS_WEIGHTS = {
     "wta": 2.0,
 }
 
+DTYPES = ("float32", "bfloat16", "float16")
+# Bounds that no sane checkpoint exceeds (the base model uses 1024 px, 256 features, 8
+# heads); they keep a tampered config.json from building a model of hundreds of gigabytes.
+SIZE_LIMITS: dict[str, tuple[int, int]] = {
+    "image_size": (64, 2048),
+    "resnet_hidden_sizes": (1, 2048),
+    "resnet_depths": (1, 32),
+    "feature_dim": (8, 2048),
+    "vocab_size": (0, 1_000_000),
+    "image_token_grid": (1, 64),
+    "max_report_tokens": (16, 8192),
+    "max_phrases": (1, 256),
+    "lora_rank": (0, 1024),
+    "knowledge_tokens": (1, 64),
+    "max_knowledge_text_tokens": (1, 2048),
+    "top_k": (1, 64),
+    "decoder_layers": (1, 32),
+    "decoder_heads": (1, 64),
+    "num_hypotheses": (1, 64),
+}
+# The same for the sizes inside `lm` (LlamaConfig) and `sam_vision` (SamVisionConfig).
+NESTED_LIMITS: dict[str, tuple[int, int]] = {
+    "hidden_size": (8, 16384),
+    "intermediate_size": (8, 65536),
+    "mlp_dim": (8, 65536),
+    "output_channels": (8, 4096),
+    "num_hidden_layers": (1, 128),
+    "num_attention_heads": (1, 256),
+    "num_key_value_heads": (1, 256),
+    "max_position_embeddings": (16, 131072),
+    "image_size": (64, 2048),
+    "patch_size": (1, 64),
+}
+# The Python type each annotation of KnowMVGConfig stands for (annotations are strings).
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "str": str,
+    "str | None": str,
+    "int": int,
+    "float": (int, float),
+    "bool": bool,
+    "dict": dict,
+    "list[int]": list,
+    "list[str]": list,
+    "list[list[float]]": list,
+}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
 
 def _tiny_lm() -> dict:
     return {
@@ -83,6 +133,10 @@ class KnowMVGConfig:
         self.validate()
 
     def validate(self) -> None:
+        """ValueError naming the field for a config that cannot build a sane model: a
+        tampered config.json must fail here, not allocate gigabytes or crash in torch."""
+        self._validate_types()
+        self._validate_sizes()
         if self.grounding_encoder not in GROUNDING_ENCODERS:
             raise ValueError(
                 f"grounding_encoder must be one of {GROUNDING_ENCODERS}, "
@@ -121,6 +175,44 @@ class KnowMVGConfig:
         unknown = set(self.loss_weights) - set(DEFAULT_LOSS_WEIGHTS)
         if unknown:
             raise ValueError(f"unknown loss weights: {sorted(unknown)}")
+
+    def _validate_types(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            expected = _FIELD_TYPES[item.type]
+            if isinstance(value, bool) and expected is not bool:
+                bad = expected in (int, float)
+            else:
+                bad = not isinstance(value, expected)
+            if bad and not (value is None and "None" in item.type):
+                raise ValueError(
+                    f"{item.name} must be {item.type}, got {type(value).__name__} {value!r:.40}"
+                )
+        for name in ("resnet_hidden_sizes", "resnet_depths"):
+            values = getattr(self, name)
+            if len(values) != 4 or not all(_is_int(v) for v in values):
+                raise ValueError(f"{name} must be 4 integers, got {values!r:.60}")
+
+    def _validate_sizes(self) -> None:
+        checks = [(name, getattr(self, name), bounds) for name, bounds in SIZE_LIMITS.items()]
+        for group in ("lm", "sam_vision"):
+            nested = getattr(self, group)
+            checks += [
+                (f"{group}.{k}", nested[k], b) for k, b in NESTED_LIMITS.items() if k in nested
+            ]
+        for name, value, (low, high) in checks:
+            for v in value if isinstance(value, list) else [value]:
+                if not _is_int(v) or not low <= v <= high:
+                    raise ValueError(f"{name} must be an integer in [{low}, {high}], got {v!r}")
+        if self.image_size % 32:
+            raise ValueError(f"image_size must be a multiple of 32, got {self.image_size}")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 <= self.local_margin <= 0.5:
+            raise ValueError(
+                f"dropout must be in [0, 1) and local_margin in [0, 0.5], got "
+                f"{self.dropout} and {self.local_margin}"
+            )
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {DTYPES}, got {self.dtype!r}")
 
     # -- serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict:

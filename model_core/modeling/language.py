@@ -10,7 +10,6 @@ Two kinds behind one interface:
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -18,6 +17,7 @@ from torch import Tensor, nn
 from transformers import LlamaConfig, LlamaForCausalLM
 
 from .configuration import KnowMVGConfig
+from .local_checkpoint import from_local_pretrained
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +135,12 @@ def _build_llava(config: KnowMVGConfig, *, load_pretrained: bool) -> MultimodalL
 
     if not config.mllm_path:
         raise ValueError("mllm='llava' needs mllm_path: a local llava-hf checkpoint directory")
-    directory = Path(config.mllm_path)
-    if not directory.is_dir():
-        raise ValueError(
-            f"{directory}: local LLaVA checkpoint directory not found (nothing is fetched)"
-        )
     dtype = getattr(torch, config.dtype)
     if load_pretrained:
-        llava = LlavaForConditionalGeneration.from_pretrained(str(directory), dtype=dtype)
+        llava = from_local_pretrained(LlavaForConditionalGeneration, config.mllm_path, dtype=dtype)
     else:  # the architecture only; weights come from our checkpoint
-        llava = LlavaForConditionalGeneration(LlavaConfig.from_pretrained(str(directory))).to(dtype)
+        llava_config = from_local_pretrained(LlavaConfig, config.mllm_path)
+        llava = LlavaForConditionalGeneration(llava_config).to(dtype)
     if llava.get_input_embeddings().num_embeddings < config.vocab_size:
         llava.resize_token_embeddings(config.vocab_size)
     adapter = LlavaImageTokens(llava)

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from transformers import ResNetBackbone, ResNetConfig, SamVisionConfig, SamVisionModel
 
 from .configuration import KnowMVGConfig
+from .local_checkpoint import from_local_pretrained
 
 GREY_MEAN, GREY_STD = 0.5, 0.25
 SAM_MEAN = (0.485, 0.456, 0.406)
@@ -86,7 +85,7 @@ def build_grounding_encoder(config: KnowMVGConfig, *, load_pretrained: bool) -> 
             config.feature_stride,
         )
     if load_pretrained and config.grounding_encoder_path:
-        vision = SamVisionModel.from_pretrained(_local_dir(config.grounding_encoder_path))
+        vision = from_local_pretrained(SamVisionModel, config.grounding_encoder_path)
     else:
         sam_kwargs = {"image_size": config.image_size, **config.sam_vision}
         vision = SamVisionModel(SamVisionConfig(**sam_kwargs))
@@ -96,10 +95,3 @@ def build_grounding_encoder(config: KnowMVGConfig, *, load_pretrained: bool) -> 
             f"{config.image_size}"
         )
     return SamGroundingEncoder(vision, config.feature_dim)
-
-
-def _local_dir(path: str) -> str:
-    directory = Path(path)
-    if not directory.is_dir():
-        raise ValueError(f"{directory}: local checkpoint directory not found (nothing is fetched)")
-    return str(directory)

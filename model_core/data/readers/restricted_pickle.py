@@ -16,6 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+# A split file holds paths, reports, phrases and boxes: a few megabytes for thousands of
+# studies. Neither the file nor the pickle inside a torch.save zip may exceed this, so a
+# zip bomb (1 MB inflating to gigabytes) is refused while it inflates.
+MAX_PICKLE_BYTES = 256 * 2**20
+
 # What plain data needs: the builtin containers and numbers, and numpy's own array and
 # scalar reconstruction. Protocol 2 (torch.save's default) writes array bytes through
 # `_codecs.encode`; protocol 5 writes arrays through `_frombuffer`. Nothing here can reach
@@ -83,7 +88,7 @@ def load_restricted(path: Path) -> object:
     """The object in a pickle or torch.save file; ValueError naming the file on any refusal."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path)
         if zipfile.is_zipfile(io.BytesIO(data)):
             data = _zip_payload(data)
         return restricted_loads(data)
@@ -91,8 +96,27 @@ def load_restricted(path: Path) -> object:
         raise ValueError(f"{path}: no such file") from None
     except OSError as exc:
         raise ValueError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError) as exc:
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        zipfile.BadZipFile,
+        NotImplementedError,  # a zip compression method Python does not have
+        RecursionError,
+        MemoryError,
+    ) as exc:
         raise ValueError(f"{path}: not loadable: {exc}") from None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused past MAX_PICKLE_BYTES whatever its size claims (a FIFO)."""
+    with path.open("rb") as stream:
+        data = stream.read(MAX_PICKLE_BYTES + 1)
+    if len(data) > MAX_PICKLE_BYTES:
+        raise ValueError(f"larger than {MAX_PICKLE_BYTES >> 20} MB; not a split file")
+    return data
 
 
 def _zip_payload(data: bytes) -> bytes:
@@ -101,4 +125,10 @@ def _zip_payload(data: bytes) -> bytes:
         names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "data.pkl"]
         if len(names) != 1:
             raise pickle.UnpicklingError("a zip file without exactly one data.pkl")
-        return archive.read(names[0])
+        if archive.getinfo(names[0]).file_size > MAX_PICKLE_BYTES:  # what it declares...
+            raise ValueError(f"data.pkl is larger than {MAX_PICKLE_BYTES >> 20} MB")
+        with archive.open(names[0]) as member:  # ...and what it inflates to, in chunks
+            data = member.read(MAX_PICKLE_BYTES + 1)
+    if len(data) > MAX_PICKLE_BYTES:
+        raise ValueError(f"data.pkl inflates past {MAX_PICKLE_BYTES >> 20} MB (a zip bomb?)")
+    return data
