@@ -13,6 +13,7 @@ StudyNotFound, other errors -> ServerFailure.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from dicomweb_client.api import DICOMwebClient
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
+from ..limits import limits, megabytes
 from .client import PacsClient, ProgressCallback, SendResult
 from .errors import (
     AssociationRejected,
@@ -36,7 +38,7 @@ from .errors import (
     ServerFailure,
     StudyNotFound,
 )
-from .multipart import IncompleteMultipart, boundary_of, iter_parts
+from .multipart import IncompleteMultipart, PartTooLarge, boundary_of, iter_parts
 from .nodes import DicomwebNode
 from .query import (
     SERIES_RETURN_KEYS,
@@ -98,6 +100,10 @@ class DicomwebClient(PacsClient):
             raise NodeUnreachable(node, f"{what}: {type(exc).__name__}") from None
         except IncompleteMultipart:
             raise NodeUnreachable(node, f"{what}: connection lost (response cut short)") from None
+        except PartTooLarge:
+            size = megabytes(limits().max_instance_bytes)
+            reason = f"{what}: an instance larger than {size} (KNOWMVG_MAX_INSTANCE_BYTES)"
+            raise ServerFailure(node, reason) from None
         except ValueError as exc:  # dicomweb-client: a response it cannot parse
             raise ServerFailure(node, f"{what}: unexpected response ({exc})") from None
 
@@ -146,9 +152,11 @@ class DicomwebClient(PacsClient):
 
     def _search(self, path: str, params: dict, key: str, what: str) -> list[Dataset]:
         """All matches, page by page; stops when a page brings nothing new, which also
-        guards against servers that ignore `offset` (Orthanc 1.10 with ModalitiesInStudy)."""
+        guards against servers that ignore `offset` (Orthanc 1.10 with ModalitiesInStudy),
+        and refuses a search past `max_query_results` (a server paging forever)."""
         session = self._session()
         results: dict[str, Dataset] = {}
+        most = limits().max_query_results
         with self._http(what):
             while True:
                 page = self._get_json(session, path, {**params, "offset": len(results)})
@@ -156,6 +164,12 @@ class DicomwebClient(PacsClient):
                 if not fresh:
                     return list(results.values())
                 results.update((str(ds.get(key, "")), ds) for ds in fresh)
+                if len(results) > most:
+                    raise ServerFailure(
+                        self.node,
+                        f"{what}: more than {most} matches; narrow the search "
+                        "(KNOWMVG_MAX_QUERY_RESULTS)",
+                    )
 
     def _get_json(self, session: requests.Session, path: str, params: dict) -> list[Dataset]:
         """One QIDO-RS request. Wildcards * and ? go unescaped (RFC 3986 allows them in a
@@ -165,13 +179,19 @@ class DicomwebClient(PacsClient):
             f"{self.node.url}/{path}?{query}",
             headers={"Accept": "application/dicom+json"},
             timeout=(self.timeouts.connect, self.timeouts.network),
+            stream=True,
         )
-        if response.status_code == HTTPStatus.NOT_FOUND and path.startswith("studies/"):
-            return []  # the series or instances of a study the server does not know
-        response.raise_for_status()
-        if response.status_code == HTTPStatus.NO_CONTENT or not response.content:
+        with response:
+            if response.status_code == HTTPStatus.NOT_FOUND and path.startswith("studies/"):
+                return []  # the series or instances of a study the server does not know
+            response.raise_for_status()
+            body = _bounded_body(response, limits().max_query_bytes, self.node)
+        if response.status_code == HTTPStatus.NO_CONTENT or not body:
             return []
-        payload = response.json()
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ServerFailure(self.node, f"QIDO-RS: the answer is not JSON ({exc})") from None
         return [Dataset.from_json(item) for item in (payload if isinstance(payload, list) else [])]
 
     # -- retrieve ---------------------------------------------------------------------
@@ -219,12 +239,13 @@ class DicomwebClient(PacsClient):
             content_type = response.headers.get("Content-Type", "")
             boundary = boundary_of(content_type)
             chunks = response.iter_content(chunk_size=CHUNK_BYTES)
+            most = limits().max_instance_bytes
             if boundary is None:  # some servers send a lone instance unwrapped
                 if not content_type.startswith("application/dicom"):
                     raise ServerFailure(self.node, f"WADO-RS: unexpected {content_type!r}")
-                yield iter([b"".join(chunks)])
+                yield iter([_bounded_body(response, most, self.node, PartTooLarge)])
             else:
-                yield iter_parts(chunks, boundary)
+                yield iter_parts(chunks, boundary, most)
 
     # -- send -------------------------------------------------------------------------
     def _send_files(
@@ -274,6 +295,25 @@ def _sop_instance_uid(data: bytes, node: DicomwebNode) -> str:
         return str(ds.SOPInstanceUID)
     except (InvalidDicomError, AttributeError, ValueError, EOFError):
         raise ServerFailure(node, "WADO-RS: a response part is not a DICOM instance") from None
+
+
+def _bounded_body(
+    response: requests.Response,
+    most: int,
+    node: DicomwebNode,
+    too_large: type[Exception] | None = None,
+) -> bytes:
+    """The streamed response body, refused once it passes `most` bytes (never buffered
+    whole first): `too_large` is raised if given, else a ServerFailure."""
+    body = bytearray()
+    for chunk in response.iter_content(chunk_size=CHUNK_BYTES):
+        body += chunk
+        if len(body) > most:
+            if too_large is not None:
+                raise too_large(f"larger than {most} bytes")
+            reason = f"QIDO-RS: an answer larger than {megabytes(most)} (KNOWMVG_MAX_QUERY_BYTES)"
+            raise ServerFailure(node, reason)
+    return bytes(body)
 
 
 def _phrase(code: int) -> str:

@@ -53,6 +53,7 @@ from pynetdicom.sop_class import (
 )
 from pynetdicom.status import code_to_category
 
+from ..limits import limits
 from .client import PacsClient, ProgressCallback, SendResult
 from .errors import (
     AssociationRejected,
@@ -300,6 +301,12 @@ class DimseClient(PacsClient):
                 category = code_to_category(status.Status)
                 if category == "Pending" and found is not None:
                     results.append(found)
+                    if len(results) > limits().max_query_results:  # a server without end
+                        raise ServerFailure(
+                            self.node,
+                            f"C-FIND: more than {limits().max_query_results} matches; narrow "
+                            "the search (KNOWMVG_MAX_QUERY_RESULTS)",
+                        )
                 elif category not in ("Pending", "Success"):
                     raise ServerFailure(
                         self.node,

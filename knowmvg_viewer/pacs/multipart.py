@@ -15,6 +15,10 @@ class IncompleteMultipart(ValueError):
     """The body ended before its close delimiter."""
 
 
+class PartTooLarge(ValueError):
+    """A part grew past the caller's limit before its delimiter arrived."""
+
+
 def boundary_of(content_type: str) -> bytes | None:
     """The boundary parameter of a multipart Content-Type header, or None."""
     for parameter in content_type.split(";")[1:]:
@@ -34,14 +38,21 @@ def _body_start(buffer: bytearray, end: int) -> int:
     return separator + 4
 
 
-def iter_parts(chunks: Iterable[bytes], boundary: bytes) -> Iterator[bytes]:
-    """Each part's body, in order, as soon as it is complete."""
+def iter_parts(
+    chunks: Iterable[bytes], boundary: bytes, max_part_bytes: int | None = None
+) -> Iterator[bytes]:
+    """Each part's body, in order, as soon as it is complete. A part longer than
+    `max_part_bytes` raises PartTooLarge as soon as that much of it is buffered, so a
+    server sending one endless part cannot fill the memory."""
     delimiter = b"\r\n--" + boundary
     buffer = bytearray(b"\r\n")  # the first delimiter may open the body without a CRLF
     in_part = False
     scan = 0  # where to resume searching: never rescan what holds no delimiter
     for chunk in chunks:
         buffer += chunk
+        if max_part_bytes is not None and len(buffer) > max_part_bytes + len(delimiter) + 4096:
+            if buffer.find(delimiter, scan) < 0:  # no part ends in what is buffered
+                raise PartTooLarge(f"a part is larger than {max_part_bytes} bytes")
         while True:
             at = buffer.find(delimiter, scan)
             tail = at + len(delimiter)
@@ -54,7 +65,10 @@ def iter_parts(chunks: Iterable[bytes], boundary: bytes) -> Iterator[bytes]:
                 scan = at
                 break
             if in_part:
-                yield bytes(buffer[_body_start(buffer, at) : at])
+                body = buffer[_body_start(buffer, at) : at]
+                if max_part_bytes is not None and len(body) > max_part_bytes:
+                    raise PartTooLarge(f"a part is larger than {max_part_bytes} bytes")
+                yield bytes(body)
             if closing:
                 return
             del buffer[: line_end + 2]
