@@ -5,7 +5,9 @@ PacsError, within a bounded amount of memory, instead of buffering or paging for
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +16,7 @@ import pytest
 
 from knowmvg_viewer.limits import InputLimits, limits, set_limits
 from knowmvg_viewer.pacs import DicomwebNode
+from knowmvg_viewer.pacs.cache import StudyCache
 from knowmvg_viewer.pacs.client import make_client
 from knowmvg_viewer.pacs.errors import ServerFailure
 from knowmvg_viewer.pacs.multipart import PartTooLarge, iter_parts
@@ -156,3 +159,30 @@ def test_limits_come_from_the_environment_and_ignore_nonsense(caplog):
     assert read.max_pixels == 1000 and read.max_expansion == 2.5
     assert read.max_query_results == InputLimits().max_query_results
     assert "KNOWMVG_MAX_QUERY_RESULTS='-3' is not a positive number" in caplog.text
+
+
+def _cached(root, uid: str, age_days: float):
+    folder = root / uid
+    folder.mkdir(parents=True)
+    (folder / "1.dcm").write_bytes(b"x" * 1000)
+    then = time.time() - age_days * 86400
+    os.utime(folder, (then, then))
+    return folder
+
+
+def test_the_study_cache_forgets_studies_past_its_age_limit(tmp_path):
+    """It holds full patient data: a study unused for longer than the limit is removed."""
+    cache = StudyCache(tmp_path, max_bytes=None, max_age_days=30)
+    old, recent = _cached(tmp_path, "1.2.1", 31), _cached(tmp_path, "1.2.2", 29)
+    assert cache.evict() == ["1.2.1"]
+    assert not old.exists() and recent.exists()
+    stale = _cached(tmp_path, "1.2.3", 40)
+    assert cache.lookup("1.2.3") is None  # never opened again
+    assert not stale.exists()
+    assert cache.lookup("1.2.2") == recent
+
+
+def test_an_age_limit_of_none_keeps_old_studies(tmp_path):
+    cache = StudyCache(tmp_path, max_bytes=None, max_age_days=None)
+    old = _cached(tmp_path, "1.2.1", 400)
+    assert cache.evict() == [] and cache.lookup("1.2.1") == old

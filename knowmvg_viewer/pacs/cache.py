@@ -1,4 +1,6 @@
-"""Retrieved studies kept on disk, one folder per StudyInstanceUID, bounded in size (LRU).
+"""Retrieved studies kept on disk, one folder per StudyInstanceUID, bounded in size (LRU)
+and in age: they hold full patient data, so none is kept longer than `max_age_days` after
+its last use.
 
 A folder named after its UID exists only when its study is complete: retrieval writes
 into a hidden sibling and renames it into place (staging.py). The last use of a study is
@@ -25,6 +27,8 @@ from .staging import PARTIAL_MARKER
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024**3
+DEFAULT_MAX_AGE_DAYS = 30.0
+DAY_S = 86400.0
 STALE_PARTIAL_S = 3600.0  # a staging folder untouched this long belongs to a dead retrieval
 
 
@@ -53,24 +57,34 @@ class CachedStudy:
 
 
 class StudyCache:
-    """Complete studies under `root`; `max_bytes` None means unbounded.
+    """Complete studies under `root`; `max_bytes` or `max_age_days` None means no such bound.
 
     One process at a time should fetch a given study; two fetching the same one both
     retrieve it and the second discards its copy.
     """
 
-    def __init__(self, root: Path | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        max_bytes: int | None = DEFAULT_MAX_BYTES,
+        max_age_days: float | None = DEFAULT_MAX_AGE_DAYS,
+    ) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
         self.max_bytes = max_bytes
+        self.max_age_days = max_age_days
         self._lock = threading.Lock()
 
     def path_for(self, study_uid: str) -> Path:
         return self.root / validate_uid(study_uid, "StudyInstanceUID")
 
     def lookup(self, study_uid: str) -> Path | None:
-        """The folder of a complete cached study (marked as just used), or None."""
+        """The folder of a complete cached study (marked as just used), or None; a study
+        past the age limit is removed instead of being used again."""
         folder = self.path_for(study_uid)
         if not folder.is_dir():
+            return None
+        if self._expired(folder):
+            shutil.rmtree(folder, ignore_errors=True)
             return None
         try:
             os.utime(folder)
@@ -128,28 +142,41 @@ class StudyCache:
         return _folder_size(self.root) if self.root.is_dir() else 0
 
     def evict(self, keep: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        """Remove least recently used studies (never those in `keep`) until within
-        `max_bytes`, and staging folders of dead retrievals; returns the evicted UIDs."""
+        """Remove studies unused for longer than `max_age_days`, then least recently used
+        ones until within `max_bytes` (never those in `keep`), and staging folders of dead
+        retrievals; returns the evicted UIDs."""
         self._remove_stale_partials()
-        if self.max_bytes is None:
+        if self.max_bytes is None and self.max_age_days is None:
             return []
         with self._lock:
             studies = self.studies()
             total = sum(study.size_bytes for study in studies)
             evicted = []
             for study in studies:
-                if total <= self.max_bytes:
-                    break
-                if study.study_instance_uid in keep:
+                too_old = self._expired(study.folder, study.last_used)
+                too_big = self.max_bytes is not None and total > self.max_bytes
+                if not (too_old or too_big) or study.study_instance_uid in keep:
                     continue
                 shutil.rmtree(study.folder, ignore_errors=True)
                 total -= study.size_bytes
                 evicted.append(study.study_instance_uid)
         if evicted:
             log.info(
-                "cache: evicted %d studies to stay under %d bytes", len(evicted), self.max_bytes
+                "cache: evicted %d studies (limits: %s bytes, %s days)",
+                len(evicted),
+                self.max_bytes,
+                self.max_age_days,
             )
         return evicted
+
+    def _expired(self, folder: Path, last_used: float | None = None) -> bool:
+        if self.max_age_days is None:
+            return False
+        try:
+            last_used = folder.stat().st_mtime if last_used is None else last_used
+        except OSError:
+            return False
+        return time.time() - last_used > self.max_age_days * DAY_S
 
     def remove(self, study_uid: str) -> bool:
         folder = self.path_for(study_uid)
