@@ -93,22 +93,68 @@ def _is_section_name(name: str) -> bool:
 
 
 def load_text_report(path: Path) -> Report:
+    """A .txt report. Only a regular file is read (a FIFO would block, /dev/zero never
+    ends), and never more than MAX_REPORT_BYTES of it, whatever its size claims."""
+    path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise StudyError(path, f"report too large ({size} bytes, limit {MAX_REPORT_BYTES})")
-        raw = path.read_bytes()
+        if not path.is_file():
+            why = "not found" if not path.exists() else "not a regular file"
+            raise StudyError(path, f"cannot read report ({why}; --report-text takes the text)")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_REPORT_BYTES + 1)
     except OSError as exc:
         raise StudyError(path, f"cannot read report ({exc.strerror or exc})") from None
-    return Report.from_text(_decode(raw), source=str(path))
+    if len(raw) > MAX_REPORT_BYTES:
+        raise StudyError(path, f"report too large (over {MAX_REPORT_BYTES} bytes)")
+    text = _decode(raw)
+    if "\0" in text:
+        raise StudyError(path, "not a text report (it holds binary data)")
+    return Report.from_text(text, source=str(path))
+
+
+# Byte order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-8 (the usual), UTF-16/32 with a byte order mark (Windows Notepad's "Unicode"),
+    UTF-16 without one (recognised by its zero bytes), else Windows-1252."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _decode_as(raw, encoding)
+    unmarked = _unmarked_utf16(raw)
+    if unmarked is not None:
+        return _decode_as(raw, unmarked)
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         log.info("report is not UTF-8; reading it as Windows-1252")
         return raw.decode("cp1252", errors="replace")
+
+
+def _unmarked_utf16(raw: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when most bytes at odd (even) offsets are zero, as in
+    English text in UTF-16 without a byte order mark; None otherwise."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    half = len(raw) // 2
+    if raw[1::2].count(0) > 0.6 * half and raw[0::2].count(0) < 0.1 * half:
+        return "utf-16-le"
+    if raw[0::2].count(0) > 0.6 * half and raw[1::2].count(0) < 0.1 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_as(raw: bytes, encoding: str) -> str:
+    text = raw.decode(encoding, errors="replace")
+    log.info("report read as %s", encoding)
+    return text
 
 
 def load_sr_report(path: Path) -> Report:
