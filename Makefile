@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints-cpu.txt
 
-.PHONY: setup run test lint bench bundle orthanc clean-venv
+.PHONY: setup run test lint bench bundle orthanc dicom-tools clean-venv
 
 setup: $(STAMP)
 
@@ -25,7 +25,12 @@ run: $(STAMP)
 orthanc:
 	bash scripts/install_orthanc.sh
 
-test: $(STAMP) orthanc
+# The DICOM conformance tests check our exports with dcmtk and dicom3tools (dciodvfy);
+# they skip (and say why) when these cannot be installed.
+dicom-tools:
+	bash scripts/install_dicom_tools.sh
+
+test: $(STAMP) orthanc dicom-tools
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 

@@ -103,23 +103,67 @@ def dciodvfy_warnings(path: Path, source: Path | None = None) -> list[str]:
 
 
 @dataclass(frozen=True)
+class SrItem:
+    """One content item as dsrdump prints it: its position ("1.9.2.7"), relationship to its
+    parent ("" for the root), value type, concept name code and value (as printed)."""
+
+    position: str
+    relationship: str
+    value_type: str
+    code: str
+    scheme: str
+    meaning: str
+    value: str
+
+    @property
+    def parent(self) -> str:
+        return self.position.rpartition(".")[0]
+
+
+@dataclass(frozen=True)
 class SrDump:
     """dsrdump's rendering of an SR's content tree, and its complaints (E:/F: lines)."""
 
     text: str
     problems: list[str]
     returncode: int
+    items: list[SrItem]
+
+    def children(self, item: SrItem | None = None) -> list[SrItem]:
+        """The items directly below `item` (below nothing: the root)."""
+        parent = item.position if item is not None else ""
+        return [i for i in self.items if i.parent == parent]
+
+    def named(self, code: str, under: SrItem | None = None) -> list[SrItem]:
+        """The children of `under` (the whole tree when None) whose concept name is `code`."""
+        pool = self.items if under is None else self.children(under)
+        return [i for i in pool if i.code == code]
+
+
+# 1.9.1.8  <contains SCOORD:(111030,DCM,"Image Region")=(POLYLINE,612.5/1400,...)>
+_ITEM = re.compile(
+    r"^(?P<position>\d+(?:\.\d+)*)\s+<(?:(?P<relationship>[a-z ]+) )?(?P<value_type>[A-Z0-9]+):"
+    r"\((?P<code>[^,]*),(?P<scheme>[^,]*),\"(?P<meaning>[^\"]*)\"\)(?:=(?P<value>.*))?>$"
+)
+# numbered lines, full values and UIDs, every code, no document header, text as UTF-8
+TREE_OPTIONS = ("+Pn", "+Pl", "+Pu", "+Pc", "-Ph", "+U8")
 
 
 def dsrdump(path: Path, *options: str) -> SrDump:
-    """dcmtk's dsrdump of PATH (by default with each item's relationship and value type,
-    `+Pc` prints concept name codes too)."""
+    """dcmtk's dsrdump of PATH, with TREE_OPTIONS unless other options are given; `items`
+    holds the content tree when the options number the lines (+Pn) and print codes (+Pc)."""
     done = subprocess.run(
-        [DSRDUMP, *options, str(path)],
+        [DSRDUMP, *(options or TREE_OPTIONS), str(path)],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
         check=False,
     )
     problems = [line for line in done.stderr.splitlines() if line[:2] in ("E:", "F:")]
-    return SrDump(done.stdout, problems, done.returncode)
+    items = []
+    for line in done.stdout.splitlines():
+        match = _ITEM.match(line.strip())
+        if match:
+            fields = {k: v or "" for k, v in match.groupdict().items()}
+            items.append(SrItem(**fields))
+    return SrDump(done.stdout, problems, done.returncode, items)

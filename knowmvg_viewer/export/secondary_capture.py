@@ -28,6 +28,7 @@ def secondary_capture(
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 3) uint8 image, got {rgb.shape} {rgb.dtype}")
     orientation = tuple(source.dataset.get("PatientOrientation") or ())
+    laterality = source.dataset.get("Laterality")
     image = hd.sc.SCImage.from_ref_dataset(
         ref_dataset=source.dataset,
         pixel_array=np.ascontiguousarray(rgb),
@@ -41,6 +42,7 @@ def secondary_capture(
         manufacturer=MANUFACTURER,
         # highdicom insists on a value; an unknown one is emptied below, never guessed
         patient_orientation=orientation if len(orientation) == 2 else ("L", "F"),
+        laterality=laterality if laterality in ("L", "R") else None,
         transfer_syntax_uid=hd.sc.sop.ExplicitVRLittleEndian,
     )
     if len(orientation) != 2:
@@ -51,6 +53,8 @@ def secondary_capture(
     image.SourceImageSequence = [reference]
     image.DerivationDescription = "AI grounding overlay burned in (KnowMVG), not a diagnosis"
     image.SeriesDescription = SERIES_DESCRIPTION
+    if source.dataset.get("BodyPartExamined"):  # the same body part; it also tells a reader
+        image.BodyPartExamined = source.dataset.BodyPartExamined  # whether Laterality applies
     image.BurnedInAnnotation = "YES"
     image.ImageType = ["DERIVED", "SECONDARY"]
     return image

@@ -9,6 +9,13 @@ qualitative evaluation reads "<finding>: Absent", so a reader sees what the mode
 hedged phrases keep their box and read "<finding>: Uncertain" (SCT 64957009). A box in
 the hemithorax opposite the side its phrase names (`laterality_conflict`) adds
 "Laterality: Conflicts with the reported side" (LATERALITY_CONFLICT below).
+
+For viewers that read TID 1500 as OHIF does, the report also carries an Image Library
+(TID 1600) with the source image's entry (modality, view, orientation, size: TID 1602/1603),
+every group keeps its Tracking Identifier and Tracking Unique Identifier, and a group whose
+phrase names a side or a part of the lung carries a coded Finding Site with its laterality
+(`finding_site`). Groups with a box come first: OHIF's SR viewport opens on the first group
+and can only show one that has a region.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 
 import highdicom as hd
 import numpy as np
+from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 from pydicom.uid import generate_uid
 
@@ -26,6 +34,7 @@ from model_core.results import GroundedFinding
 from .. import __version__
 from ..study import RadiographImage, StudyError
 from .atomic import write_bytes_atomic
+from .finding_site import finding_site
 from .source import SourceImage, as_source, as_study_error, part10_bytes
 
 log = logging.getLogger(__name__)
@@ -44,6 +53,25 @@ LATERALITY = hd.sr.CodedConcept("272741003", "SCT", "Laterality")
 LATERALITY_CONFLICT = hd.sr.CodedConcept(
     "LATCONFLICT", PRIVATE_SCHEME, "Conflicts with the reported side"
 )
+PRIVATE_SCHEME_NAME = "KnowMVG Viewer local codes"
+# ViewPosition (its defined terms, and the "LAT" found in the wild) -> PS3.16 CID 4010
+# "DX View", codes from pydicom's dictionary. No entry: no view is written.
+VIEW_CODES = {
+    "PA": codes.SCT.PosteroAnterior,  # 272479007 postero-anterior
+    "AP": codes.SCT.AnteroPosterior,  # 399348003 antero-posterior
+    "LL": codes.SCT.LeftLateral,  # 399173006 left lateral
+    "RL": codes.SCT.RightLateral,  # 399198007 right lateral
+    "LAT": codes.SCT.LateralProjection,  # 399067008 lateral
+    "LATERAL": codes.SCT.LateralProjection,
+}
+# ImageLaterality -> CID 244 (a chest film is "U", unpaired: no descriptor)
+IMAGE_LATERALITY = {"R": codes.SCT.Right, "L": codes.SCT.Left, "B": codes.SCT.Bilateral}
+# CID 29 "Acquisition Modality": the DCM code value is the Modality attribute's value.
+MODALITY_CODES = {
+    getattr(codes.cid29, keyword).value: getattr(codes.cid29, keyword)
+    for keyword in codes.cid29.dir()
+}
+PIXELS = hd.sr.CodedConcept("{pixels}", "UCUM", "Pixels")
 
 
 def structured_report(
@@ -75,7 +103,8 @@ def structured_report(
         imaging_measurements=groups,
         title=codes.DCM.ImagingMeasurementReport,
     )
-    return hd.sr.ComprehensiveSR(
+    _add_image_library(report, source)
+    sr = hd.sr.ComprehensiveSR(
         evidence=[source.dataset],
         content=report,
         series_instance_uid=hd.UID(),
@@ -88,6 +117,9 @@ def structured_report(
         is_verified=False,
         series_description=SERIES_DESCRIPTION,
     )
+    if any(f.laterality_conflict for f in reportable(findings)):
+        sr.CodingSchemeIdentificationSequence = [_private_scheme_identification()]
+    return sr
 
 
 def device_uid(model: dict) -> str:
@@ -97,8 +129,10 @@ def device_uid(model: dict) -> str:
 
 
 def reportable(findings: list[GroundedFinding]) -> list[GroundedFinding]:
-    """The findings an SR carries: those with a box, and the negated ones."""
-    return [f for f in findings if f.negated or f.box is not None]
+    """The findings an SR carries, in the order it carries them: those with a box, then the
+    negated ones (each in report order)."""
+    boxed = [f for f in findings if not f.negated and f.box is not None]
+    return boxed + [f for f in findings if f.negated]
 
 
 def algorithm_name(model: dict) -> str:
@@ -144,11 +178,13 @@ def _finding_group(
 ):
     tracking = hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=finding.phrase)
     finding_type = _finding_code(finding)
+    sites = _finding_sites(finding)
     if finding.negated or finding.box is None:
         return hd.sr.MeasurementsAndQualitativeEvaluations(
             tracking_identifier=tracking,
             finding_type=finding_type,
             algorithm_id=algorithm,
+            finding_sites=sites,
             qualitative_evaluations=[hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Absent)],
         )
     measurements = []
@@ -171,9 +207,24 @@ def _finding_group(
         referenced_region=_box_region(source, finding.box),
         finding_type=finding_type,
         algorithm_id=algorithm,
+        finding_sites=sites,
         measurements=measurements or None,
         qualitative_evaluations=evaluations or None,
     )
+
+
+def _finding_sites(finding: GroundedFinding) -> list[hd.sr.FindingSite] | None:
+    """The phrase's Finding Site (SCT 363698007) with its laterality, if it names one."""
+    site = finding_site(finding.phrase, finding.category)
+    if site is None:
+        return None
+    return [
+        hd.sr.FindingSite(
+            anatomic_location=_concept(site.location),
+            laterality=_concept(site.laterality) if site.laterality else None,
+            topographical_modifier=_concept(site.modifier) if site.modifier else None,
+        )
+    ]
 
 
 def _box_region(source: SourceImage, box: tuple[float, float, float, float]) -> hd.sr.ImageRegion:
@@ -202,4 +253,105 @@ def _finding_code(finding: GroundedFinding) -> hd.sr.CodedConcept:
 
 
 def _concept(code) -> hd.sr.CodedConcept:
+    """A highdicom concept from a pydicom Code or a code sequence item."""
+    if isinstance(code, Dataset):
+        return hd.sr.CodedConcept(code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning)
     return hd.sr.CodedConcept(code.value, code.scheme_designator, code.meaning)
+
+
+def _add_image_library(report: hd.sr.MeasurementReport, source: SourceImage) -> None:
+    """TID 1600 Image Library, before the Imaging Measurements container: one Image Library
+    Group holding the source image's entry (TID 1601) and its descriptors.
+
+    highdicom's own ImageLibrary needs PatientOrientation and ImagerPixelSpacing on every
+    radiograph (pydicom-data's CR film has neither spacing) and writes no view, so the
+    entry is built here from the header's attributes that are present, nothing guessed.
+    """
+    ds = source.dataset
+    entry = hd.sr.ImageContentItem(
+        name=codes.SCT.Source,  # 260753009, as highdicom's ImageLibrary names its entries
+        referenced_sop_class_uid=ds.SOPClassUID,
+        referenced_sop_instance_uid=ds.SOPInstanceUID,
+        relationship_type=hd.sr.RelationshipTypeValues.CONTAINS,
+    )
+    entry.ContentSequence = hd.sr.ContentSequence(_library_descriptors(ds))
+    group = hd.sr.ContainerContentItem(
+        name=codes.DCM.ImageLibraryGroup,  # 126200
+        relationship_type=hd.sr.RelationshipTypeValues.CONTAINS,
+    )
+    group.ContentSequence = hd.sr.ContentSequence([entry])
+    library = hd.sr.ContainerContentItem(
+        name=codes.DCM.ImageLibrary,  # 111028
+        relationship_type=hd.sr.RelationshipTypeValues.CONTAINS,
+    )
+    library.ContentSequence = hd.sr.ContentSequence([group])
+    root = report[0].ContentSequence
+    measurements = next(
+        i for i, item in enumerate(root) if item.name == codes.DCM.ImagingMeasurements
+    )
+    root.insert(measurements, library)
+
+
+def _library_descriptors(ds) -> list[hd.sr.ContentItem]:
+    """TID 1602 (and TID 1603 for projection radiography) descriptors of the source image,
+    for those the header has."""
+    acquisition = hd.sr.RelationshipTypeValues.HAS_ACQ_CONTEXT
+    items: list[hd.sr.ContentItem] = []
+
+    def code(name, value):
+        items.append(hd.sr.CodeContentItem(name, _concept(value), acquisition))
+
+    def number(name, value, unit):
+        items.append(hd.sr.NumContentItem(name, value, unit, relationship_type=acquisition))
+
+    if ds.get("Modality") in MODALITY_CODES:
+        code(codes.DCM.Modality, MODALITY_CODES[ds.Modality])
+    region = ds.get("AnatomicRegionSequence")
+    if region:
+        code(codes.DCM.TargetRegion, region[0])
+    if ds.get("ImageLaterality") in IMAGE_LATERALITY:
+        code(codes.DCM.ImageLaterality, IMAGE_LATERALITY[ds.ImageLaterality])
+    number(codes.DCM.PixelDataRows, ds.Rows, PIXELS)
+    number(codes.DCM.PixelDataColumns, ds.Columns, PIXELS)
+    view = image_view(ds)
+    if view is not None:
+        code(codes.DCM.ImageView, view)
+    orientation = list(ds.get("PatientOrientation") or [])
+    if len(orientation) == 2 and all(orientation):
+        for name, value in zip(
+            (codes.DCM.PatientOrientationRow, codes.DCM.PatientOrientationColumn),
+            orientation,
+            strict=True,
+        ):
+            items.append(hd.sr.TextContentItem(name, str(value), acquisition))
+    spacing = [float(v) for v in ds.get("ImagerPixelSpacing") or []]
+    if len(spacing) == 2 and min(spacing) > 0:  # row spacing first: vertical, horizontal
+        number(codes.DCM.HorizontalPixelSpacing, spacing[1], codes.UCUM.Millimeter)
+        number(codes.DCM.VerticalPixelSpacing, spacing[0], codes.UCUM.Millimeter)
+    return items
+
+
+def image_view(ds) -> hd.sr.CodedConcept | None:
+    """The view of the source (CID 4010): from ViewPosition where it is one we can code,
+    else the header's own ViewCodeSequence, else None.
+
+    ViewPosition wins over a ViewCodeSequence that disagrees with it: the bundled demo
+    films carry 399348003 (antero-posterior) with the meaning "postero-anterior".
+    """
+    position = str(ds.get("ViewPosition") or "").strip().upper()
+    if position in VIEW_CODES:
+        return _concept(VIEW_CODES[position])
+    view = ds.get("ViewCodeSequence")
+    if view and view[0].get("CodeValue") and view[0].get("CodingSchemeDesignator"):
+        return _concept(view[0])
+    return None
+
+
+def _private_scheme_identification() -> Dataset:
+    """Coding Scheme Identification (SOP Common module) for our private scheme, so a
+    reader can tell what "99KNOWMVG" is."""
+    item = Dataset()
+    item.CodingSchemeDesignator = PRIVATE_SCHEME
+    item.CodingSchemeName = PRIVATE_SCHEME_NAME
+    item.CodingSchemeResponsibleOrganization = MANUFACTURER
+    return item
