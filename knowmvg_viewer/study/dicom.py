@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pydicom
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileDataset
 from pydicom.errors import InvalidDicomError
+from pydicom.filereader import _read_file_meta_info, read_preamble
+from pydicom.filereader import read_dataset as read_dataset_body
 from pydicom.multival import MultiValue
-from pydicom.uid import UID, ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import (
+    UID,
+    DeflatedExplicitVRLittleEndian,
+    ExplicitVRBigEndian,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+)
 
+from ..limits import limits, megabytes
 from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
 from .window import auto_window, view_of
@@ -34,7 +45,9 @@ def read_dataset(path: Path, *, header_only: bool = False) -> Dataset:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                ds = pydicom.dcmread(path, stop_before_pixels=header_only)
+                ds = _read_deflated(path, header_only)
+                if ds is None:
+                    ds = pydicom.dcmread(path, stop_before_pixels=header_only)
             except InvalidDicomError:
                 ds = pydicom.dcmread(path, stop_before_pixels=header_only, force=True)
                 if not _looks_like_dicom(ds):
@@ -54,6 +67,43 @@ def read_dataset(path: Path, *, header_only: bool = False) -> Dataset:
         raise StudyError(path, f"unreadable DICOM ({_first_line(exc)})") from None
     _infer_transfer_syntax(ds)
     return ds
+
+
+def _read_deflated(path: Path, header_only: bool) -> Dataset | None:
+    """A Deflated Explicit VR Little Endian file, inflated here within the inflation limit
+    (pydicom inflates the whole file at once: 4 MB can become 28 GB); None for any other
+    file, which dcmread reads as usual."""
+    with path.open("rb") as stream:
+        try:
+            preamble = read_preamble(stream, False)
+            meta = _read_file_meta_info(stream)
+        except (InvalidDicomError, ValueError, EOFError, KeyError, TypeError):
+            return None
+        if meta.get("TransferSyntaxUID") != DeflatedExplicitVRLittleEndian:
+            return None
+        compressed = stream.read()
+    most = limits().max_inflated_bytes
+    try:
+        data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(compressed, most + 1)
+    except zlib.error as exc:
+        raise StudyError(path, f"damaged deflated data ({exc})") from None
+    if len(data) > most:
+        raise StudyError(
+            path,
+            f"deflated data inflates past {megabytes(most)} (KNOWMVG_MAX_INFLATED_BYTES)",
+        )
+    stop = (lambda tag, vr, length: tag >= FIRST_PIXEL_TAG) if header_only else None
+    dataset = read_dataset_body(
+        io.BytesIO(data), is_implicit_VR=False, is_little_endian=True, stop_when=stop
+    )
+    return FileDataset(
+        path,
+        dataset,
+        preamble=preamble,
+        file_meta=meta,
+        is_implicit_VR=False,
+        is_little_endian=True,
+    )
 
 
 def _looks_like_dicom(ds: Dataset) -> bool:
@@ -150,6 +200,7 @@ def _image_from_dataset(ds: Dataset, path: Path, frame: int) -> RadiographImage:
     n_frames = int(ds.get("NumberOfFrames", 1) or 1)
     if not 0 <= frame < n_frames:
         raise StudyError(path, f"frame {frame} out of range (the file has {n_frames})")
+    check_pixel_budget(ds, path, n_frames)
     stored = _decode_frame(ds, path, frame if n_frames > 1 else None)
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2")).strip()
     if photometric == "PALETTE COLOR":
@@ -179,11 +230,63 @@ def _image_from_dataset(ds: Dataset, path: Path, frame: int) -> RadiographImage:
     return image
 
 
+def check_pixel_budget(ds: Dataset, path: Path, n_frames: int) -> None:
+    """Refuse, before any decoding, a frame whose size the limits forbid (`limits.py`), or
+    compressed pixel data far too small for the frame it claims: a few kilobytes of RLE
+    or JPEG claiming 65535 x 65535 pixels would otherwise allocate gigabytes."""
+    budget = limits()
+    rows, columns = _as_int(ds.get("Rows")), _as_int(ds.get("Columns"))
+    samples = max(1, _as_int(ds.get("SamplesPerPixel", 1)))
+    bits = _as_int(ds.get("BitsAllocated", 16)) or 16
+    if rows < 1 or columns < 1:
+        raise StudyError(path, f"invalid image size {rows} x {columns} (Rows, Columns)")
+    pixels = rows * columns * samples
+    if pixels > budget.max_pixels:
+        raise StudyError(
+            path,
+            f"image too large to open: {columns} x {rows} pixels x {samples} samples "
+            f"(limit {budget.max_pixels:,}, KNOWMVG_MAX_PIXELS)",
+        )
+    frame_bytes = pixels * max(8, bits) // 8 * (3 if _decodes_to_rgb(ds) else 1)
+    if frame_bytes > budget.max_frame_bytes:
+        raise StudyError(
+            path,
+            f"image too large to open: one frame needs {megabytes(frame_bytes)} "
+            f"(limit {megabytes(budget.max_frame_bytes)}, KNOWMVG_MAX_FRAME_BYTES)",
+        )
+    syntax = getattr(ds, "file_meta", Dataset()).get("TransferSyntaxUID")
+    if syntax is None or not UID(syntax).is_compressed:
+        return
+    stored = len(ds.get("PixelData") or b"") / max(1, n_frames)
+    if frame_bytes > budget.max_expansion * max(stored, 1.0):
+        raise StudyError(
+            path,
+            f"{_transfer_syntax_text(ds)} pixel data too small for its image: "
+            f"{int(stored):,} bytes per frame cannot hold {columns} x {rows} pixels "
+            f"(limit {budget.max_expansion:g}x, KNOWMVG_MAX_EXPANSION)",
+        )
+
+
+def _decodes_to_rgb(ds: Dataset) -> bool:
+    return str(ds.get("PhotometricInterpretation", "")).strip() == "PALETTE COLOR"
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+
+
 def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
     try:
         ds.pixel_array_options(index=index)
         return ds.pixel_array
-    except Exception as exc:  # decoders raise many types; the user needs one message
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    # decoders raise many types, and pylibjpeg-rle's Rust panics are BaseExceptions
+    # (pyo3's PanicException); the user needs one message either way
+    except BaseException as exc:
         raise StudyError(
             path,
             f"cannot decode pixel data with transfer syntax {_transfer_syntax_text(ds)} "
@@ -194,15 +297,38 @@ def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
 def _apply_modality_lut(ds: Dataset, image: RadiographImage) -> None:
     """Keep linear rescale as slope/intercept; bake a Modality LUT Sequence into `stored`."""
     if "ModalityLUTSequence" in ds and len(ds.ModalityLUTSequence):
-        from pydicom.pixels import apply_modality_lut
-
-        image.stored = np.asarray(apply_modality_lut(image.stored, ds))
+        image.stored = _modality_lut(ds, image)
         image.rescale_type = str(ds.ModalityLUTSequence[0].get("ModalityLUTType", ""))
         return
     slope = float(ds.get("RescaleSlope", 1.0) or 1.0)
     intercept = float(ds.get("RescaleIntercept", 0.0) or 0.0)
+    if not (np.isfinite(slope) and np.isfinite(intercept)) or slope == 0.0:
+        raise StudyError(
+            image.path, f"invalid rescale (RescaleSlope {slope}, RescaleIntercept {intercept})"
+        )
     image.modality_slope, image.modality_intercept = slope, intercept
     image.rescale_type = str(ds.get("RescaleType", ""))
+
+
+def _modality_lut(ds: Dataset, image: RadiographImage) -> np.ndarray:
+    """The stored values through the file's Modality LUT; StudyError for a LUT that does not
+    hold what its descriptor says (too short, entries past its bit depth, wrong depth)."""
+    from pydicom.pixels import apply_modality_lut
+
+    item = ds.ModalityLUTSequence[0]
+    try:
+        n_entries, _, bits = (int(v) for v in item.LUTDescriptor)
+        if bits not in (8, 16):  # PS3.3 C.11.1.1.1
+            raise ValueError(f"{bits} bits per entry; 8 or 16 expected")
+        entries = _lut_data(item, bits)
+        if len(entries) < (n_entries or 65536):
+            raise ValueError(f"{len(entries)} entries; the descriptor says {n_entries or 65536}")
+        if len(entries) and (entries.min() < 0 or entries.max() >= 2**bits):
+            raise ValueError(f"entries outside {bits} bits")
+        with np.errstate(all="ignore"):
+            return np.asarray(apply_modality_lut(image.stored, ds))
+    except Exception as exc:  # pydicom: struct.error, OverflowError, IndexError ...
+        raise StudyError(image.path, f"invalid Modality LUT ({_first_line(exc)})") from None
 
 
 def _window_presets(ds: Dataset, image: RadiographImage) -> list[WindowPreset]:
@@ -220,9 +346,13 @@ def _voi_lut_presets(ds: Dataset) -> list[WindowPreset]:
     for number, item in enumerate(ds.get("VOILUTSequence", []) or [], start=1):
         try:
             n_entries, first, bits = (int(v) for v in item.LUTDescriptor)
+            if not 8 <= bits <= 16:  # PS3.3 C.11.2.1.1: 8 to 16 bits per entry
+                raise ValueError(f"{bits} bits per entry")
             lut = _lut_data(item, bits)
-        except (AttributeError, TypeError, ValueError):
-            log.warning("skipping malformed VOI LUT item %d", number)
+            if not len(lut) or not np.isfinite(lut).all():
+                raise ValueError("no or non-finite entries")
+        except (AttributeError, TypeError, ValueError) as exc:
+            log.warning("skipping malformed VOI LUT item %d (%s)", number, exc)
             continue
         n_entries = n_entries or 65536
         if first < 0 and ds.get("PixelRepresentation", 0) == 0:
