@@ -10,7 +10,7 @@ import numpy as np
 import pydicom
 import pytest
 
-from knowmvg_viewer.study import Study, StudyError, dicom, open_study, raster
+from knowmvg_viewer.study import Study, StudyError, dicom, load_image, open_study, raster
 from knowmvg_viewer.study.study import DECODED_CACHE_BYTES
 
 from .conftest import pydicom_test_files_dir
@@ -135,3 +135,75 @@ def test_an_index_outside_the_study_is_an_index_error(demo_study):
 def test_a_study_made_by_hand_decodes_on_demand(demo_study):
     study = Study(path=demo_study, images=[demo_study / "image.dcm"])
     assert study.cached_indices() == [] and study.first_image.width > 0
+
+
+# -- the viewer's own AI output is never the report (hardening item 18) ------------------------
+
+
+def _ai_sr(image_path, out):
+    """An SR as the viewer exports it (TID 1500, Manufacturer "KnowMVG Viewer")."""
+    from knowmvg_viewer.export.sr import export_sr
+    from model_core.results import GroundedFinding
+
+    finding = GroundedFinding(
+        "small left pleural effusion", (0, 27), box=(600.0, 1400.0, 1000.0, 1700.0), score=0.8
+    )
+    return export_sr(out, load_image(image_path), [finding], {"name": "knowmvg-test"})
+
+
+def _folder_with(demo_study, tmp_path, *names):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    for name in names:
+        shutil.copy(demo_study / name, folder / name)
+    return folder
+
+
+def test_our_own_ai_sr_in_the_folder_is_not_the_report(demo_study, tmp_path):
+    folder = _folder_with(demo_study, tmp_path, "image.dcm")  # no report.txt
+    _ai_sr(folder / "image.dcm", folder / "findings.sr.dcm")
+    study = open_study(folder)
+    assert study.report is None
+    assert study.skipped == [
+        "findings.sr.dcm: AI output written by this viewer (KnowMVG grounding SR), not the report"
+    ]
+
+
+def test_our_ai_sr_retrieved_beside_a_radiologists_sr_leaves_theirs_the_report(
+    demo_study, tmp_path
+):
+    """A study retrieved from PACS: the film, the radiologist's text SR and our AI SR sent
+    there earlier (its name sorts first, so order alone would have picked it)."""
+    source = demo_study.parent / "chest-pa-002"
+    folder = tmp_path / "retrieved"
+    folder.mkdir()
+    for name in ("image-pa.dcm", "report-sr.dcm"):
+        shutil.copy(source / name, folder / name)
+    _ai_sr(folder / "image-pa.dcm", folder / "1.2.826.0.1.sr.dcm")
+    study = open_study(folder)
+    expected = (source / "report-sr.expected.txt").read_text()
+    assert study.report is not None and study.report.text == expected
+    assert study.report.source == str(folder / "report-sr.dcm")
+    assert any(s.startswith("1.2.826.0.1.sr.dcm: AI output") for s in study.skipped)
+
+
+def test_any_tid_1500_measurement_report_is_not_the_report(demo_study, tmp_path):
+    folder = _folder_with(demo_study, tmp_path, "image.dcm")
+    path = _ai_sr(folder / "image.dcm", folder / "other-ai.dcm")
+    ds = pydicom.dcmread(path)
+    ds.Manufacturer, ds.SeriesDescription = "Another AI Vendor", "CAD results"
+    ds.save_as(path)
+    study = open_study(folder)
+    assert study.report is None
+    assert study.skipped == [
+        "other-ai.dcm: a TID 1500 measurement report (measurements or AI output), not the report"
+    ]
+
+
+def test_the_study_layer_knows_the_exporters_marks():
+    """The study layer cannot import the exporter; these must stay equal by hand."""
+    from knowmvg_viewer.export import sr
+    from knowmvg_viewer.study import report
+
+    assert report.OWN_MANUFACTURER == sr.MANUFACTURER
+    assert report.OWN_SERIES_DESCRIPTION == sr.SERIES_DESCRIPTION

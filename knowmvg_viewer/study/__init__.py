@@ -2,6 +2,7 @@
 
 from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
+from .presentation_state import PresentationState, read_presentation_state
 from .report import Report, ReportSection, load_sr_report, load_text_report
 from .study import Study, discover_studies, load_image, open_study
 from .views import FilmView, detect_view
@@ -11,6 +12,7 @@ __all__ = [
     "DisplayRenderer",
     "FilmView",
     "PixelSpacing",
+    "PresentationState",
     "RadiographImage",
     "Report",
     "ReportSection",
@@ -26,6 +28,7 @@ __all__ = [
     "load_text_report",
     "model_input",
     "open_study",
+    "read_presentation_state",
     "view_of",
     "voi_normalized",
 ]

@@ -35,7 +35,7 @@ class WindowPreset:
     center: float = 0.0
     width: float = 1.0
     function: VoiFunction = VoiFunction.LINEAR
-    source: str = "file"  # "file", "voi-lut", "auto" or "user"
+    source: str = "file"  # "file", "voi-lut", "presentation-state", "auto" or "user"
     lut: np.ndarray | None = field(default=None, compare=False, repr=False)
     lut_first: int = 0
     lut_max: float = 1.0

@@ -21,6 +21,14 @@ from .errors import StudyError
 log = logging.getLogger(__name__)
 
 MAX_REPORT_BYTES = 4 * 1024 * 1024  # far beyond any real report; larger files are refused
+# How the SR the viewer itself writes (export/sr.py) marks itself as AI output; a test keeps
+# these equal to the exporter's, so the viewer never reads its own output back as the report.
+OWN_MANUFACTURER = "KnowMVG Viewer"
+OWN_SERIES_DESCRIPTION = "KnowMVG grounding (AI output - not a diagnosis)"
+# TID 1500 "Imaging Measurement Report" (DCM 126000): measurements and regions, AI or human,
+# never the radiologist's narrative.
+MEASUREMENT_REPORT_TEMPLATE = "1500"
+MEASUREMENT_REPORT_CONCEPT = ("126000", "DCM")
 # The engine's section names (model_core.text.sections), upper-cased: one list for both.
 KNOWN_SECTIONS = tuple(sorted(name.upper() for name in ENGINE_SECTIONS))
 _HEADER = re.compile(
@@ -155,6 +163,28 @@ def _decode_as(raw: bytes, encoding: str) -> str:
     text = raw.decode(encoding, errors="replace")
     log.info("report read as %s", encoding)
     return text
+
+
+def not_a_report(ds: Dataset) -> str | None:
+    """Why the SR in DS is not the study's report (our own AI output, or a TID 1500
+    measurement report from anyone), or None when it may be the radiologist's text."""
+    if (
+        _text(ds.get("Manufacturer")).casefold() == OWN_MANUFACTURER.casefold()
+        or _text(ds.get("SeriesDescription")) == OWN_SERIES_DESCRIPTION
+    ):
+        return "AI output written by this viewer (KnowMVG grounding SR), not the report"
+    templates = ds.get("ContentTemplateSequence") or []
+    if any(_text(t.get("TemplateIdentifier")) == MEASUREMENT_REPORT_TEMPLATE for t in templates):
+        return "a TID 1500 measurement report (measurements or AI output), not the report"
+    title = (ds.get("ConceptNameCodeSequence") or [Dataset()])[0]
+    code = (_text(title.get("CodeValue")), _text(title.get("CodingSchemeDesignator")))
+    if code == MEASUREMENT_REPORT_CONCEPT:
+        return "a TID 1500 measurement report (measurements or AI output), not the report"
+    return None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def load_sr_report(path: Path) -> Report:

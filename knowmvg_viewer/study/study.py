@@ -14,8 +14,14 @@ from pydicom.dataset import Dataset
 from .dicom import dicom_image, is_dicom, is_structured_report, read_dicom
 from .errors import StudyError
 from .image import RadiographImage
+from .presentation_state import (
+    PresentationState,
+    is_grayscale_presentation_state,
+    is_presentation_state,
+    read_presentation_state,
+)
 from .raster import RASTER_SUFFIXES, load_raster_image
-from .report import Report, load_text_report, sr_report
+from .report import Report, load_text_report, not_a_report, sr_report
 from .views import FilmView, header_view
 
 log = logging.getLogger(__name__)
@@ -28,7 +34,7 @@ DECODED_CACHE_BYTES = 192 * 2**20
 @dataclass
 class Study:
     """`images` are paths, decoded on demand by `image(index)`; `report` is None when none
-    was found.
+    was found; `presentation_states` are the GSPS of the folder that reference its images.
 
     Each image is decoded once while it stays in the cache: the most recently used ones up
     to `cache_bytes` of pixels (the last one asked for always). A file that cannot be
@@ -41,6 +47,7 @@ class Study:
     images: list[Path]
     report: Report | None = None
     skipped: list[str] = field(default_factory=list)  # "name: reason" for unused files
+    presentation_states: list[PresentationState] = field(default_factory=list)
     cache_bytes: int = DECODED_CACHE_BYTES
     decoder: Callable[[Path], RadiographImage] | None = field(default=None, repr=False)
     _decoded: OrderedDict[int, RadiographImage] = field(
@@ -79,6 +86,11 @@ class Study:
                     raise
             self._keep(index, image)
             return image
+
+    def presentation_for(self, image: RadiographImage) -> PresentationState | None:
+        """The presentation state to apply to IMAGE: the newest of those referencing it."""
+        matching = [state for state in self.presentation_states if state.applies_to(image)]
+        return max(matching, key=lambda s: (s.created, s.instance_number), default=None)
 
     def cached_indices(self) -> list[int]:
         """The images held decoded, least recently used first."""
@@ -134,6 +146,8 @@ def open_study(path: Path, decoder: Callable[[Path], RadiographImage] | None = N
     dataset = read_dicom(path, header_only=decoder is not None)
     if dataset is not None and is_structured_report(dataset):
         raise StudyError(path, "is a structured report, not an image; open its study folder")
+    if dataset is not None and is_presentation_state(dataset):
+        raise StudyError(path, "is a presentation state, not an image; open its study folder")
     image = decoder(path) if decoder is not None else _decode(path, dataset)
     study = Study(path=path, images=[path], report=_sidecar_report(path), decoder=decoder)
     study._keep(0, image)
@@ -168,17 +182,23 @@ def _may_be_image(path: Path) -> bool:
 
 
 def _open_folder(folder: Path) -> Study:
-    """Each file's header is read once, here; an SR's header is the whole SR, kept for the
-    report."""
+    """Each file's header is read once, here; an SR's or a GSPS's header is the whole object,
+    kept for the report or the presentation state."""
     images: list[tuple[tuple, Path]] = []
+    image_uids: set[str] = set()
     sr_reports: list[tuple[Path, Dataset]] = []
+    states: list[tuple[Path, Dataset]] = []
     skipped: list[str] = []
     for entry in sorted(p for p in folder.iterdir() if p.is_file()):
         kind, order, header = _classify(entry)
         if kind == "image":
             images.append((order, entry))
+            if header is not None and header.get("SOPInstanceUID"):
+                image_uids.add(str(header.SOPInstanceUID))
         elif kind == "sr":
             sr_reports.append((entry, header))
+        elif kind == "gsps":
+            states.append((entry, header))
         elif kind != "text":
             skipped.append(f"{entry.name}: {kind}")
     if not images:
@@ -186,11 +206,40 @@ def _open_folder(folder: Path) -> Study:
         raise StudyError(folder, f"no readable images in this folder{why}")
     ordered = [path for _, path in sorted(images, key=lambda pair: pair[0])]
     report = _folder_report(folder, ordered, sr_reports)
-    return Study(path=folder, images=ordered, report=report, skipped=skipped)
+    presentation_states = _presentation_states(states, image_uids, skipped)
+    return Study(
+        path=folder,
+        images=ordered,
+        report=report,
+        skipped=skipped,
+        presentation_states=presentation_states,
+    )
+
+
+def _presentation_states(
+    states: list[tuple[Path, Dataset]], image_uids: set[str], skipped: list[str]
+) -> list[PresentationState]:
+    """The readable GSPS that reference an image of the folder; the others go to `skipped`."""
+    kept = []
+    for path, dataset in states:
+        try:
+            state = read_presentation_state(dataset, path)
+        except StudyError as exc:
+            skipped.append(f"{path.name}: {exc.reason}")
+            continue
+        if any(ref.sop_instance_uid in image_uids for ref in state.images):
+            kept.append(state)
+        else:
+            skipped.append(f"{path.name}: presentation state for images not in this folder")
+    return kept
 
 
 def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
-    """('image' | 'sr' | 'text' | why the file is unused, display order key, DICOM header).
+    """('image' | 'sr' | 'gsps' | 'text' | why the file is unused, display order key, DICOM
+    header).
+
+    An SR is 'sr' (a candidate report) unless it is AI output or a measurement report
+    (`not_a_report`); a grayscale softcopy presentation state is 'gsps'.
 
     Frontal films come first and laterals last, by what their headers say (a PA + lateral
     study opens, and is grounded, on its frontal film); within each, DICOM images sort by
@@ -208,7 +257,11 @@ def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
     if ds is None:
         return "not DICOM or a supported image", (), None
     if is_structured_report(ds):
-        return "sr", (), ds
+        return not_a_report(ds) or "sr", (), ds
+    if is_presentation_state(ds):
+        if is_grayscale_presentation_state(ds):
+            return "gsps", (), ds
+        return "a colour or blending presentation state (only grayscale ones are applied)", (), ds
     if "PixelData" not in ds and not ds.get("Rows"):
         return "DICOM without pixel data", (), ds
     view = header_view(ds) or FilmView()

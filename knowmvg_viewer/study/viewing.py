@@ -1,6 +1,9 @@
 """What the user is looking at: image, window, polarity. Qt-free, so the rules are testable.
 
-The Qt view only renders what this state says and forwards gestures to it.
+The Qt view only renders what this state says and forwards gestures to it. A presentation
+state (GSPS) that references the image sets where the display starts: its window becomes the
+first preset and its Presentation LUT Shape the polarity; the user changes both as usual, and
+reset returns to them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .image import RadiographImage, VoiFunction, WindowPreset
+from .presentation_state import PresentationState
 from .window import DisplayRenderer
 
 DRAG_PIXELS_FOR_FULL_RANGE = 800.0  # a drag this long sweeps the whole value range
@@ -18,16 +22,28 @@ DRAG_PIXELS_FOR_FULL_RANGE = 800.0  # a drag this long sweeps the whole value ra
 @dataclass
 class ViewingState:
     image: RadiographImage
+    presentation: PresentationState | None = None  # applied when it references the image
     window: WindowPreset = field(init=False)
     invert: bool = False
     preset_index: int | None = 0  # None once the user drags away from a preset
+    presets: list[WindowPreset] = field(init=False)  # the GSPS's window, then the image's
+    default_invert: bool = field(init=False)  # what reset returns to
     renderer: DisplayRenderer = field(init=False, repr=False)
     value_span: float = field(init=False)
     _rendered: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.renderer = DisplayRenderer(self.image)
-        self.window = self.image.default_preset()
+        if self.presentation is not None and not self.presentation.applies_to(self.image):
+            self.presentation = None
+        self.presets = list(self.image.presets)
+        self.default_invert = False
+        if self.presentation is not None:
+            window = self.presentation.window_for(self.image)
+            if window is not None:
+                self.presets.insert(0, window)
+            self.default_invert = self._presentation_invert()
+        self.window, self.invert = self.presets[0], self.default_invert
         low, high = self.renderer.stored_range
         if not self.image.is_color:
             low, high = (
@@ -46,18 +62,28 @@ class ViewingState:
             self._rendered = cached = (self.window, self.invert, pixels)
         return cached[2]
 
+    def _presentation_invert(self) -> bool:
+        """The user's invert that shows the film as the GSPS says: its Presentation LUT Shape
+        decides the polarity, whatever the image's Photometric Interpretation (PS3.4
+        N.2.1.4); the renderer inverts MONOCHROME1 itself, so the toggle is the difference."""
+        inverse = self.presentation.inverse if self.presentation is not None else None
+        if inverse is None or self.image.is_color:
+            return False
+        return self.image.inverted_by_file != inverse
+
     def choose_preset(self, index: int) -> bool:
         """Select preset `index` (0-based); False when there is no such preset."""
-        if not 0 <= index < len(self.image.presets):
+        if not 0 <= index < len(self.presets):
             return False
-        self.window, self.preset_index = self.image.presets[index], index
+        self.window, self.preset_index = self.presets[index], index
         return True
 
     def toggle_invert(self) -> None:
         self.invert = not self.invert
 
     def reset(self) -> None:
-        self.invert = False
+        """Back to where the display started: the GSPS's window and polarity, if any."""
+        self.invert = self.default_invert
         self.choose_preset(0)
 
     def drag_window(self, dx: float, dy: float) -> None:
