@@ -6,8 +6,10 @@ reading-room folder is readable by colleagues; `mkstemp`'s private 0600 is not u
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import cv2
@@ -19,20 +21,53 @@ def write_bytes_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> N
 
     Raises FileExistsError when `path` exists and `overwrite` is false; on any
     failure the temporary file is removed and `path` is untouched.
+
+    Only regular files are replaced. A symbolic link stays a link: its target is written.
+    A stream that exists (a FIFO, /dev/stdout, /dev/null) is written into, not replaced by
+    a file, overwrite or not; anything else (a folder, a block device, a socket) is an
+    OSError and is left alone.
     """
     path = Path(path)
-    if path.exists() and not overwrite:
+    try:
+        mode = path.stat().st_mode  # of what a link points to
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        _write_stream(path, data)  # through any link: /dev/stdout -> /proc/self/fd/1 -> pipe
+        return
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file (not replaced)", str(path))
+    if mode is not None and not overwrite:
         raise FileExistsError(f"{path}: already exists (not overwritten)")
-    fd, tmp_name = _create_temporary(path)
+    fd, tmp_name = _create_temporary(target)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    """Write into an existing FIFO or character device. A FIFO nobody reads is an error
+    (ENXIO), never a hang: it is opened non-blocking, then written blocking."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "a FIFO that nobody reads", str(path)) from None
+        raise
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _create_temporary(path: Path) -> tuple[int, str]:
