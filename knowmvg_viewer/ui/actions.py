@@ -41,10 +41,14 @@ class WindowActions:
         self.boxes = add("Boxes", "fa5s.vector-square", None, ["B"], checkable=True)
         self.heatmap = add("Heatmap", "fa5s.fire", None, ["H"], checkable=True)
         self.show_all = add("Show all findings", "fa5s.layer-group", None, ["A"], checkable=True)
+        self.presentation = add(
+            "Presentation state graphics", "fa5s.shapes", None, ["G"], checkable=True
+        )
         for name, action in (
             ("boxes", self.boxes),
             ("heatmap", self.heatmap),
             ("show_all", self.show_all),
+            ("presentation", self.presentation),
         ):
             action.triggered.connect(lambda on, n=name: session.set_overlays(**{n: on}))
         self.next = add("Next finding", "fa5s.chevron-down", lambda: session.step(1), ["N"])
@@ -141,7 +145,9 @@ class WindowActions:
         view_menu.addActions([self.fit, self.zoom_in, self.zoom_out, self.invert, self.reset])
         view_menu.addMenu(self.presets_menu)
         view_menu.addSeparator()
-        view_menu.addActions([self.boxes, self.heatmap, self.show_all, self.next, self.previous])
+        view_menu.addActions(
+            [self.boxes, self.heatmap, self.show_all, self.presentation, self.next, self.previous]
+        )
         view_menu.addSeparator()
         view_menu.addActions([self.measure, self.remove_measurement, self.clear_measurements])
         grounding_menu = bar.addMenu("&Grounding")
