@@ -22,6 +22,7 @@ from .findings import FindingsState
 from .measurement import Measurement, Point
 from .render.colormap import heatmap_rgba
 from .study import Report, Study
+from .study.presentation_state import LayerDrawing, PresentationState
 from .study.viewing import ViewingState
 
 
@@ -36,6 +37,7 @@ class OverlayOptions:
     threshold: float = 0.2
     opacity: float = 0.5
     min_confidence: float = 0.0  # boxes below it are hidden (they stay listed, greyed)
+    presentation: bool = True  # a presentation state's (GSPS) graphics
 
 
 class Session:
@@ -107,6 +109,39 @@ class Session:
     @property
     def image(self):
         return self.viewing.image if self.viewing is not None else None
+
+    # -- the presentation state (GSPS) of the image on screen ------------------------------
+    @property
+    def presentation(self) -> PresentationState | None:
+        """The presentation state applied to the image on screen (window, polarity,
+        graphics), chosen when the image was loaded (`Study.presentation_for`)."""
+        return self.viewing.presentation if self.viewing is not None else None
+
+    def presentation_drawing(self) -> tuple[LayerDrawing, ...]:
+        """Its graphics for the image on screen, by layer, in image pixels; () when there is
+        none. Whether they are shown is `overlays.presentation`."""
+        state = self.presentation
+        return state.drawing_for(self.viewing.image) if state is not None else ()
+
+    def presentation_text(self) -> str:
+        """What the status bar says about it: its Content Label ("" when there is none), with
+        a mark when some of it is not applied (`presentation_notes`)."""
+        state = self.presentation
+        if state is None:
+            return ""
+        mark = " (partly)" if self.presentation_notes() else ""
+        return f"presentation state applied{mark}: {state.label}"
+
+    def presentation_notes(self) -> list[str]:
+        """What of the presentation state on screen is not applied, and why."""
+        state = self.presentation
+        if state is None:
+            return []
+        notes = [f"{state.path.name}: {note}" for note in state.notes]
+        missing = state.unsupported_for(self.viewing.image)
+        if missing:
+            notes.append(f"{state.path.name}: {missing} display-relative object(s) not placed")
+        return notes
 
     # -- display -------------------------------------------------------------------
     def toggle_invert(self) -> None:

@@ -195,3 +195,33 @@ def test_a_study_can_open_on_another_image_than_its_first(demo_study, tmp_path):
     study = Study(path=tmp_path, images=[demo_study / "image.dcm"] * 2)
     assert session.show_study(session.new_load(), study, ViewingState(study.image(1)), index=1)
     assert session.image_index == 1
+
+
+def test_the_presentation_state_of_the_image_on_screen(demo_study, tmp_path):
+    """The session names the GSPS applied to the image shown, its drawing, and what of it is
+    not applied; its graphics are an overlay the user can hide."""
+    import shutil
+
+    from . import gsps_fixtures as fx
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(demo_study / "image.dcm", folder / "image.dcm")
+    state = fx.gsps([fx.image_header(folder / "image.dcm")], label="SECOND READ")
+    state.ImageRotation = 90
+    fx.save(state, folder / "pr.dcm")
+    study = open_study(folder)
+    image = study.first_image
+    session = Session()
+    assert session.presentation is None and session.presentation_drawing() == ()
+    assert session.presentation_text() == ""
+    viewing = ViewingState(image, study.presentation_for(image))
+    assert session.show_study(session.new_load(), study, viewing)
+    assert session.presentation is study.presentation_states[0]
+    (layer,) = session.presentation_drawing()
+    assert len(layer.graphics) == 5 and len(layer.texts) == 2
+    assert session.presentation_text() == "presentation state applied (partly): SECOND READ"
+    assert session.presentation_notes() == ["pr.dcm: its rotation/flip is not applied"]
+    seen = _record(session)
+    session.set_overlays(presentation=False)
+    assert seen == ["overlays_changed"] and not session.overlays.presentation

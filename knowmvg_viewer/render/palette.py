@@ -22,6 +22,9 @@ FINDING_COLOURS: tuple[tuple[int, int, int], ...] = (
 NEGATED_COLOUR = (150, 150, 150)
 QUERY_COLOUR = (255, 80, 200)
 RULER_COLOUR = (255, 235, 59)  # yellow: a measurement, never a finding's colour
+# A presentation state's (GSPS) graphics when their layer recommends no colour: cyan, which is
+# neither a finding's colour nor the rulers' yellow (the usual GSPS yellow would read as a ruler).
+PRESENTATION_COLOUR = (0, 229, 255)
 
 
 def finding_colour(index: int) -> tuple[int, int, int]:

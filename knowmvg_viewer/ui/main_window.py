@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         self.spacing_label = QLabel()
         self.model_label = QLabel("model: loading…")
         self.view_label = QLabel()  # the film's view, and why it is not grounded
+        self.presentation_label = QLabel()  # the presentation state (GSPS) applied, if any
+        self.presentation_label.hide()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(120)
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.readout_label, 1)
         for widget in (
             self.busy,
+            self.presentation_label,
             self.view_label,
             self.model_label,
             self.spacing_label,

@@ -1,4 +1,5 @@
-"""Scene items over the radiograph: finding boxes with labels, and the heatmap layer.
+"""Scene items over the radiograph: finding boxes with labels, the heatmap layer, rulers, and a
+presentation state's (GSPS) graphics.
 
 Boxes use cosmetic pens and labels ignore the view transform, so both stay legible at
 any zoom; the heatmap is one pixmap whose opacity changes without recomputing it.
@@ -6,12 +7,15 @@ any zoom; the heatmap is one pixmap whose opacity changes without recomputing it
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen, QPixmap, QTransform
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -19,8 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..render.palette import RULER_COLOUR as RULER_RGB
+from ..study.presentation_state import GraphicObject, GraphicType, LayerDrawing, TextObject
 
 HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
+PRESENTATION_Z = 1.5  # a GSPS's graphics: over the heatmap, under the findings' boxes
+HALO = QColor(0, 0, 0, 150)  # the dark edge that keeps a GSPS line visible on white bone
+POINT_MARK_PX = 6  # half the size of a POINT's cross, in screen pixels
 RULER_COLOUR = QColor(*RULER_RGB)
 WARNING_PLATE = QColor(150, 0, 0, 220)  # a box on the other side from the one its phrase names
 
@@ -157,3 +165,126 @@ class HeatmapLayer:
 
     def set_visible(self, visible: bool) -> None:
         self.item.setVisible(visible)
+
+
+class PresentationOverlay:
+    """A presentation state's graphics over one image, all of its layers: solid thin lines over
+    a dark halo in the layer's colour (its recommended CIELab or grey value, else
+    `default_colour`), text on plates of the same colour; unlike the findings' dashed boxes.
+
+    Geometry is in image pixels (scene coordinates): a circle is its centre and a point on it,
+    an ellipse its major then minor axis end points, an INTERPOLATED curve a Catmull-Rom spline
+    through its points, a POINT a cross of fixed screen size. A text sits at its bounding box's
+    top-left corner, else at its anchor; a visible anchor is joined to the box by a line."""
+
+    def __init__(
+        self, scene: QGraphicsScene, layers: tuple[LayerDrawing, ...], default_colour: QColor
+    ) -> None:
+        self.items: list[QGraphicsItem] = []
+        for depth, layer in enumerate(layers):  # later layers over earlier ones
+            colour = QColor(*layer.colour) if layer.colour is not None else default_colour
+            z = PRESENTATION_Z + depth * 1e-3
+            for graphic in layer.graphics:
+                self._add_graphic(scene, graphic, colour, z)
+            for text in layer.texts:
+                self._add_text(scene, text, colour, z)
+
+    def set_visible(self, visible: bool) -> None:
+        for item in self.items:
+            item.setVisible(visible)
+
+    def remove(self, scene: QGraphicsScene) -> None:
+        for item in self.items:
+            scene.removeItem(item)
+        self.items = []
+
+    def _add(self, scene: QGraphicsScene, item: QGraphicsItem, z: float) -> QGraphicsItem:
+        item.setZValue(z)
+        scene.addItem(item)
+        self.items.append(item)
+        return item
+
+    def _add_graphic(
+        self, scene: QGraphicsScene, graphic: GraphicObject, colour: QColor, z: float
+    ) -> None:
+        point = graphic.graphic_type is GraphicType.POINT
+        path = _cross() if point else graphic_path(graphic)
+        for pen_colour, width, depth in ((HALO, 3.5, z), (colour, 1.5, z + 1e-4)):
+            item = QGraphicsPathItem(path)
+            pen = QPen(pen_colour, width)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            if graphic.filled and pen_colour is colour:
+                item.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60))
+            if point:
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+                item.setPos(QPointF(*graphic.points[0]))
+            self._add(scene, item, depth)
+
+    def _add_text(self, scene: QGraphicsScene, text: TextObject, colour: QColor, z: float) -> None:
+        plate = _label_plate(text.text, colour)
+        corner = text.box[:2] if text.box is not None else text.anchor
+        plate.setPos(QPointF(*corner))
+        self._add(scene, plate, LABEL_Z)
+        if text.anchor is not None and text.box is not None and text.anchor_visible:
+            x0, y0, x1, y1 = text.box
+            ax, ay = text.anchor
+            nearest = QPointF(min(max(ax, x0), x1), min(max(ay, y0), y1))
+            line = QGraphicsLineItem(QLineF(nearest, QPointF(ax, ay)))
+            line.setPen(_cosmetic_pen(colour))
+            self._add(scene, line, z)
+
+
+def graphic_path(graphic: GraphicObject) -> QPainterPath:
+    """The outline of a GSPS graphic object in image pixels (not POINT: see `_cross`)."""
+    points = [QPointF(x, y) for x, y in graphic.points]
+    path = QPainterPath()
+    if graphic.graphic_type is GraphicType.CIRCLE:
+        centre, edge = points
+        radius = QLineF(centre, edge).length()
+        path.addEllipse(centre, radius, radius)
+    elif graphic.graphic_type is GraphicType.ELLIPSE:
+        path = _ellipse(*points)
+    elif graphic.graphic_type is GraphicType.INTERPOLATED and len(points) > 2:
+        path = _spline(points)
+    else:
+        path.moveTo(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+    if graphic.filled and points[0] == points[-1]:
+        path.closeSubpath()
+    return path
+
+
+def _ellipse(a0: QPointF, a1: QPointF, b0: QPointF, b1: QPointF) -> QPainterPath:
+    """The ellipse with major axis a0-a1 and minor axis b0-b1 (PS3.3 C.10.5.1.2)."""
+    centre = (a0 + a1) / 2.0
+    major, minor = QLineF(a0, a1), QLineF(b0, b1)
+    path = QPainterPath()
+    path.addEllipse(QPointF(0.0, 0.0), major.length() / 2.0, minor.length() / 2.0)
+    angle = math.degrees(math.atan2(a1.y() - a0.y(), a1.x() - a0.x()))
+    return QTransform().translate(centre.x(), centre.y()).rotate(angle).map(path)
+
+
+def _spline(points: list[QPointF]) -> QPainterPath:
+    """A Catmull-Rom curve through every point (closed when the last repeats the first)."""
+    closed = points[0] == points[-1]
+    ring = points[:-1] if closed else points
+    n = len(ring)
+
+    def at(i: int) -> QPointF:
+        return ring[i % n] if closed else ring[min(max(i, 0), n - 1)]
+
+    path = QPainterPath(ring[0])
+    for i in range(n if closed else n - 1):
+        p0, p1, p2, p3 = at(i - 1), at(i), at(i + 1), at(i + 2)
+        path.cubicTo(p1 + (p2 - p0) / 6.0, p2 - (p3 - p1) / 6.0, p2)
+    return path
+
+
+def _cross() -> QPainterPath:
+    path = QPainterPath()
+    for dx, dy in ((1, 1), (1, -1)):
+        path.moveTo(-POINT_MARK_PX * dx, -POINT_MARK_PX * dy)
+        path.lineTo(POINT_MARK_PX * dx, POINT_MARK_PX * dy)
+    return path

@@ -2,7 +2,8 @@
 
 Each session event redraws exactly what depends on it; the views keep no state of their own
 and forward gestures to the session (wired in `MainWindow`). Scene items (boxes, heatmap,
-rulers) are owned here because they are the view's drawing of session state.
+rulers, a presentation state's graphics) are owned here because they are the view's drawing
+of session state.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QAction, QColor
 
 from ..render.annotate import finding_label
+from ..render.palette import PRESENTATION_COLOUR
 from ..session import OverlayOptions, Session
-from .overlays import BoxOverlay, HeatmapLayer, MeasurementOverlay
+from .overlays import BoxOverlay, HeatmapLayer, MeasurementOverlay, PresentationOverlay
 from .qimage import to_qpixmap
 
 MAX_PRESET_SHORTCUTS = 5
@@ -26,6 +28,7 @@ class SessionBinding:
         self.heatmap = HeatmapLayer(window.view.scene())
         self.box_overlays: dict[int, BoxOverlay] = {}
         self.rulers: list[MeasurementOverlay] = []
+        self.presentation: PresentationOverlay | None = None  # the GSPS's graphics, if any
         self._overlays: OverlayOptions | None = None  # as last drawn
         session.study_opened.connect(self._on_study_opened)
         session.image_shown.connect(self._on_image_shown)
@@ -54,8 +57,24 @@ class SessionBinding:
         window.thumbnails.select_quietly(self.session.image_index)
         window.spacing_label.setText(f"spacing {viewing.image.spacing_text()}")
         window.view_label.setText(viewing.image.view.describe())
+        self._show_presentation()
         self._show_display_state()
         self.update_enabled()
+
+    def _show_presentation(self) -> None:
+        """The presentation state of the image now shown: its graphics as their own layer,
+        and the status bar naming it (what it could not apply in the tooltip)."""
+        scene, session = self.window.view.scene(), self.session
+        if self.presentation is not None:
+            self.presentation.remove(scene)
+        self.presentation = PresentationOverlay(
+            scene, session.presentation_drawing(), QColor(*PRESENTATION_COLOUR)
+        )
+        self.presentation.set_visible(session.overlays.presentation)
+        label = self.window.presentation_label
+        label.setText(session.presentation_text())
+        label.setToolTip("\n".join(session.presentation_notes()))
+        label.setVisible(session.presentation is not None)
 
     def _on_display_changed(self) -> None:
         self.window.view.set_pixmap(to_qpixmap(self.session.viewing.render()), fit=False)
@@ -134,6 +153,9 @@ class SessionBinding:
         actions.boxes.setChecked(overlays.boxes)
         actions.heatmap.setChecked(overlays.heatmap)
         actions.show_all.setChecked(overlays.show_all)
+        actions.presentation.setChecked(overlays.presentation)
+        if self.presentation is not None:
+            self.presentation.set_visible(overlays.presentation)
         self.window.controls.apply_settings(
             overlays.colormap, overlays.threshold, overlays.opacity, overlays.min_confidence
         )

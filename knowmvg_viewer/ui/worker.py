@@ -164,7 +164,8 @@ class StudyLoader(QObject):
     """Decodes films off the GUI thread: one daemon thread runs the jobs, and the pixels are
     decoded in a child process (`ProcessDecoder`), since codecs hold the GIL.
 
-    Opening a study scans its folder and decodes the first image, rendered for display; then
+    Opening a study scans its folder and decodes the first image, rendered for display (through
+    the presentation state that references it, if the folder has one); then
     each other image is decoded into a thumbnail, one job at a time, behind any image the
     user asks for. Results carry the load id they answer.
     """
@@ -208,7 +209,7 @@ class StudyLoader(QObject):
         try:
             study = open_study(path, self._decoder)
             shown, image = frontal_image(study)  # a lateral is there for reference
-            viewing = ViewingState(image)
+            viewing = ViewingState(image, study.presentation_for(image))
             viewing.render()
         except StudyError as exc:
             self.failed.emit(load_id, str(exc))
@@ -222,7 +223,7 @@ class StudyLoader(QObject):
 
     def _load(self, load_id: int, study: Study, index: int) -> None:
         try:
-            viewing = ViewingState(study.image(index))
+            viewing = _viewing(study, index)
             viewing.render()
         except StudyError as exc:
             self.failed.emit(load_id, str(exc))
@@ -233,7 +234,7 @@ class StudyLoader(QObject):
         if load_id != self._study_load:
             return  # the user opened another study
         try:
-            viewing = ViewingState(study.image(index))
+            viewing = _viewing(study, index)
         except StudyError as exc:
             log.warning("%s", exc)
             self.thumbnail.emit(load_id, index, None, study.images[index].name)
@@ -243,6 +244,12 @@ class StudyLoader(QObject):
     def stop(self, wait_s: float = 2.0) -> None:
         self._jobs.put((-1, 0, None))
         self._thread.join(wait_s)
+
+
+def _viewing(study: Study, index: int) -> ViewingState:
+    """Image INDEX as it is first shown: through its presentation state, when it has one."""
+    image = study.image(index)
+    return ViewingState(image, study.presentation_for(image))
 
 
 @functools.cache
