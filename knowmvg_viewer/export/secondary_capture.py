@@ -74,6 +74,6 @@ def export_secondary_capture(
         dataset = secondary_capture(source, rgb)
     except (AttributeError, TypeError, ValueError) as exc:
         raise as_study_error(source.path, exc) from exc
-    write_bytes_atomic(Path(out), part10_bytes(dataset), overwrite=overwrite)
+    write_bytes_atomic(Path(out), part10_bytes(dataset, source), overwrite=overwrite)
     log.info("wrote secondary capture %dx%d to %s", rgb.shape[1], rgb.shape[0], out)
     return Path(out)

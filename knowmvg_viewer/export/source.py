@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydicom.dataset import Dataset
@@ -11,6 +11,7 @@ from pydicom.filebase import DicomBytesIO
 
 from ..study import RadiographImage, StudyError
 from ..study.dicom import is_structured_report
+from .anonymise import anonymised_header, mark_anonymised
 
 REFERENCE_KEYWORDS = ("SOPClassUID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID")
 # The patient and study module attributes that derived objects copy from their source.
@@ -40,6 +41,13 @@ class SourceImage:
     path: Path
     dataset: Dataset
     frame_index: int = 0
+    anonymised: bool = False  # `dataset` is anonymised_header(...): see anonymise.py
+
+    def without_identifiers(self, salt: bytes) -> SourceImage:
+        """This source with its header anonymised (anonymise.py), for anonymised exports."""
+        if self.anonymised:
+            return self
+        return replace(self, dataset=anonymised_header(self.dataset, salt), anonymised=True)
 
     @classmethod
     def from_image(cls, image: RadiographImage) -> SourceImage:
@@ -72,9 +80,12 @@ def as_study_error(path: Path, exc: Exception) -> StudyError:
     return StudyError(path, f"cannot build a DICOM object on this image: {exc}")
 
 
-def part10_bytes(dataset: Dataset) -> bytes:
+def part10_bytes(dataset: Dataset, source: SourceImage | None = None) -> bytes:
     """The Part 10 file bytes, so the write itself can be atomic. Text is written as UTF-8,
-    so a phrase or a name in any script survives (the source's character set may not)."""
+    so a phrase or a name in any script survives (the source's character set may not).
+    An object derived from an anonymised source says so (Patient Identity Removed)."""
+    if source is not None and source.anonymised:
+        mark_anonymised(dataset)
     dataset.SpecificCharacterSet = UTF8
     buffer = DicomBytesIO()
     dataset.save_as(buffer, enforce_file_format=True)

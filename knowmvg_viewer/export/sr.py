@@ -163,7 +163,7 @@ def export_sr(
         if isinstance(exc, StudyError):
             raise
         raise as_study_error(source.path, exc) from exc
-    write_bytes_atomic(Path(out), part10_bytes(dataset), overwrite=overwrite)
+    write_bytes_atomic(Path(out), part10_bytes(dataset, source), overwrite=overwrite)
     log.info("wrote DICOM SR with %d finding group(s) to %s", len(reportable(findings)), out)
     return Path(out)
 
