@@ -5,6 +5,8 @@ read correctly or refused with one line, never hangs or exhausts memory."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import tracemalloc
 import warnings
@@ -209,3 +211,54 @@ def test_a_nan_rescale_is_refused_instead_of_rendering_garbage(tmp_path):
         ds.RescaleSlope = "NaN"
     ds.VOILUTSequence = [_lut_item([4, 0, 16], [0, 1, 2, 3])]
     _one_line_refusal(_saved(ds, tmp_path / "a.dcm"), "invalid rescale")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "knowmvg_viewer.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "RUST_BACKTRACE": "1"},
+    )
+
+
+def test_the_cli_says_a_decoder_panic_in_exactly_one_line(tmp_path):
+    """The Rust panic message goes to the debug log, not to the user's terminal."""
+    path = _saved(_rle(_ct(), 9, 3, RUST_PANIC_RLE_FRAME), tmp_path / "panic.dcm")
+    done = _cli("info", str(path))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"{path}: cannot decode pixel data with transfer syntax RLE Lossless "
+        "(1.2.840.10008.1.2.5) (index out of bounds: the len is 54 but the index is 54)"
+    ]
+
+
+def test_library_warnings_add_no_lines_to_a_cli_error(tmp_path):
+    """pydicom warns about the invalid DS 'NaN' while reading; the user sees one line."""
+    ds = _ct()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds.RescaleSlope = "NaN"
+    path = _saved(ds, tmp_path / "nan.dcm")
+    done = _cli("render", str(path), str(tmp_path / "out.png"))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"{path}: invalid rescale (RescaleSlope nan, RescaleIntercept -1024.0)"
+    ]
+
+
+@pytest.mark.parametrize(("verbose", "shown"), [(False, False), (True, True)])
+def test_library_warnings_reach_stderr_only_when_verbose(verbose, shown):
+    """highdicom's warnings quote header values such as the patient's name."""
+    code = (
+        "import warnings\n"
+        "from knowmvg_viewer._logging import configure_logging\n"
+        f"configure_logging({verbose})\n"
+        "warnings.warn(\"Value of Patient's Name 'Smith^John^^^^^' is invalid\", UserWarning)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert ("Smith^John" in done.stderr) is shown

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import tempfile
 import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -278,10 +282,38 @@ def _as_int(value: object) -> int:
         return 0
 
 
+@contextmanager
+def _native_stderr_to_log() -> Iterator[None]:
+    """Send what native decoders write straight to file descriptor 2 to the debug log.
+
+    pylibjpeg-rle's Rust panics print "thread '<unnamed>' panicked at ..." and a note
+    there before Python sees the exception, which would break the one-line error. The
+    viewer decodes in a child process, so no other thread's output is diverted there; the
+    CLI decodes between its own messages.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            written = sink.read(4096).decode("utf-8", "replace").strip()
+            if written:
+                log.debug("the decoder wrote to stderr: %s", written)
+
+
 def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
     try:
         ds.pixel_array_options(index=index)
-        return ds.pixel_array
+        with _native_stderr_to_log():
+            return ds.pixel_array
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     # decoders raise many types, and pylibjpeg-rle's Rust panics are BaseExceptions
