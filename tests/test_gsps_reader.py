@@ -14,14 +14,10 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
 from knowmvg_viewer.study import StudyError, load_image, open_study
-from knowmvg_viewer.study import presentation_state as gsps_module
+from knowmvg_viewer.study import presentation_reader as gsps_module
 from knowmvg_viewer.study.dicom import read_dicom
-from knowmvg_viewer.study.presentation_state import (
-    GraphicType,
-    Units,
-    cielab_to_rgb,
-    read_presentation_state,
-)
+from knowmvg_viewer.study.presentation_reader import cielab_to_rgb, read_presentation_state
+from knowmvg_viewer.study.presentation_state import GraphicType, Units
 from knowmvg_viewer.study.viewing import ViewingState
 
 from . import gsps_fixtures as fx

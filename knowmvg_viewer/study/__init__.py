@@ -2,7 +2,8 @@
 
 from .errors import StudyError
 from .image import PixelSpacing, RadiographImage, VoiFunction, WindowPreset
-from .presentation_state import PresentationState, read_presentation_state
+from .presentation_reader import read_presentation_state
+from .presentation_state import PresentationState
 from .report import Report, ReportSection, load_sr_report, load_text_report
 from .study import Study, discover_studies, load_image, open_study
 from .views import FilmView, detect_view

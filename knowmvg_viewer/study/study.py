@@ -14,11 +14,11 @@ from pydicom.dataset import Dataset
 from .dicom import dicom_image, is_dicom, is_structured_report, read_dicom
 from .errors import StudyError
 from .image import RadiographImage
+from .presentation_reader import read_presentation_state
 from .presentation_state import (
     PresentationState,
     is_grayscale_presentation_state,
     is_presentation_state,
-    read_presentation_state,
 )
 from .raster import RASTER_SUFFIXES, load_raster_image
 from .report import Report, load_text_report, not_a_report, sr_report
