@@ -96,10 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--sr", type=Path, metavar="OUT", help="DICOM SR (TID 1500) of the findings (one PATH)"
     )
     ground.add_argument(
+        "--gsps",
+        type=Path,
+        metavar="OUT",
+        help="DICOM presentation state (GSPS) drawing the boxes at the default window, for "
+        "PACS viewers that do not draw an SR's regions (one PATH)",
+    )
+    ground.add_argument(
         "--out-dir",
         type=Path,
         metavar="DIR",
-        help="batch: per study a JSON, an annotated PNG and (DICOM) an SR, plus summary.csv",
+        help="batch: per study a JSON, an annotated PNG and (DICOM) an SR (.sr.dcm) and a GSPS "
+        "(.pr.dcm), plus summary.csv",
     )
     ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     ground.set_defaults(handler=run_ground)

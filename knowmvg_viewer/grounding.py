@@ -1,5 +1,5 @@
-"""`knowmvg ground`: studies in, findings out (JSON, annotated PNG, DICOM SR); the batch
-mode (`--out-dir`); exit rules of DESIGN 7. `ground_radiograph` grounds one loaded film for
+"""`knowmvg ground`: studies in, findings out (JSON, annotated PNG, DICOM SR and GSPS); the
+batch mode (`--out-dir`); exit rules of DESIGN 7. `ground_radiograph` grounds one loaded film for
 the command line and the viewer alike: frontal films only, in standard orientation.
 
 Importing this module does not import torch; the engine is loaded when asked for.
@@ -26,6 +26,7 @@ from model_core.results import GroundingResult
 
 from .export.annotated import annotated_image, study_record
 from .export.atomic import encode_png, write_bytes_atomic
+from .export.presentation_state import drawable, export_presentation_state
 from .export.sr import export_sr, reportable
 from .study import (
     DisplayRenderer,
@@ -34,6 +35,7 @@ from .study import (
     Report,
     Study,
     StudyError,
+    WindowPreset,
     discover_studies,
     load_text_report,
     model_input,
@@ -94,13 +96,15 @@ def ground_radiograph(
 @dataclass
 class GroundedStudy:
     """One study's outcome: its `ground --json` record, and for a success what the
-    exporters need (the result, the display image, the image grounded: its header is the
-    SR's reference, so the file is not read again)."""
+    exporters need (the result, the display image and the window it was rendered at, the
+    image grounded: its header is the SR's and GSPS's reference, so the file is not read
+    again)."""
 
     record: dict
     result: GroundingResult | None = None
     display: np.ndarray | None = None
     image: RadiographImage | None = None
+    window: WindowPreset | None = None
 
     @property
     def error(self) -> str | None:
@@ -120,7 +124,7 @@ class GroundedStudy:
 
 
 def ground_paths(args: argparse.Namespace) -> int:
-    for flag, value in (("--png", args.png), ("--sr", args.sr)):
+    for flag, value in (("--png", args.png), ("--sr", args.sr), ("--gsps", args.gsps)):
         if value is not None and args.out_dir is not None:
             raise StudyError(value, f"{flag} is for one study; --out-dir writes each study's own")
         if value is not None and len(args.paths) > 1:
@@ -143,6 +147,8 @@ def ground_paths(args: argparse.Namespace) -> int:
             failed |= not _write_png(args.png, grounded, engine.name, args.overwrite)
         if args.sr is not None:
             failed |= not _write_sr(args.sr, grounded, engine.describe(), args.overwrite)
+        if args.gsps is not None:
+            failed |= not _write_gsps(args.gsps, grounded, engine.describe(), args.overwrite)
     document = {"model": engine.describe(), "results": results}
     if args.json is not None:
         failed |= not _write_json(args.json, document, args.overwrite)
@@ -197,8 +203,9 @@ def ground_study(
         image.spacing,
     )
     record.update(view=image.view.to_json(), skipped=grounded.skipped)
-    display = DisplayRenderer(image).render(image.default_preset())
-    return GroundedStudy(record, result, display, image)
+    window = image.default_preset()
+    display = DisplayRenderer(image).render(window)
+    return GroundedStudy(record, result, display, image, window)
 
 
 def frontal_image(study: Study) -> tuple[int, RadiographImage]:
@@ -223,8 +230,8 @@ def frontal_image(study: Study) -> tuple[int, RadiographImage]:
 def _ground_batch(
     engine: GroundingEngine, args: argparse.Namespace, override: Report | None
 ) -> int:
-    """Each study under the PATHs to OUT/<study>.json, .png and (DICOM) .sr.dcm, then
-    OUT/summary.csv; a failing study is reported and the rest go on."""
+    """Each study under the PATHs to OUT/<study>.json, .png and (DICOM) .sr.dcm and .pr.dcm,
+    then OUT/summary.csv; a failing study is reported and the rest go on."""
     out_dir: Path = args.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -290,7 +297,8 @@ def _output_names(studies: list[Path]) -> dict[Path, str]:
 
 def _study_outputs(stem: Path) -> list[Path]:
     """Named by appending, not with_suffix: study folders are often UIDs full of dots."""
-    return [stem.parent / f"{stem.name}{suffix}" for suffix in (".json", ".png", ".sr.dcm")]
+    suffixes = (".json", ".png", ".sr.dcm", ".pr.dcm")
+    return [stem.parent / f"{stem.name}{suffix}" for suffix in suffixes]
 
 
 def _existing_outputs(stem: Path) -> str | None:
@@ -302,24 +310,29 @@ def _existing_outputs(stem: Path) -> str | None:
 
 
 def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> str | None:
-    """The study's JSON, PNG and (for a DICOM image with findings) SR; all or none are
-    left; the failure, or None."""
+    """The study's JSON, PNG and, for a DICOM image with findings, SR and (greyscale film with
+    boxes) GSPS; the failure, or None. All or none are left: a failure removes every output of
+    the study, an --overwrite run's older ones too, so old and new never mix."""
     outputs = _study_outputs(stem)
-    dicom = grounded.image is not None and grounded.image.header is not None
-    dicom = dicom and bool(reportable(grounded.findings))  # else no SR: nothing to say
-    written: list[Path] = []
+    json_out, png_out, sr_out, gsps_out = outputs
+    image, findings = grounded.image, grounded.findings
+    dicom = image is not None and image.header is not None
+    sr = dicom and bool(reportable(findings))  # else no SR: nothing to say
+    gsps = dicom and not image.is_color and bool(drawable(findings))  # else nothing to draw
     try:
         document = {"model": model, "results": [grounded.record]}
-        write_bytes_atomic(outputs[0], _json_bytes(document), overwrite=True)
-        written.append(outputs[0])
-        write_bytes_atomic(outputs[1], grounded.annotated_png(model["name"]), overwrite=True)
-        written.append(outputs[1])
-        if dicom:
-            export_sr(outputs[2], grounded.image, grounded.findings, model, overwrite=True)
-        else:
-            outputs[2].unlink(missing_ok=True)  # an --overwrite run must not keep an old SR
+        write_bytes_atomic(json_out, _json_bytes(document), overwrite=True)
+        write_bytes_atomic(png_out, grounded.annotated_png(model["name"]), overwrite=True)
+        if sr:
+            export_sr(sr_out, image, findings, model, overwrite=True)
+        if gsps:
+            window = grounded.window
+            export_presentation_state(gsps_out, image, findings, model, window, overwrite=True)
+        for wanted, out in ((sr, sr_out), (gsps, gsps_out)):
+            if not wanted:  # an --overwrite run must not keep an old one
+                out.unlink(missing_ok=True)
     except BaseException as exc:
-        for path in written:  # a study's outputs are all there or none are
+        for path in outputs:
             path.unlink(missing_ok=True)
         if isinstance(exc, StudyError):
             return exc.reason
@@ -353,6 +366,24 @@ def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) 
         )
     except StudyError as exc:
         print(f"{exc} (no SR written to {out})", file=sys.stderr)
+        return False
+
+
+def _write_gsps(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+    """The presentation state at the window the PNG was rendered with (the image's default)."""
+    if grounded.skipped is not None:  # not grounded: no boxes to draw, not a failure
+        print(f"{grounded.record['image']}: {grounded.skipped} (no GSPS written)", file=sys.stderr)
+        return True
+    findings, window = grounded.result.findings, grounded.window
+    try:
+        return _attempt_write(
+            out,
+            lambda: export_presentation_state(
+                out, grounded.image, findings, model, window, overwrite=overwrite
+            ),
+        )
+    except StudyError as exc:
+        print(f"{exc} (no GSPS written to {out})", file=sys.stderr)
         return False
 
 

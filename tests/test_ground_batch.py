@@ -113,9 +113,11 @@ def test_batch_writes_each_study_and_a_summary_and_goes_on(model_dir, studies, t
     assert names == [
         "1.2.826.0.1.3680043.2.1125.1.json",
         "1.2.826.0.1.3680043.2.1125.1.png",
+        "1.2.826.0.1.3680043.2.1125.1.pr.dcm",
         "1.2.826.0.1.3680043.2.1125.1.sr.dcm",
         "chest-pa-001.json",
         "chest-pa-001.png",
+        "chest-pa-001.pr.dcm",
         "chest-pa-001.sr.dcm",
         "png-study.json",
         "png-study.png",
@@ -196,7 +198,13 @@ def test_batch_goes_on_after_an_internal_error_and_exits_1(
     assert _ground(model_dir, studies / "png-study", studies / "site-b", "--out-dir", out) == 1
     assert "png-study: internal error: simulated bug" in capsys.readouterr().err
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["chest-pa-001.json", "chest-pa-001.png", "chest-pa-001.sr.dcm", "summary.csv"]
+    assert names == [
+        "chest-pa-001.json",
+        "chest-pa-001.png",
+        "chest-pa-001.pr.dcm",
+        "chest-pa-001.sr.dcm",
+        "summary.csv",
+    ]
 
 
 def test_png_and_sr_are_refused_with_out_dir(model_dir, studies, tmp_path, capsys):
@@ -269,6 +277,7 @@ def test_batch_summary_says_each_view_and_why_a_study_was_skipped(
         "lat-only.png",  # the film, unannotated: nothing was grounded
         "pa-lat.json",
         "pa-lat.png",
+        "pa-lat.pr.dcm",
         "pa-lat.sr.dcm",
         "summary.csv",
     ]

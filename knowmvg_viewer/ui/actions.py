@@ -86,6 +86,12 @@ class WindowActions:
         self.export_sr = add(
             "Export DICOM SR…", "fa5s.file-medical", exports.choose_sr_export, ["Ctrl+Shift+S"]
         )
+        self.export_gsps = add(
+            "Export presentation state…",
+            "fa5s.draw-polygon",
+            exports.choose_presentation_state_export,
+            ["Ctrl+Shift+G"],
+        )
         self.send = add(
             "Send to PACS…", "fa5s.cloud-upload-alt", exports.choose_send, ["Ctrl+Shift+U"]
         )
@@ -127,7 +133,7 @@ class WindowActions:
         ]
 
     def needing_findings(self) -> list[QAction]:
-        return [self.copy, self.export_sr, self.send, self.next, self.previous]
+        return [self.copy, self.export_sr, self.export_gsps, self.send, self.next, self.previous]
 
     def needing_model(self) -> list[QAction]:
         return [self.rerun, self.ground_selection]
@@ -138,7 +144,7 @@ class WindowActions:
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.open_file, self.open_folder, self.pacs])
         file_menu.addSeparator()
-        file_menu.addActions([self.export, self.export_sr, self.send, self.copy])
+        file_menu.addActions([self.export, self.export_sr, self.export_gsps, self.send, self.copy])
         file_menu.addSeparator()
         file_menu.addActions([self.settings, self.quit])
         view_menu = bar.addMenu("&View")

@@ -14,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..export.annotated import export_annotated, study_record
+from ..export.presentation_state import drawable, export_presentation_state
 from ..export.secondary_capture import export_secondary_capture
 from ..export.sr import export_sr
 from ..session import Session
@@ -108,6 +109,53 @@ class ExportFlows:
             return
         self.show_status(f"exported {written.name}")
 
+    # -- DICOM presentation state (GSPS) ---------------------------------------------------
+    def export_presentation_state_to(self, path: Path, overwrite: bool = False) -> Path:
+        """The boxes at the window and polarity on screen: every boxed finding the confidence
+        threshold leaves on the overlay, whichever one is selected. StudyError for a source
+        that is not a greyscale DICOM image, or nothing to draw."""
+        session = self.session
+        return export_presentation_state(
+            path,
+            session.image,
+            self._gsps_findings(),
+            session.model_info or {},
+            session.viewing.window,
+            invert=session.viewing.invert,
+            overwrite=overwrite,
+        )
+
+    def _gsps_findings(self) -> list:
+        state = self.session.findings
+        return [f for i, f in enumerate(state.findings) if not state.is_hidden(i)]
+
+    def choose_presentation_state_export(self) -> None:
+        if self.session.image is None:
+            return
+        image = self.session.image
+        if image.header is None:
+            self.show_error(
+                f"{image.path.name}: a presentation state needs a DICOM image; this is not one"
+            )
+            return
+        path = self._ask_path(
+            "Export presentation state (GSPS)",
+            image.path.with_suffix(".pr.dcm").name,
+            "DICOM presentation state (*.dcm)",
+        )
+        overwrite = None if path is None else self._may_replace(path)
+        if overwrite is None:
+            return
+        try:
+            written = self.export_presentation_state_to(path, overwrite)
+        except StudyError as exc:
+            self.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        self.show_status(f"exported {written.name}")
+
     # -- clipboard and PACS ----------------------------------------------------------------
     def copy_annotated(self) -> None:
         if self.session.image is not None:
@@ -115,7 +163,8 @@ class ExportFlows:
             self.show_status("annotated image copied")
 
     def choose_send(self) -> None:
-        """Send the SR (and, if chosen, the annotated image) to a saved node."""
+        """Send the SR (and, as chosen, the presentation state and the annotated image) to a
+        saved node."""
         if self.session.image is None:
             return
         if not self.pacs_panel.has_nodes():
@@ -127,11 +176,19 @@ class ExportFlows:
         dialog = SendDialog(self.pacs_panel.node_names(), index, self.parent)
         if dialog.exec():
             node = self.pacs_panel.node(dialog.chosen_index())
-            self.send_to_pacs(node, include_image=dialog.include_image)
+            self.send_to_pacs(
+                node,
+                include_image=dialog.include_image,
+                include_presentation_state=dialog.include_presentation_state,
+            )
 
-    def send_to_pacs(self, node, include_image: bool = False) -> bool:
+    def send_to_pacs(
+        self, node, include_image: bool = False, include_presentation_state: bool = False
+    ) -> bool:
         """Write the outgoing objects to a private temporary folder, then send them in the
-        background; False (with one message) when there is nothing to send."""
+        background; False (with one message) when there is nothing to send. The presentation
+        state goes along when asked for and there are boxes to draw (only negated findings:
+        the SR alone says so)."""
         if self.pacs_panel.is_busy():
             self.show_error("the PACS panel is busy; wait for it or cancel first")
             return False
@@ -140,6 +197,8 @@ class ExportFlows:
         folder = Path(self._outgoing.name)
         try:
             files = [self.export_sr_to(folder / "findings-sr.dcm")]
+            if include_presentation_state and drawable(self._gsps_findings()):
+                files.append(self.export_presentation_state_to(folder / "findings-pr.dcm"))
             if include_image:
                 files.append(
                     export_secondary_capture(

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -656,7 +657,8 @@ def _display_date(value: str) -> str:
 
 
 class SendDialog(QDialog):
-    """Choose the node and whether the annotated image goes along with the SR."""
+    """Choose the node and what goes along with the SR: a presentation state (on by default:
+    PACS viewers such as Weasis draw its boxes, not the SR's) and the annotated image."""
 
     def __init__(self, node_names: list[str], index: int, parent=None) -> None:
         super().__init__(parent)
@@ -666,9 +668,12 @@ class SendDialog(QDialog):
         self._node_box.setCurrentIndex(max(index, 0))
         self._with_image = QComboBox()
         self._with_image.addItems(["SR only", "SR and annotated image (secondary capture)"])
+        self._with_gsps = QCheckBox("with a presentation state (GSPS) drawing the boxes")
+        self._with_gsps.setChecked(True)
         form = QFormLayout()
         form.addRow("Node", self._node_box)
         form.addRow("Send", self._with_image)
+        form.addRow("", self._with_gsps)
         buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -681,3 +686,7 @@ class SendDialog(QDialog):
     @property
     def include_image(self) -> bool:
         return self._with_image.currentIndex() == 1
+
+    @property
+    def include_presentation_state(self) -> bool:
+        return self._with_gsps.isChecked()
