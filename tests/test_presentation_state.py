@@ -298,6 +298,23 @@ def test_a_multi_frame_source_is_drawn_on_the_frame_grounded(tmp_path):
     assert "ReferencedFrameNumber" not in series.ReferencedImageSequence[0]
 
 
+@pytest.mark.parametrize("invert", [False, True])
+def test_the_viewers_own_gsps_reader_shows_what_was_exported(invert, film, tmp_path):
+    from knowmvg_viewer.study.presentation_reader import read_presentation_state
+
+    out = _export(tmp_path, film, window=USER_WINDOW, invert=invert)
+    state = read_presentation_state(pydicom.dcmread(out), out)
+    assert state.applies_to(film) and state.inverse is (not invert)  # MONOCHROME1
+    window = state.window_for(film)
+    assert (window.center, window.width) == (USER_WINDOW.center, USER_WINDOW.width)
+    (layer,) = state.drawing_for(film)
+    assert layer.name == LAYER
+    lines = sorted(list(np.ravel(g.points)) for g in layer.graphics)
+    expected = sorted(_corners(*box) for box in LABELS.values())
+    np.testing.assert_allclose(np.array(lines), np.array(expected), atol=1e-3)
+    assert sorted(t.text for t in layer.texts) == sorted(LABELS)
+
+
 # -- refusals ----------------------------------------------------------------------------------
 def test_nothing_to_draw_is_an_error_and_writes_nothing(demo_image, tmp_path):
     with pytest.raises(StudyError, match="no boxed findings to draw"):
