@@ -396,6 +396,14 @@ def test_a_broken_gsps_is_skipped_and_the_study_opens(demo_study, demo_header, t
     assert study.skipped == ["pr-0.dcm: unknown graphic type 'SPLINE'"]
 
 
+def test_a_folder_with_only_a_gsps_says_so(demo_header, tmp_path):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    fx.save(fx.gsps([demo_header]), folder / "pr.dcm")
+    with pytest.raises(StudyError, match=r"no readable images in this folder \(pr.dcm: a pres"):
+        open_study(folder)
+
+
 def test_a_gsps_file_opened_alone_says_what_it_is(demo_header, tmp_path):
     path = fx.save(fx.gsps([demo_header]), tmp_path / "pr.dcm")
     with pytest.raises(StudyError, match="is a presentation state, not an image"):

@@ -202,7 +202,8 @@ def _open_folder(folder: Path) -> Study:
         elif kind != "text":
             skipped.append(f"{entry.name}: {kind}")
     if not images:
-        why = f" ({'; '.join(skipped[:3])})" if skipped else ""
+        unused = skipped + [f"{path.name}: a presentation state" for path, _ in states]
+        why = f" ({'; '.join(unused[:3])})" if unused else ""
         raise StudyError(folder, f"no readable images in this folder{why}")
     ordered = [path for _, path in sorted(images, key=lambda pair: pair[0])]
     report = _folder_report(folder, ordered, sr_reports)
