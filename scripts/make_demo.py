@@ -326,7 +326,7 @@ def dx_image(study: StudyInfo, acquisition: Acquisition, film: SyntheticStudy) -
     ds.ImageLaterality = "U"
     ds.PatientOrientation = ["L", "F"]
     ds.AnatomicRegionSequence = DicomSequence([code_item("816094009", "SCT", "Chest")])
-    ds.ViewCodeSequence = DicomSequence([code_item("399348003", "SCT", "postero-anterior")])
+    ds.ViewCodeSequence = DicomSequence([code_item("272479007", "SCT", "postero-anterior")])
     ds.AcquisitionContextSequence = DicomSequence([])
     ds.KVP = acquisition.kvp
     ds.ExposureInmAs = acquisition.mas

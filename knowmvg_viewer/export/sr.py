@@ -335,8 +335,9 @@ def image_view(ds) -> hd.sr.CodedConcept | None:
     """The view of the source (CID 4010): from ViewPosition where it is one we can code,
     else the header's own ViewCodeSequence, else None.
 
-    ViewPosition wins over a ViewCodeSequence that disagrees with it: the bundled demo
-    films carry 399348003 (antero-posterior) with the meaning "postero-anterior".
+    ViewPosition wins over a ViewCodeSequence that disagrees with it: films in the wild
+    carry codes that contradict their meaning (our own demo films had 399348003,
+    antero-posterior, labelled "postero-anterior", until scripts/make_demo.py was fixed).
     """
     position = str(ds.get("ViewPosition") or "").strip().upper()
     if position in VIEW_CODES:
