@@ -207,3 +207,46 @@ def test_the_study_layer_knows_the_exporters_marks():
 
     assert report.OWN_MANUFACTURER == sr.MANUFACTURER
     assert report.OWN_SERIES_DESCRIPTION == sr.SERIES_DESCRIPTION
+
+
+def test_our_own_secondary_capture_is_not_a_film_to_ground(demo_study, tmp_path):
+    """Sent to the PACS and retrieved with the study, the annotated copy (boxes burned in)
+    would otherwise be grounded as if it were a film."""
+    import numpy as np
+
+    from knowmvg_viewer.export.secondary_capture import export_secondary_capture
+
+    folder = _folder_with(demo_study, tmp_path, "image.dcm")
+    image = load_image(folder / "image.dcm")
+    rgb = np.zeros((image.height, image.width, 3), np.uint8)
+    export_secondary_capture(folder / "0-annotated.dcm", image, rgb)  # sorts first
+    study = open_study(folder)
+    assert study.images == [folder / "image.dcm"]
+    assert study.skipped == [
+        "0-annotated.dcm: AI output written by this viewer (annotated copy), not a film to ground"
+    ]
+
+
+def test_our_own_ai_presentation_state_is_not_drawn_again(demo_study, tmp_path):
+    """Its boxes are the AI findings the viewer grounds again: drawing it would double them."""
+    from .gsps_fixtures import gsps, image_header, save
+
+    folder = _folder_with(demo_study, tmp_path, "image.dcm")
+    state = gsps([image_header(folder / "image.dcm")])
+    state.Manufacturer = "KnowMVG Viewer"
+    save(state, folder / "ai.pr.dcm")
+    study = open_study(folder)
+    assert study.presentation_states == []
+    assert study.skipped == ["ai.pr.dcm: AI output written by this viewer (grounded again)"]
+
+
+def test_a_key_object_selection_is_not_the_report(demo_study, tmp_path):
+    folder = _folder_with(demo_study, tmp_path, "image.dcm")
+    path = _ai_sr(folder / "image.dcm", folder / "kos.dcm")
+    ds = pydicom.dcmread(path)
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.88.59"
+    ds.Manufacturer, ds.SeriesDescription = "PACS", "Key images"
+    ds.save_as(path)
+    study = open_study(folder)
+    assert study.report is None
+    assert study.skipped == ["kos.dcm: a key object selection (flagged images), not the report"]

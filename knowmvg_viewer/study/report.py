@@ -28,6 +28,7 @@ OWN_SERIES_DESCRIPTION = "KnowMVG grounding (AI output - not a diagnosis)"
 # TID 1500 "Imaging Measurement Report" (DCM 126000): measurements and regions, AI or human,
 # never the radiologist's narrative.
 MEASUREMENT_REPORT_TEMPLATE = "1500"
+KEY_OBJECT_SELECTION = "1.2.840.10008.5.1.4.1.1.88.59"  # also an SR SOP class
 MEASUREMENT_REPORT_CONCEPT = ("126000", "DCM")
 # The engine's section names (model_core.text.sections), upper-cased: one list for both.
 KNOWN_SECTIONS = tuple(sorted(name.upper() for name in ENGINE_SECTIONS))
@@ -165,13 +166,22 @@ def _decode_as(raw: bytes, encoding: str) -> str:
     return text
 
 
-def not_a_report(ds: Dataset) -> str | None:
-    """Why the SR in DS is not the study's report (our own AI output, or a TID 1500
-    measurement report from anyone), or None when it may be the radiologist's text."""
-    if (
+def is_own_output(ds: Dataset) -> bool:
+    """An object this viewer wrote (its SR, GSPS or secondary capture), by the Manufacturer
+    and series description the exporters give it."""
+    return (
         _text(ds.get("Manufacturer")).casefold() == OWN_MANUFACTURER.casefold()
         or _text(ds.get("SeriesDescription")) == OWN_SERIES_DESCRIPTION
-    ):
+    )
+
+
+def not_a_report(ds: Dataset) -> str | None:
+    """Why the SR in DS is not the study's report (our own AI output, or a TID 1500
+    measurement report from anyone, or a key object selection), or None when it may be the
+    radiologist's text."""
+    if _text(ds.get("SOPClassUID")) == KEY_OBJECT_SELECTION:
+        return "a key object selection (flagged images), not the report"
+    if is_own_output(ds):
         return "AI output written by this viewer (KnowMVG grounding SR), not the report"
     templates = ds.get("ContentTemplateSequence") or []
     if any(_text(t.get("TemplateIdentifier")) == MEASUREMENT_REPORT_TEMPLATE for t in templates):

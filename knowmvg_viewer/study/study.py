@@ -21,7 +21,7 @@ from .presentation_state import (
     is_presentation_state,
 )
 from .raster import RASTER_SUFFIXES, load_raster_image
-from .report import Report, load_text_report, not_a_report, sr_report
+from .report import Report, is_own_output, load_text_report, not_a_report, sr_report
 from .views import FilmView, header_view
 
 log = logging.getLogger(__name__)
@@ -220,9 +220,14 @@ def _open_folder(folder: Path) -> Study:
 def _presentation_states(
     states: list[tuple[Path, Dataset]], image_uids: set[str], skipped: list[str]
 ) -> list[PresentationState]:
-    """The readable GSPS that reference an image of the folder; the others go to `skipped`."""
+    """The readable GSPS that reference an image of the folder; the others go to `skipped`,
+    as does the viewer's own AI GSPS: its findings are grounded again, so drawing it too
+    would show each box twice."""
     kept = []
     for path, dataset in states:
+        if is_own_output(dataset):
+            skipped.append(f"{path.name}: AI output written by this viewer (grounded again)")
+            continue
         try:
             state = read_presentation_state(dataset, path)
         except StudyError as exc:
@@ -265,6 +270,8 @@ def _classify(path: Path) -> tuple[str, tuple, Dataset | None]:
         return "a colour or blending presentation state (only grayscale ones are applied)", (), ds
     if "PixelData" not in ds and not ds.get("Rows"):
         return "DICOM without pixel data", (), ds
+    if is_own_output(ds):  # our secondary capture, back from the PACS: boxes burned in
+        return "AI output written by this viewer (annotated copy), not a film to ground", (), ds
     view = header_view(ds) or FilmView()
     series, instance = _as_int(ds.get("SeriesNumber")), _as_int(ds.get("InstanceNumber"))
     return "image", (view.order, series, instance, path.name), ds
