@@ -262,3 +262,23 @@ def test_library_warnings_reach_stderr_only_when_verbose(verbose, shown):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert ("Smith^John" in done.stderr) is shown
+
+
+def test_a_study_error_from_the_decoder_process_arrives_as_itself(tmp_path):
+    """StudyError must pickle: the viewer decodes in a child process, and an unpicklable
+    error was taken for a crashed child ("the image decoder crashed on this file")."""
+    import pickle
+
+    from knowmvg_viewer.study.process_decoder import ProcessDecoder
+
+    error = pickle.loads(pickle.dumps(StudyError(tmp_path / "x.dcm", "bad header")))
+    assert (error.path, error.reason) == (tmp_path / "x.dcm", "bad header")
+    ds = _ct()
+    ds.ModalityLUTSequence = [_lut_item([4, 0, 8], [0, 300, 600, 900])]
+    path = _saved(ds, tmp_path / "lut.dcm")
+    decoder = ProcessDecoder()
+    try:
+        with pytest.raises(StudyError, match="invalid Modality LUT"):
+            decoder(path)
+    finally:
+        decoder.shutdown()

@@ -12,3 +12,9 @@ class StudyError(ValueError):
         self.path = Path(path) if path is not None else None
         self.reason = reason
         super().__init__(f"{self.path}: {reason}" if self.path is not None else reason)
+
+    def __reduce__(self):
+        """Pickled with its own arguments: the viewer's decoder process sends it back to
+        the GUI (Exception's default would call StudyError(message) and fail, which the
+        process pool takes for a crashed child)."""
+        return (type(self), (self.path, self.reason))
