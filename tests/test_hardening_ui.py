@@ -1,0 +1,71 @@
+"""Hostile files opened in the viewer (hardening issue, items 4 and 12): each gives one
+visible dialog with one line naming the file, the study on screen stays, and the viewer
+goes on opening the next file. Nothing is only written to stderr."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from knowmvg_viewer.ui.main_window import MainWindow
+
+from .conftest import open_in_window
+from .test_hardening_input import RUST_PANIC_RLE_FRAME, _ct, _lut_item, _rle, _saved
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _panic(path):
+    return _saved(_rle(_ct(), 9, 3, RUST_PANIC_RLE_FRAME), path)
+
+
+def _huge(path):
+    import numpy as np
+
+    header = np.zeros(16, "<u4")
+    header[:3] = (2, 64, 1064)
+    return _saved(_rle(_ct(), 65535, 65535, header.tobytes() + b"\x81\x00" * 1000), path)
+
+
+def _broken_lut(path):
+    ds = _ct()
+    ds.ModalityLUTSequence = [_lut_item([4096, 0, 16], b"\x00\x01" * 10, "OW")]
+    del ds.RescaleSlope, ds.RescaleIntercept
+    return _saved(ds, path)
+
+
+def _dialogs() -> list[QMessageBox]:
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (_panic, "cannot decode pixel data with transfer syntax RLE Lossless"),
+        (_huge, "image too large to open"),
+        (_broken_lut, "invalid Modality LUT"),
+    ],
+)
+def test_a_hostile_file_is_one_dialog_and_the_study_on_screen_stays(
+    window, qtbot, demo_study, tmp_path, make, reason
+):
+    assert open_in_window(window, qtbot, demo_study)
+    shown = window.session.study
+    bad = make(tmp_path / "bad.dcm")
+    assert not open_in_window(window, qtbot, bad)
+    qtbot.waitUntil(lambda: bool(_dialogs()))
+    (dialog,) = _dialogs()
+    assert reason in dialog.text() and str(bad) in dialog.text() and "\n" not in dialog.text()
+    assert window.session.study is shown  # the film on screen is still the demo's
+    dialog.close()
+    assert open_in_window(window, qtbot, demo_study)  # and the viewer goes on
