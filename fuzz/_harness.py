@@ -1,0 +1,140 @@
+"""What the fuzz targets share: a scratch file in tmpfs, small input limits, the contract
+checks, and the libFuzzer entry point that records each distinct finding and keeps going.
+
+Standard library only at import time: a target imports this first, then imports the code
+under test inside `atheris.instrument_imports()`, so that coverage guides the fuzzer.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+FUZZ_DIR = Path(__file__).resolve().parent
+REPO = FUZZ_DIR.parent
+# The packages whose Python code is instrumented for coverage.
+OURS = ["knowmvg_viewer", "model_core"]
+WITH_PYDICOM = [*OURS, "pydicom"]
+ARTIFACTS_ENV = "KNOWMVG_FUZZ_ARTIFACTS"  # where findings go (run.py sets it per target)
+
+
+class Scratch:
+    """One file in a private tmpfs folder, rewritten for every input: the code under test
+    reads paths, and it should read them the real way (a path, not an in-memory buffer)."""
+
+    def __init__(self, name: str) -> None:
+        root = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        self.folder = Path(tempfile.mkdtemp(prefix="knowmvg-fuzz-", dir=root))
+        self.path = self.folder / name
+        atexit.register(shutil.rmtree, self.folder, True)
+
+    def write(self, data: bytes) -> Path:
+        self.path.write_bytes(data)
+        return self.path
+
+
+def small_limits() -> None:
+    """Input limits far below the defaults, so one input never costs much memory or time;
+    the guards they drive are the same code."""
+    from knowmvg_viewer.limits import InputLimits, set_limits
+
+    set_limits(
+        InputLimits(
+            max_pixels=4_000_000,
+            max_frame_bytes=32 << 20,
+            max_expansion=200.0,
+            max_inflated_bytes=32 << 20,
+            max_instance_bytes=32 << 20,
+        )
+    )
+
+
+def one_line(exc: BaseException) -> None:
+    """A documented error is one line, fit for a dialog or stderr."""
+    text = str(exc)
+    if "\n" in text or "\r" in text:
+        raise AssertionError(f"{type(exc).__name__} message is not one line: {text!r}")
+
+
+def check_sections(report) -> None:
+    """A Report's sections index its text exactly: in order, not overlapping, `start <=
+    body_start <= end` inside the text, each found again by `section_at`; and its own text
+    splits into the same sections again."""
+    text, previous_end = report.text, 0
+    if "\r" in text:
+        raise AssertionError("a carriage return survived normalisation")
+    for section in report.sections:
+        if not previous_end <= section.start <= section.body_start <= section.end <= len(text):
+            raise AssertionError(f"{section} out of order in a text of {len(text)} characters")
+        if section.start < section.end and report.section_at(section.start) is not section:
+            raise AssertionError(f"section_at({section.start}) is not {section}")
+        report.section_text(section.name)
+        previous_end = section.end
+    if type(report).from_text(text).sections != report.sections:
+        raise AssertionError("the report's own text splits into other sections")
+
+
+def signature(exc: BaseException) -> str:
+    """Where a finding happens: its type, the innermost frame, and the innermost frame of our
+    own code (two inputs failing the same way count once)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/knowmvg_viewer/" in f.filename or "/fuzz/" in f.filename]
+    where = [f"{Path(f.filename).name}:{f.lineno}" for f in (frames[-1:] + ours[-1:])]
+    return f"{type(exc).__name__} at {' < '.join(where) or 'unknown'}"
+
+
+class Findings:
+    """Saves each input whose exception breaks the contract, once per signature: the input as
+    `<signature hash>-<input hash>.bin` and its traceback beside it as `.txt`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: set[str] = set()
+
+    def record(self, data: bytes, exc: BaseException) -> Path | None:
+        key = signature(exc)
+        if key in self.seen:
+            return None
+        self.seen.add(key)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = hashlib.sha1(key.encode()).hexdigest()[:8] + "-" + hashlib.sha1(data).hexdigest()
+        saved = self.folder / f"finding-{stem}.bin"
+        saved.write_bytes(data)
+        text = "".join(traceback.format_exception(exc))
+        (self.folder / f"finding-{stem}.txt").write_text(f"{key}\n\n{text}")
+        sys.stderr.write(f"\n==== FINDING {key}\n==== input: {saved}\n{text}\n")
+        sys.stderr.flush()
+        return saved
+
+
+def fuzz(check: Callable[[bytes], None]) -> None:
+    """Run libFuzzer on CHECK with the command line's arguments (corpus folders, -flags).
+
+    An exception out of CHECK is a finding: it is saved (see Findings) and fuzzing goes on,
+    so one run reports every distinct finding. Timeouts and memory blow-ups are libFuzzer's
+    (-timeout, -rss_limit_mb): they stop the run and leave an artifact."""
+    import atheris
+
+    warnings.simplefilter("ignore")  # pydicom's notes on damaged input are not findings
+    logging.getLogger().addHandler(logging.NullHandler())  # nor our skip warnings
+    findings = Findings(Path(os.environ.get(ARTIFACTS_ENV, FUZZ_DIR / "artifacts")))
+
+    def one_input(data: bytes) -> None:
+        try:
+            check(data)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # pyo3 panics are BaseExceptions; a finding all the same
+            findings.record(data, exc)
+
+    atheris.Setup(sys.argv, one_input)
+    atheris.Fuzz()
