@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := constraints-cpu.txt
 
-.PHONY: setup run test lint bench bundle orthanc dicom-tools clean-venv
+.PHONY: setup run test lint bench bundle orthanc dicom-tools fuzz clean-venv
 
 setup: $(STAMP)
 
@@ -46,6 +46,13 @@ bench: $(STAMP)
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,bundle]"
 	$(BIN)/pyinstaller --noconfirm --clean pyinstaller.spec
+
+# Coverage-guided fuzzing (fuzz/README.md): each target for FUZZ_SECONDS, one after another.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -c "import atheris" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[fuzz]"
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean-venv:
 	rm -rf $(VENV)
