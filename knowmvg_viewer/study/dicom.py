@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pydicom
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileDataset
 from pydicom.errors import InvalidDicomError
 from pydicom.filereader import _read_file_meta_info, read_preamble
@@ -26,6 +28,7 @@ from pydicom.uid import (
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
 )
+from pydicom.valuerep import VR
 
 from ..limits import limits, megabytes
 from .errors import StudyError
@@ -56,6 +59,7 @@ def read_dataset(path: Path, *, header_only: bool = False) -> Dataset:
                 ds = pydicom.dcmread(path, stop_before_pixels=header_only, force=True)
                 if not _looks_like_dicom(ds):
                     raise StudyError(path, "not a DICOM file") from None
+            _convert_values(ds)
         for warning in caught:
             log.debug("%s: %s", path, warning.message)
         ds._truncated = any("End of file reached" in str(w.message) for w in caught)
@@ -108,6 +112,27 @@ def _read_deflated(path: Path, header_only: bool) -> Dataset | None:
         is_implicit_VR=False,
         is_little_endian=True,
     )
+
+
+def _convert_values(ds: Dataset) -> None:
+    """Convert every top-level value now, where failing is this file's StudyError: pydicom
+    converts a value when it is first read, so an element it cannot convert (an unknown VR,
+    found by fuzzing) would raise NotImplementedError wherever the header is first looked at.
+    Sequences stay as read; their readers take them item by item (presentation_reader.py)."""
+    for dataset in (getattr(ds, "file_meta", Dataset()), ds):
+        for tag in list(dataset.keys()):
+            element = dataset.get_item(tag)
+            if isinstance(element, RawDataElement) and not _holds_sequence(element):
+                _ = dataset[tag]  # converts it in place
+
+
+def _holds_sequence(element: RawDataElement) -> bool:
+    if element.VR in (None, VR.UN):  # implicit VR, or unknown: the dictionary says
+        try:
+            return dictionary_VR(element.tag) == VR.SQ
+        except KeyError:
+            return False
+    return element.VR == VR.SQ
 
 
 def _looks_like_dicom(ds: Dataset) -> bool:

@@ -1,0 +1,54 @@
+"""Inputs the fuzzers (fuzz/) found breaking a reader's contract, kept as regression tests.
+
+Each file in tests/data/fuzz/ (named by target and the first digits of its sha1) goes through
+the same public function the fuzz target called, and must give the documented error: a
+StudyError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowmvg_viewer.study import StudyError, open_study
+from knowmvg_viewer.study.dicom import read_dicom
+
+DATA = Path(__file__).parent / "data" / "fuzz"
+
+
+def _one_line(exc: BaseException) -> None:
+    assert "\n" not in str(exc) and "\r" not in str(exc), repr(str(exc))
+
+
+def _alone_in_a_folder(name: str, tmp_path: Path) -> Path:
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(DATA / name, folder / "input.dcm")
+    return folder
+
+
+# pydicom converts a value when it is first read: an element with an unknown VR raised
+# NotImplementedError from wherever the header was first looked at (is_structured_report,
+# is_presentation_state, not_a_report), out of open_study. read_dataset now converts the
+# top-level values itself.
+@pytest.mark.parametrize(
+    "name, where",
+    [
+        ("dicom-b6459cc5.dcm", r"'EI' in tag \(0008,0016\)"),
+        ("gsps-7e4a9c37.dcm", r"'AA' in tag \(0008,0016\)"),
+        ("sr-7b5b7ce5.dcm", r"'LE' in tag \(0008,103E\)"),
+        ("sr-c70311e9.dcm", r"'DE' in tag \(0004,4F43\)"),
+    ],
+)
+def test_an_element_pydicom_cannot_convert_is_a_studyerror_when_read(name, where, tmp_path):
+    reason = r"unreadable DICOM \(Unknown Value Representation " + where
+    with pytest.raises(StudyError, match=reason) as caught:
+        read_dicom(DATA / name, header_only=True)
+    _one_line(caught.value)
+    with pytest.raises(
+        StudyError, match=r"no readable images in this folder \(input.dcm: "
+    ) as caught:
+        open_study(_alone_in_a_folder(name, tmp_path))
+    _one_line(caught.value)
