@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from knowmvg_viewer.study import StudyError, open_study
+from knowmvg_viewer.study import StudyError, load_sr_report, open_study
 from knowmvg_viewer.study.dicom import read_dicom
+from knowmvg_viewer.study.report import not_a_report, sr_report
 
 DATA = Path(__file__).parent / "data" / "fuzz"
 
@@ -50,5 +51,38 @@ def test_an_element_pydicom_cannot_convert_is_a_studyerror_when_read(name, where
     with pytest.raises(
         StudyError, match=r"no readable images in this folder \(input.dcm: "
     ) as caught:
+        open_study(_alone_in_a_folder(name, tmp_path))
+    _one_line(caught.value)
+
+
+# A defined-length sequence is parsed when it is first read: a damaged content tree raised
+# OSError, NotImplementedError or TypeError out of sr_report.
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("sr-4152d7d7.dcm", "No tag to read at file position 2AC"),
+        ("sr-503a4bdc.dcm", "No tag to read at file position 4E6"),
+        ("sr-52cd4dc7.dcm", r"Unknown Value Representation '0x4a 0x00' in tag \(0040,A040\)"),
+        ("sr-b32f33d9.dcm", r"Unknown Value Representation 'SC' in tag \(0040,A730\)"),
+    ],
+)
+def test_a_damaged_sr_content_tree_is_one_studyerror(name, why):
+    path = DATA / name
+    for read in (
+        lambda: sr_report(read_dicom(path, header_only=True), path),
+        lambda: load_sr_report(path),
+    ):
+        with pytest.raises(StudyError, match=rf"malformed structured report \({why}\)") as caught:
+            read()
+        _one_line(caught.value)
+
+
+def test_a_damaged_sr_title_is_why_the_sr_is_not_the_report(tmp_path):
+    """not_a_report read a damaged Concept Name Code Sequence and raised OSError out of the
+    folder scan; now the SR is skipped, saying why."""
+    name = "sr-7f1f4b69.dcm"
+    why = "a structured report that cannot be read (No tag to read at file position 2FC)"
+    assert not_a_report(read_dicom(DATA / name, header_only=True)) == why
+    with pytest.raises(StudyError, match=rf"input.dcm: {why[:36]}") as caught:
         open_study(_alone_in_a_folder(name, tmp_path))
     _one_line(caught.value)

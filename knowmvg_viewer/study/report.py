@@ -15,7 +15,7 @@ from pydicom.dataset import Dataset
 
 from model_core.text.sections import KNOWN_SECTIONS as ENGINE_SECTIONS
 
-from .dicom import read_dataset
+from .dicom import _first_line, read_dataset
 from .errors import StudyError
 
 log = logging.getLogger(__name__)
@@ -183,14 +183,22 @@ def not_a_report(ds: Dataset) -> str | None:
         return "a key object selection (flagged images), not the report"
     if is_own_output(ds):
         return "AI output written by this viewer (KnowMVG grounding SR), not the report"
-    templates = ds.get("ContentTemplateSequence") or []
-    if any(_text(t.get("TemplateIdentifier")) == MEASUREMENT_REPORT_TEMPLATE for t in templates):
-        return "a TID 1500 measurement report (measurements or AI output), not the report"
-    title = (ds.get("ConceptNameCodeSequence") or [Dataset()])[0]
-    code = (_text(title.get("CodeValue")), _text(title.get("CodingSchemeDesignator")))
-    if code == MEASUREMENT_REPORT_CONCEPT:
+    try:
+        measurements = _is_measurement_report(ds)
+    except Exception as exc:  # a damaged sequence: pydicom parses it when it is first read
+        return f"a structured report that cannot be read ({_first_line(exc)})"
+    if measurements:
         return "a TID 1500 measurement report (measurements or AI output), not the report"
     return None
+
+
+def _is_measurement_report(ds: Dataset) -> bool:
+    templates = ds.get("ContentTemplateSequence") or []
+    if any(_text(t.get("TemplateIdentifier")) == MEASUREMENT_REPORT_TEMPLATE for t in templates):
+        return True
+    title = (ds.get("ConceptNameCodeSequence") or [Dataset()])[0]
+    code = (_text(title.get("CodeValue")), _text(title.get("CodingSchemeDesignator")))
+    return code == MEASUREMENT_REPORT_CONCEPT
 
 
 def _text(value: object) -> str:
@@ -208,8 +216,11 @@ def sr_report(ds: Dataset, path: Path) -> Report:
     if "ContentSequence" not in ds:
         raise StudyError(path, "structured report has no content tree")
     blocks: list[tuple[str, list[str]]] = [("", [])]
-    for item in ds.ContentSequence:
-        _collect(item, blocks, depth=0)
+    try:
+        for item in ds.ContentSequence:
+            _collect(item, blocks, depth=0)
+    except Exception as exc:  # a damaged sequence: pydicom parses it when it is first read
+        raise StudyError(path, f"malformed structured report ({_first_line(exc)})") from None
     text = "\n".join(
         (f"{name}:\n" if name else "") + " ".join(texts) + "\n" for name, texts in blocks if texts
     )
