@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from knowmvg_viewer.study import StudyError, load_sr_report, open_study
+from knowmvg_viewer.study import StudyError, load_sr_report, open_study, read_presentation_state
 from knowmvg_viewer.study.dicom import read_dicom
 from knowmvg_viewer.study.report import not_a_report, sr_report
 
@@ -85,4 +85,11 @@ def test_a_damaged_sr_title_is_why_the_sr_is_not_the_report(tmp_path):
     assert not_a_report(read_dicom(DATA / name, header_only=True)) == why
     with pytest.raises(StudyError, match=rf"input.dcm: {why[:36]}") as caught:
         open_study(_alone_in_a_folder(name, tmp_path))
+    _one_line(caught.value)
+
+
+def test_a_sop_class_uid_holding_a_newline_is_named_on_one_line():
+    path = DATA / "gsps-cc57dcf8.dcm"
+    with pytest.raises(StudyError, match="not a grayscale softcopy presentation state") as caught:
+        read_presentation_state(read_dicom(path, header_only=True), path)
     _one_line(caught.value)

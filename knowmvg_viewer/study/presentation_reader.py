@@ -54,7 +54,7 @@ def read_presentation_state(ds: Dataset, path: Path) -> PresentationState:
     """The GSPS in DS (read from PATH); StudyError, one line, for anything malformed."""
     if not is_grayscale_presentation_state(ds):
         uid = ds.get("SOPClassUID")
-        name = getattr(uid, "name", None) or str(uid or "none")
+        name = _shown(getattr(uid, "name", None) or uid or "none")
         raise StudyError(path, f"not a grayscale softcopy presentation state (SOP class {name})")
     budget = _Budget(path)
     try:
@@ -129,7 +129,7 @@ def _read(ds: Dataset, path: Path, budget: _Budget) -> PresentationState:
         raise StudyError(path, "presentation state references no image")
     shape = str(ds.get("PresentationLUTShape", "") or "").strip().upper() or None
     if shape not in (None, "IDENTITY", "INVERSE"):
-        raise StudyError(path, f"unknown Presentation LUT Shape '{shape}'")
+        raise StudyError(path, f"unknown Presentation LUT Shape '{_shown(shape, 16)}'")
     if shape is None and "PresentationLUTSequence" in ds:
         notes.append("its presentation LUT table is not applied (polarity as the image)")
     rotation = _as_int(ds.get("ImageRotation"), 0)
@@ -197,7 +197,7 @@ def _references(parent: Dataset, budget: _Budget, path: Path) -> Iterator[ImageR
             raise StudyError(path, "an image reference has no Referenced SOP Instance UID")
         frames = tuple(_as_int(f, -1) for f in _as_list(item.get("ReferencedFrameNumber")))
         if any(f < 1 for f in frames):
-            raise StudyError(path, f"invalid Referenced Frame Number for image {uid}")
+            raise StudyError(path, f"invalid Referenced Frame Number for image {_shown(uid)}")
         yield ImageReference(uid, frames)
 
 
@@ -314,7 +314,7 @@ def _graphic(
     units = _units(obj.get("GraphicAnnotationUnits"), path, skipped)
     kind = str(obj.get("GraphicType", "") or "").strip().upper()
     if kind not in GraphicType.__members__:
-        raise StudyError(path, f"unknown graphic type '{kind[:16]}'")
+        raise StudyError(path, f"unknown graphic type '{_shown(kind, 16)}'")
     dimensions = _as_int(obj.get("GraphicDimensions"), 2)
     if dimensions != 2:
         raise StudyError(path, f"graphic dimensions {dimensions}, only 2 is defined")
@@ -368,7 +368,7 @@ def _units(value: object, path: Path, skipped: dict[str, int]) -> Units | None:
     if units == "MATRIX":
         skipped["MATRIX-unit"] = skipped.get("MATRIX-unit", 0) + 1
         return None
-    raise StudyError(path, f"unknown annotation units '{units[:16]}'")
+    raise StudyError(path, f"unknown annotation units '{_shown(units, 16)}'")
 
 
 def _pairs(values: list[float], path: Path, what: str) -> tuple[Point, ...]:
@@ -430,6 +430,12 @@ def _as_list(value: object) -> list:
     ):
         return list(value)  # type: ignore[arg-type]
     return [value]
+
+
+def _shown(value: object, limit: int = 64) -> str:
+    """A value from the file as a message shows it: one line (the file may hold newlines;
+    StudyError is one line), at most LIMIT characters."""
+    return " ".join(str(value).split())[:limit]
 
 
 def _text(value: object, strip: bool = True) -> str:
