@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(.pr.dcm), plus summary.csv",
     )
     ground.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    ground.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="write no patient name, ID, birth date, accession number or referring physician "
+        "(dates kept to the year, new UIDs) and no image path in the JSON",
+    )
     ground.set_defaults(handler=run_ground)
 
     synth = commands.add_parser("synth", help="generate synthetic chest studies")

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,8 +26,11 @@ from tqdm import tqdm
 from model_core.results import GroundingResult
 
 from .export.annotated import annotated_image, study_record
+from .export.anonymise import anonymised_record, installation_salt
 from .export.atomic import encode_png, write_bytes_atomic
+from .export.output_stage import OutputStage, recover
 from .export.presentation_state import drawable, export_presentation_state
+from .export.source import SourceImage
 from .export.sr import export_sr, reportable
 from .study import (
     DisplayRenderer,
@@ -51,6 +55,31 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ("study", "findings", "seconds", "error", "view", "skipped")
 SKIPPED_LATERAL = "lateral view: grounding runs on the frontal film"
+MIN_FILM_SIDE = 32  # pixels; a thumbnail or a 1-pixel-wide file is not a radiograph
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How the CLI writes what identifies the patient: as it is, or anonymised
+    (`--anonymise`: export/anonymise.py says what that removes)."""
+
+    anonymise: bool = False
+    salt: bytes = b""
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> ExportOptions:
+        if not getattr(args, "anonymise", False):
+            return cls()
+        return cls(True, installation_salt())
+
+    def source(self, image: RadiographImage) -> SourceImage:
+        """The DICOM source the SR and GSPS reference (StudyError for a raster image)."""
+        source = SourceImage.from_image(image)
+        return source.without_identifiers(self.salt) if self.anonymise else source
+
+    def record(self, record: dict) -> dict:
+        """A `--json` study record as written."""
+        return anonymised_record(record) if self.anonymise else record
 
 
 @dataclass
@@ -76,10 +105,17 @@ def ground_radiograph(
 ) -> GroundedImage:
     """Ground the report's findings (or `queries`) on one frontal film.
 
-    A lateral film is not grounded (`skipped` says so). A film stored mirrored
+    A lateral film is not grounded (`skipped` says so); a film smaller than MIN_FILM_SIDE
+    is a StudyError. A film stored mirrored
     (PatientOrientation "R\\...") is flipped for the model, which always sees the patient's
     right on the image left, and its result is mirrored back onto the stored pixels.
     """
+    if min(image.width, image.height) < MIN_FILM_SIDE:
+        raise StudyError(
+            image.path,
+            f"image is {image.width} x {image.height} pixels: too small to ground "
+            f"(at least {MIN_FILM_SIDE} a side)",
+        )
     view = image.view
     if view.is_lateral:
         return GroundedImage(image, None, SKIPPED_LATERAL)
@@ -136,9 +172,10 @@ def ground_paths(args: argparse.Namespace) -> int:
     if args.out_dir is not None:
         return _ground_batch(engine, args, override)
     results, failed = [], False
+    exports = ExportOptions.from_args(args)
     for path in args.paths:
         grounded = ground_study(engine, path, override, args.phrase)
-        results.append(grounded.record)
+        results.append(exports.record(grounded.record))
         if grounded.error is not None:
             failed = True
             print(f"{path}: {grounded.error}", file=sys.stderr)
@@ -146,9 +183,11 @@ def ground_paths(args: argparse.Namespace) -> int:
         if args.png is not None:
             failed |= not _write_png(args.png, grounded, engine.name, args.overwrite)
         if args.sr is not None:
-            failed |= not _write_sr(args.sr, grounded, engine.describe(), args.overwrite)
+            failed |= not _write_sr(args.sr, grounded, engine.describe(), args.overwrite, exports)
         if args.gsps is not None:
-            failed |= not _write_gsps(args.gsps, grounded, engine.describe(), args.overwrite)
+            failed |= not _write_gsps(
+                args.gsps, grounded, engine.describe(), args.overwrite, exports
+            )
     document = {"model": engine.describe(), "results": results}
     if args.json is not None:
         failed |= not _write_json(args.json, document, args.overwrite)
@@ -191,7 +230,11 @@ def ground_study(
         record = study_record(path, None, None, "", [], error=exc.reason)
         return GroundedStudy({**record, "view": None, "skipped": None})
     report = override or study.report or Report.from_text("")
-    grounded = ground_radiograph(engine, image, report.text, phrases)
+    try:
+        grounded = ground_radiograph(engine, image, report.text, phrases)
+    except StudyError as exc:
+        record = study_record(study.images[index], image.width, image.height, report.text, [])
+        return GroundedStudy({**record, "error": exc.reason, "view": None, "skipped": None})
     result = grounded.result
     record = study_record(
         study.images[index],
@@ -203,6 +246,8 @@ def ground_study(
         image.spacing,
     )
     record.update(view=image.view.to_json(), skipped=grounded.skipped)
+    # the model reads a report's first max_report_tokens tokens; said here, not only on stderr
+    record["report_truncated"] = bool(result is not None and result.report_truncated)
     window = image.default_preset()
     display = DisplayRenderer(image).render(window)
     return GroundedStudy(record, result, display, image, window)
@@ -240,9 +285,12 @@ def _ground_batch(
             f"{out_dir}: cannot create the output folder ({exc.strerror or exc})", file=sys.stderr
         )
         return EXIT_BAD_INPUT
+    for line in recover(out_dir):  # a killed run's half-published studies
+        tqdm.write(f"{out_dir}: {line}", file=sys.stderr)
     studies = [study for path in args.paths for study in discover_studies(path)]
     names = _output_names(studies)
     model = engine.describe()
+    exports = ExportOptions.from_args(args)
     rows, records, failed, internal = [], [], False, False
     for study_path in tqdm(studies, desc="grounding", unit="study", disable=None, file=sys.stderr):
         start = time.perf_counter()
@@ -252,15 +300,17 @@ def _ground_batch(
         if error is None:
             try:
                 grounded = ground_study(engine, study_path, override, args.phrase)
-                error = grounded.error or _write_study_outputs(stem, grounded, model)
-            except Exception as exc:  # a bug on one study must not cost the others
+                error = grounded.error or _write_study_outputs(stem, grounded, model, exports)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # a bug (or a native panic) must not cost the others
                 log.exception("%s: internal error", study_path)
                 error, internal = f"internal error: {exc}", True
             else:
                 findings = 0 if grounded.error else len(grounded.record["findings"])
                 view = "" if grounded.image is None else grounded.image.view.describe()
                 skipped = grounded.skipped or ""
-                records.append(grounded.record)
+                records.append(exports.record(grounded.record))
         seconds = time.perf_counter() - start
         if error is not None:
             failed = True
@@ -268,7 +318,8 @@ def _ground_batch(
         rows.append((str(study_path), findings, f"{seconds:.3f}", error or "", view, skipped))
     failed |= not _write(out_dir / SUMMARY_FILE, _summary_csv(rows), args.overwrite)
     if args.json is not None:
-        failed |= not _write_json(args.json, {"model": model, "results": records}, args.overwrite)
+        document = {"model": model, "results": records}
+        failed |= not _write_json(args.json, document, args.overwrite)
     log.info(
         "grounded %d of %d studies into %s",
         len(rows) - sum(bool(r[3]) for r in rows),
@@ -281,11 +332,13 @@ def _ground_batch(
 
 
 def _output_names(studies: list[Path]) -> dict[Path, str]:
-    """A file stem per study: the folder (or file) name, made unique with -2, -3, ..."""
+    """A file stem per study: the folder (or file) name, made unique with -2, -3, ...; "."
+    and ".." are named by the folder they stand for, so nothing lands beside OUT."""
     names: dict[Path, str] = {}
     used: set[str] = set()
     for path in studies:
-        base = path.name if path.is_dir() else path.stem
+        named = path if path.name not in ("", ".", "..") else path.resolve()
+        base = (named.name if path.is_dir() else named.stem) or "study"
         name, n = base, 1
         while name in used:
             n += 1
@@ -309,10 +362,14 @@ def _existing_outputs(stem: Path) -> str | None:
     return None
 
 
-def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> str | None:
-    """The study's JSON, PNG and, for a DICOM image with findings, SR and (greyscale film with
-    boxes) GSPS; the failure, or None. All or none are left: a failure removes every output of
-    the study, an --overwrite run's older ones too, so old and new never mix."""
+def _write_study_outputs(
+    stem: Path, grounded: GroundedStudy, model: dict, exports: ExportOptions
+) -> str | None:
+    """The study's JSON and PNG and, for a DICOM image with findings, SR and (greyscale film
+    with boxes) GSPS: written in full into a staging folder, then published together
+    (output_stage.py), so a kill leaves the complete set or nothing. An SR or GSPS that
+    cannot be built costs only itself: the JSON and PNG are published, the reason returned.
+    An --overwrite run removes an older run's SR/GSPS that this one does not make."""
     outputs = _study_outputs(stem)
     json_out, png_out, sr_out, gsps_out = outputs
     image, findings = grounded.image, grounded.findings
@@ -320,26 +377,44 @@ def _write_study_outputs(stem: Path, grounded: GroundedStudy, model: dict) -> st
     sr = dicom and bool(reportable(findings))  # else no SR: nothing to say
     gsps = dicom and not image.is_color and bool(drawable(findings))  # else nothing to draw
     try:
-        document = {"model": model, "results": [grounded.record]}
-        write_bytes_atomic(json_out, _json_bytes(document), overwrite=True)
-        write_bytes_atomic(png_out, grounded.annotated_png(model["name"]), overwrite=True)
-        if sr:
-            export_sr(sr_out, image, findings, model, overwrite=True)
-        if gsps:
-            window = grounded.window
-            export_presentation_state(gsps_out, image, findings, model, window, overwrite=True)
-        for wanted, out in ((sr, sr_out), (gsps, gsps_out)):
-            if not wanted:  # an --overwrite run must not keep an old one
-                out.unlink(missing_ok=True)
-    except BaseException as exc:
-        for path in outputs:
-            path.unlink(missing_ok=True)
-        if isinstance(exc, StudyError):
-            return exc.reason
-        if isinstance(exc, OSError):
-            return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+        stage = OutputStage(stem.parent, stem.name)
+    except OSError as exc:
+        return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+    made, failures = [], []
+    try:
+        write_bytes_atomic(stage.path(png_out), grounded.annotated_png(model["name"]))
+        made.append(png_out)
+        source = exports.source(image) if dicom else None
+        for wanted, out, kind, write in (
+            (sr, sr_out, "DICOM SR", lambda at: export_sr(at, source, findings, model)),
+            (
+                gsps,
+                gsps_out,
+                "presentation state",
+                lambda at: export_presentation_state(at, source, findings, model, grounded.window),
+            ),
+        ):
+            if not wanted:
+                continue
+            try:
+                write(stage.path(out))
+                made.append(out)
+            except StudyError as exc:
+                failures.append(f"no {kind} ({exc.reason})")
+        document = {"model": model, "results": [exports.record(grounded.record)]}
+        write_bytes_atomic(stage.path(json_out), _json_bytes(document))
+        made.append(json_out)  # published last: a study with its JSON is complete
+        stage.publish(made, remove=[out for out in outputs if out not in made])
+    except StudyError as exc:
+        stage.discard()
+        return exc.reason
+    except OSError as exc:
+        stage.discard()
+        return f"cannot write to {stem.parent} ({exc.strerror or exc})"
+    except BaseException:
+        stage.discard()
         raise
-    return None
+    return "; ".join(failures) or None
 
 
 def _summary_csv(rows: list[tuple]) -> bytes:
@@ -355,21 +430,28 @@ def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: b
     return _write(out, grounded.annotated_png(model_name), overwrite)
 
 
-def _write_sr(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+def _write_sr(
+    out: Path, grounded: GroundedStudy, model: dict, overwrite: bool, exports: ExportOptions
+) -> bool:
     if grounded.skipped is not None:  # not grounded: no findings to report, not a failure
         print(f"{grounded.record['image']}: {grounded.skipped} (no SR written)", file=sys.stderr)
         return True
     findings = grounded.result.findings
     try:
         return _attempt_write(
-            out, lambda: export_sr(out, grounded.image, findings, model, overwrite=overwrite)
+            out,
+            lambda: export_sr(
+                out, exports.source(grounded.image), findings, model, overwrite=overwrite
+            ),
         )
     except StudyError as exc:
         print(f"{exc} (no SR written to {out})", file=sys.stderr)
         return False
 
 
-def _write_gsps(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool) -> bool:
+def _write_gsps(
+    out: Path, grounded: GroundedStudy, model: dict, overwrite: bool, exports: ExportOptions
+) -> bool:
     """The presentation state at the window the PNG was rendered with (the image's default)."""
     if grounded.skipped is not None:  # not grounded: no boxes to draw, not a failure
         print(f"{grounded.record['image']}: {grounded.skipped} (no GSPS written)", file=sys.stderr)
@@ -379,7 +461,7 @@ def _write_gsps(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool
         return _attempt_write(
             out,
             lambda: export_presentation_state(
-                out, grounded.image, findings, model, window, overwrite=overwrite
+                out, exports.source(grounded.image), findings, model, window, overwrite=overwrite
             ),
         )
     except StudyError as exc:
@@ -388,7 +470,20 @@ def _write_gsps(out: Path, grounded: GroundedStudy, model: dict, overwrite: bool
 
 
 def _json_bytes(document: dict) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Strict JSON: a non-finite number (a NaN score, say) is written as null, never as the
+    NaN/Infinity that strict parsers refuse."""
+    text = json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _write_json(out: Path, document: dict, overwrite: bool) -> bool:

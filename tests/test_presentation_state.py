@@ -498,7 +498,8 @@ def test_batch_writes_a_gsps_beside_the_sr_and_keeps_all_or_nothing(
     assert pr.SOPClassUID == GrayscaleSoftcopyPresentationStateStorage
     assert pr.StudyInstanceUID == sr.StudyInstanceUID
 
-    # a rerun refuses while the GSPS alone is there; a GSPS failure leaves none of the study
+    # a rerun refuses while the GSPS alone is there; a GSPS that cannot be built costs only
+    # itself (hardening item 15): the JSON, PNG and SR are published, the old GSPS removed
     for name in ("json", "png", "sr.dcm"):
         (out / f"{stem}.{name}").unlink()
     assert _ground(model_dir, root, "--out-dir", out) == 2
@@ -511,8 +512,10 @@ def test_batch_writes_a_gsps_beside_the_sr_and_keeps_all_or_nothing(
 
     monkeypatch.setattr(grounding, "export_presentation_state", refuse)
     assert _ground(model_dir, root, "--out-dir", out, "--overwrite") == 2
-    assert "simulated GSPS failure" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["summary.csv"]
+    assert "no presentation state (simulated GSPS failure)" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{stem}{suffix}" for suffix in (".json", ".png", ".sr.dcm")
+    ] + ["summary.csv"]
 
 
 def test_ground_gsps_of_a_lateral_says_why_and_writes_nothing(

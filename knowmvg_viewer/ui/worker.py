@@ -65,6 +65,9 @@ class GroundingWorker(QObject):
             return
         try:
             grounded = ground_radiograph(self.engine, image, report, phrases or None)
+        except StudyError as exc:  # a film the model cannot take: one line, no traceback
+            self.failed.emit(request_id, str(exc))
+            return
         except Exception as exc:
             log.error("grounding failed: %s", traceback.format_exc())
             self.failed.emit(request_id, f"grounding failed: {exc}")
