@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +23,7 @@ from tqdm import tqdm
 
 from model_core.results import GroundingResult
 
-from .export.annotated import annotated_image, study_record
+from .export.annotated import annotated_image, json_bytes, study_record
 from .export.anonymise import anonymised_record, installation_salt
 from .export.atomic import encode_png, write_bytes_atomic
 from .export.output_stage import OutputStage, recover
@@ -402,7 +400,7 @@ def _write_study_outputs(
             except StudyError as exc:
                 failures.append(f"no {kind} ({exc.reason})")
         document = {"model": model, "results": [exports.record(grounded.record)]}
-        write_bytes_atomic(stage.path(json_out), _json_bytes(document))
+        write_bytes_atomic(stage.path(json_out), json_bytes(document))
         made.append(json_out)  # published last: a study with its JSON is complete
         stage.publish(made, remove=[out for out in outputs if out not in made])
     except StudyError as exc:
@@ -469,28 +467,11 @@ def _write_gsps(
         return False
 
 
-def _json_bytes(document: dict) -> bytes:
-    """Strict JSON: a non-finite number (a NaN score, say) is written as null, never as the
-    NaN/Infinity that strict parsers refuse."""
-    text = json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False)
-    return (text + "\n").encode("utf-8")
-
-
-def _finite(value: object) -> object:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
-
-
 def _write_json(out: Path, document: dict, overwrite: bool) -> bool:
     if str(out) == "-":
-        sys.stdout.write(_json_bytes(document).decode("utf-8"))
+        sys.stdout.write(json_bytes(document).decode("utf-8"))
         return True
-    return _write(out, _json_bytes(document), overwrite)
+    return _write(out, json_bytes(document), overwrite)
 
 
 def _write(out: Path, data: bytes, overwrite: bool) -> bool:

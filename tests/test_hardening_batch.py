@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from knowmvg_viewer.cli import main as cli_main
+from knowmvg_viewer.export.annotated import json_bytes
 from knowmvg_viewer.export.output_stage import STAGING_FOLDER, OutputStage, recover
-from knowmvg_viewer.grounding import _json_bytes
 
 PHRASE = "left pleural effusion"
 SUFFIXES = (".json", ".png", ".sr.dcm", ".pr.dcm")
@@ -171,7 +171,7 @@ def test_dot_as_the_study_writes_inside_the_output_folder(model_dir, demo_study,
 
 def test_the_json_is_strict_a_nan_becomes_null():
     data = json.loads(
-        _json_bytes({"score": float("nan"), "box": [1.0, float("inf"), 2.0, 3.0]}),
+        json_bytes({"score": float("nan"), "box": [1.0, float("inf"), 2.0, 3.0]}),
         parse_constant=lambda name: pytest.fail(f"non-standard JSON constant {name}"),
     )
     assert data == {"score": None, "box": [1.0, None, 2.0, 3.0]}

@@ -4,6 +4,7 @@ schema), shared by `knowmvg ground --png` and the viewer's Export."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,6 +92,22 @@ def export_annotated(
                 raise FileExistsError(f"{path}: already exists (not overwritten)")
     document = {"model": model, "results": [record]}
     write_bytes_atomic(out_png, encode_png(pixels), overwrite=True)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_bytes_atomic(out_json, text.encode("utf-8"), overwrite=True)
+    write_bytes_atomic(out_json, json_bytes(document), overwrite=True)
     return out_png, out_json
+
+
+def json_bytes(document: dict) -> bytes:
+    """A results document as strict JSON: a non-finite number (a NaN score, say) is written
+    as null, never as the NaN/Infinity that strict parsers refuse."""
+    text = json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value

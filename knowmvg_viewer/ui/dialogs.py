@@ -1,5 +1,5 @@
-"""Settings (model directory, device, threads, PACS cache limit, box confidence threshold) and
-model information."""
+"""Settings (model directory, device, threads, PACS cache limits, box confidence threshold,
+anonymised exports) and model information."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,11 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..pacs.cache import DEFAULT_MAX_AGE_DAYS
 from .forms import ok_cancel_buttons
-from .pacs_panel import CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
+from .pacs_panel import CACHE_AGE_KEY, CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
 
 MODEL_CARD = "MODEL_CARD.md"
 MIN_CONFIDENCE_KEY = "overlay/min_confidence"
+ANONYMISE_KEY = "export/anonymise"
+
+
+def anonymise_exports(settings: QSettings) -> bool:
+    """Whether exported files leave out the patient's identity (File > Settings)."""
+    value = settings.value(ANONYMISE_KEY, False)
+    return value is True or str(value).lower() in ("true", "1")
 
 
 class SettingsDialog(QDialog):
@@ -69,12 +78,30 @@ class SettingsDialog(QDialog):
             "Boxes whose calibrated confidence is lower are hidden; they stay listed, greyed"
         )
         self.min_confidence.setValue(float(settings.value(MIN_CONFIDENCE_KEY, 0.0) or 0.0))
+        self.cache_age = QDoubleSpinBox()
+        self.cache_age.setRange(0.0, 3650.0)
+        self.cache_age.setDecimals(0)
+        self.cache_age.setSuffix(" days")
+        self.cache_age.setSpecialValueText("no limit")
+        self.cache_age.setToolTip(
+            "Retrieved studies hold full patient data; older ones are removed"
+        )
+        self.cache_age.setValue(float(settings.value(CACHE_AGE_KEY, DEFAULT_MAX_AGE_DAYS) or 0.0))
+        self.anonymise = QCheckBox("Anonymise exported files")
+        self.anonymise.setToolTip(
+            "PNG, JSON, SR, GSPS and SC files without patient name, ID, birth date, accession "
+            "number or referring physician (dates kept to the year, new UIDs); what is sent "
+            "to a PACS keeps them, so it joins the patient's study"
+        )
+        self.anonymise.setChecked(anonymise_exports(settings))
         form = QFormLayout()
         form.addRow("Model directory", holder)
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
         form.addRow("PACS cache limit", self.cache_limit)
+        form.addRow("PACS cache keeps studies", self.cache_age)
         form.addRow("Hide boxes below confidence", self.min_confidence)
+        form.addRow("Exports", self.anonymise)
         buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -91,6 +118,8 @@ class SettingsDialog(QDialog):
         self.settings.setValue("model/threads", self.threads.value())
         self.settings.setValue(CACHE_LIMIT_KEY, self.cache_limit.value())
         self.settings.setValue(MIN_CONFIDENCE_KEY, self.min_confidence.value())
+        self.settings.setValue(CACHE_AGE_KEY, self.cache_age.value())
+        self.settings.setValue(ANONYMISE_KEY, self.anonymise.isChecked())
         super().accept()
 
 

@@ -1,7 +1,9 @@
 """The export and send-to-PACS flows: dialogs, overwrite questions, one message per failure.
 
 What is written comes from the session as it stands (the exporters are Qt-free); this module
-only asks the user where, and says what happened.
+only asks the user where, and says what happened. With File > Settings > Anonymise exported
+files, the files written here hold no patient identity (export/anonymise.py); what is sent to
+a PACS keeps it, so that it joins the patient's study there.
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..export.annotated import export_annotated, study_record
+from ..export.anonymise import anonymised_record, installation_salt
 from ..export.presentation_state import drawable, export_presentation_state
 from ..export.secondary_capture import export_secondary_capture
+from ..export.source import SourceImage
 from ..export.sr import export_sr
 from ..session import Session
 from ..study import StudyError
+from .dialogs import anonymise_exports
 from .pacs_panel import PacsPanel, SendDialog
 from .qimage import to_qimage
 
@@ -32,8 +38,10 @@ class ExportFlows:
         show_error: Callable[[str], None],
         show_status: Callable[[str], None],
         show_pacs: Callable[[], None],
+        settings: QSettings,
     ) -> None:
         self.session, self.parent, self.pacs_panel = session, parent, pacs_panel
+        self.settings = settings
         self.show_error, self.show_status, self.show_pacs = show_error, show_status, show_pacs
         self.last_export: tuple[Path, Path] | None = None
         self._outgoing: tempfile.TemporaryDirectory | None = None
@@ -50,6 +58,8 @@ class ExportFlows:
             spacing=image.spacing,
         )
         record["measurements"] = [m.to_json() for m in session.measurements]
+        if anonymise_exports(self.settings):
+            record = anonymised_record(record)
         written = export_annotated(
             path, session.annotated_pixels(), record, session.model_info or {}, overwrite=overwrite
         )
@@ -75,11 +85,14 @@ class ExportFlows:
         self.show_status(f"exported {png.name} and {sidecar.name}")
 
     # -- DICOM SR --------------------------------------------------------------------------
-    def export_sr_to(self, path: Path, overwrite: bool = False) -> Path:
-        """StudyError for a source that is not a DICOM image or nothing to report."""
+    def export_sr_to(
+        self, path: Path, overwrite: bool = False, anonymise: bool | None = None
+    ) -> Path:
+        """StudyError for a source that is not a DICOM image or nothing to report.
+        `anonymise` None: as the settings say."""
         return export_sr(
             path,
-            self.session.image,
+            self._source(anonymise),
             self.session.findings.findings,
             self.session.model_info or {},
             overwrite=overwrite,
@@ -110,20 +123,30 @@ class ExportFlows:
         self.show_status(f"exported {written.name}")
 
     # -- DICOM presentation state (GSPS) ---------------------------------------------------
-    def export_presentation_state_to(self, path: Path, overwrite: bool = False) -> Path:
+    def export_presentation_state_to(
+        self, path: Path, overwrite: bool = False, anonymise: bool | None = None
+    ) -> Path:
         """The boxes at the window and polarity on screen: every boxed finding the confidence
         threshold leaves on the overlay, whichever one is selected. StudyError for a source
         that is not a greyscale DICOM image, or nothing to draw."""
         session = self.session
         return export_presentation_state(
             path,
-            session.image,
+            self._source(anonymise),
             self._gsps_findings(),
             session.model_info or {},
             session.viewing.window,
             invert=session.viewing.invert,
             overwrite=overwrite,
         )
+
+    def _source(self, anonymise: bool | None) -> SourceImage:
+        """The image the DICOM exports reference, anonymised when asked (None: as the
+        settings say); StudyError for an image that is not DICOM."""
+        source = SourceImage.from_image(self.session.image)
+        if anonymise_exports(self.settings) if anonymise is None else anonymise:
+            source = source.without_identifiers(installation_salt())
+        return source
 
     def _gsps_findings(self) -> list:
         state = self.session.findings
@@ -196,9 +219,11 @@ class ExportFlows:
         self._outgoing = tempfile.TemporaryDirectory(prefix="knowmvg-send-")
         folder = Path(self._outgoing.name)
         try:
-            files = [self.export_sr_to(folder / "findings-sr.dcm")]
+            # sent to the patient's study: never anonymised
+            files = [self.export_sr_to(folder / "findings-sr.dcm", anonymise=False)]
             if include_presentation_state and drawable(self._gsps_findings()):
-                files.append(self.export_presentation_state_to(folder / "findings-pr.dcm"))
+                pr = folder / "findings-pr.dcm"
+                files.append(self.export_presentation_state_to(pr, anonymise=False))
             if include_image:
                 files.append(
                     export_secondary_capture(

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
             self.show_error,
             status,
             self.pacs_dock.show,
+            self.settings,
         )
         self.actions = WindowActions(self)
         self.actions.build_menus()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..pacs.cache import StudyCache
+from ..pacs.cache import DEFAULT_MAX_AGE_DAYS, StudyCache
 from ..pacs.client import PacsClient, SendResult, make_client
 from ..pacs.errors import PacsError
 from ..pacs.nodes import DEFAULT_CALLING_AET, DicomwebNode, DimseNode, PacsNode
@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 CACHE_LIMIT_KEY = "pacs/cache_limit_gb"
 DEFAULT_CACHE_LIMIT_GB = 5.0
+CACHE_AGE_KEY = "pacs/cache_max_age_days"  # retrieved studies hold full patient data
 _LEGACY_NODES_KEY = "pacs/nodes"  # where versions before pacs-nodes.json kept the nodes
 _CURRENT_NODE_KEY = "pacs/current_node"
 _RESULT_COLUMNS = ("Patient", "Patient ID", "Date", "Description", "Modalities", "Images")
@@ -69,9 +70,21 @@ def cache_limit_bytes(settings: QSettings) -> int | None:
     return int(limit_gb * 1e9) if limit_gb > 0 else None
 
 
+def cache_max_age_days(settings: QSettings) -> float | None:
+    """How long a retrieved study is kept after its last use (File > Settings); None: no
+    age limit."""
+    try:
+        days = float(settings.value(CACHE_AGE_KEY, DEFAULT_MAX_AGE_DAYS))
+    except (TypeError, ValueError):
+        days = DEFAULT_MAX_AGE_DAYS
+    return days if days > 0 else None
+
+
 def study_cache(settings: QSettings) -> StudyCache:
-    """The retrieved-studies cache in the per-user cache folder, with the user's size limit."""
-    return StudyCache(max_bytes=cache_limit_bytes(settings))
+    """The retrieved-studies cache in the per-user cache folder, with the user's limits."""
+    return StudyCache(
+        max_bytes=cache_limit_bytes(settings), max_age_days=cache_max_age_days(settings)
+    )
 
 
 def _load_nodes(settings: QSettings, path: Path) -> tuple[SavedNodes, str | None]:
@@ -264,8 +277,9 @@ class PacsPanel(QWidget):
         return bool(self._handlers)
 
     def apply_settings(self, settings: QSettings) -> None:
-        """Take up a changed cache limit (File > Settings)."""
+        """Take up changed cache limits (File > Settings)."""
         self._cache.max_bytes = cache_limit_bytes(settings)
+        self._cache.max_age_days = cache_max_age_days(settings)
         self._refresh_cache_label()
 
     @property
