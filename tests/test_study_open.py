@@ -227,8 +227,9 @@ def test_our_own_secondary_capture_is_not_a_film_to_ground(demo_study, tmp_path)
     ]
 
 
-def test_our_own_ai_presentation_state_is_not_drawn_again(demo_study, tmp_path):
-    """Its boxes are the AI findings the viewer grounds again: drawing it would double them."""
+def test_our_own_ai_presentation_state_is_applied_like_any_other(demo_study, tmp_path):
+    """Exported to the study folder (or the PACS), it shows the window and boxes as they
+    were exported; unlike our SR (not a report) and SC (not a film), it is meant to be read."""
     from .gsps_fixtures import gsps, image_header, save
 
     folder = _folder_with(demo_study, tmp_path, "image.dcm")
@@ -236,8 +237,7 @@ def test_our_own_ai_presentation_state_is_not_drawn_again(demo_study, tmp_path):
     state.Manufacturer = "KnowMVG Viewer"
     save(state, folder / "ai.pr.dcm")
     study = open_study(folder)
-    assert study.presentation_states == []
-    assert study.skipped == ["ai.pr.dcm: AI output written by this viewer (grounded again)"]
+    assert len(study.presentation_states) == 1 and study.skipped == []
 
 
 def test_a_key_object_selection_is_not_the_report(demo_study, tmp_path):

@@ -220,14 +220,11 @@ def _open_folder(folder: Path) -> Study:
 def _presentation_states(
     states: list[tuple[Path, Dataset]], image_uids: set[str], skipped: list[str]
 ) -> list[PresentationState]:
-    """The readable GSPS that reference an image of the folder; the others go to `skipped`,
-    as does the viewer's own AI GSPS: its findings are grounded again, so drawing it too
-    would show each box twice."""
+    """The readable GSPS that reference an image of the folder; the others go to `skipped`.
+    The viewer's own AI GSPS is applied like any other (its window and boxes as exported;
+    View > Presentation state graphics hides them beside the AI's own)."""
     kept = []
     for path, dataset in states:
-        if is_own_output(dataset):
-            skipped.append(f"{path.name}: AI output written by this viewer (grounded again)")
-            continue
         try:
             state = read_presentation_state(dataset, path)
         except StudyError as exc:
