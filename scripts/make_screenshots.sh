@@ -26,6 +26,8 @@ rm -f docs/images/export-twelve-findings.json
 # a PA + lateral study (frontal grounded, lateral not), and a finding on the wrong side
 .venv/bin/python scripts/make_window_pictures.py --pa-lateral docs/images/viewer-pa-lateral.png \
     --wrong-side docs/images/viewer-wrong-side.png
+# the viewer's own presentation state, exported at a narrow inverted window and reopened
+.venv/bin/python scripts/make_window_pictures.py --own-gsps docs/images/viewer-own-gsps.png
 # the window as it opens on a 1920x1080 screen (a real X server: Xvfb)
 if command -v xvfb-run >/dev/null; then
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1080x24" \

@@ -155,12 +155,33 @@ def export_picture(out: Path, scratch: Path) -> None:
     window.close()
 
 
+def own_gsps_picture(out: Path, scratch: Path) -> None:
+    """The viewer's own GSPS reopened: exported from one window at a narrow lung window,
+    inverted, then the folder opened in a fresh window with the AI's boxes hidden, so what is
+    on screen (window, polarity, orange boxes and labels) is the presentation state's."""
+    folder = demo_film_with(demo_study_dir().joinpath("report.txt").read_text(), scratch / "gsps")
+    window = headless_window()
+    open_grounded(window, folder)
+    window.session.drag_window(-400.0, -250.0)  # narrower and darker than the default
+    window.session.toggle_invert()
+    written = window.exports.export_presentation_state_to(folder / "findings.pr.dcm")
+    print(f"{written}: window {window.session.viewing.window}")
+    window.close()
+    reopened = headless_window()
+    open_grounded(reopened, folder)
+    reopened.session.set_overlays(boxes=False, heatmap=False)
+    grab(reopened, out)
+    print(reopened.session.presentation_text())
+    reopened.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", type=Path, metavar="PNG")
     parser.add_argument("--export", type=Path, metavar="PNG")
     parser.add_argument("--pa-lateral", type=Path, metavar="PNG")
     parser.add_argument("--wrong-side", type=Path, metavar="PNG")
+    parser.add_argument("--own-gsps", type=Path, metavar="PNG")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
@@ -175,6 +196,8 @@ def main() -> int:
             pa_lateral_pictures(args.pa_lateral, Path(tmp))
         if args.wrong_side is not None:
             wrong_side_picture(args.wrong_side, Path(tmp))
+        if args.own_gsps is not None:
+            own_gsps_picture(args.own_gsps, Path(tmp))
     return 0
 
 
