@@ -38,7 +38,7 @@ class InputLimits:
     max_pixels: int = 100_000_000
     max_frame_bytes: int = 1 << 30
     max_expansion: float = 200.0
-    max_inflated_bytes: int = 1 << 30
+    max_inflated_bytes: int = 512 << 20
     max_instance_bytes: int = 2 << 30
     max_query_results: int = 10_000
     max_query_bytes: int = 64 << 20

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
 PREAMBLE_LESS_SUFFIXES = ("", ".dcm", ".dicom", ".ima")  # old exports without 'DICM'
+INFLATE_STEP = 16 << 20  # bytes of inflated data per step of a deflated file
 FIRST_PIXEL_TAG = 0x7FE00008  # FloatPixelData; PixelData and what follows it come after
 
 
@@ -90,16 +91,7 @@ def _read_deflated(path: Path, header_only: bool) -> Dataset | None:
         if meta.get("TransferSyntaxUID") != DeflatedExplicitVRLittleEndian:
             return None
         compressed = stream.read()
-    most = limits().max_inflated_bytes
-    try:
-        data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(compressed, most + 1)
-    except zlib.error as exc:
-        raise StudyError(path, f"damaged deflated data ({exc})") from None
-    if len(data) > most:
-        raise StudyError(
-            path,
-            f"deflated data inflates past {megabytes(most)} (KNOWMVG_MAX_INFLATED_BYTES)",
-        )
+    data = _inflated(compressed, limits().max_inflated_bytes, path)
     stop = (lambda tag, vr, length: tag >= FIRST_PIXEL_TAG) if header_only else None
     dataset = read_dataset_body(
         io.BytesIO(data), is_implicit_VR=False, is_little_endian=True, stop_when=stop
@@ -133,6 +125,28 @@ def _holds_sequence(element: RawDataElement) -> bool:
         except KeyError:
             return False
     return element.VR == VR.SQ
+
+
+def _inflated(compressed: bytes, most: int, path: Path) -> bytearray:
+    """Raw deflate data inflated in 16 MB steps, refused as soon as it passes `most` bytes
+    (one call with a `max_length` would allocate the whole limit, and grow it twice over)."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    data = bytearray()
+    pending = memoryview(compressed)
+    try:
+        while True:
+            data += inflater.decompress(pending, INFLATE_STEP)
+            if len(data) > most:
+                raise StudyError(
+                    path,
+                    f"deflated data inflates past {megabytes(most)} (KNOWMVG_MAX_INFLATED_BYTES)",
+                )
+            pending = memoryview(inflater.unconsumed_tail)
+            if not pending:
+                data += inflater.flush()
+                return data
+    except zlib.error as exc:
+        raise StudyError(path, f"damaged deflated data ({exc})") from None
 
 
 def _looks_like_dicom(ds: Dataset) -> bool:
