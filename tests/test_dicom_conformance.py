@@ -5,7 +5,9 @@
   of ours beyond the one we choose to cause (below). What the source header brings with it
   is told apart by tests/dicom_tools.py.
 - dcmtk's dsrdump: the SR's content tree has what OHIF's TID 1500 loader
-  (extensions/cornerstone-dicom-sr, getSopClassHandlerModule) reads without a guard.
+  (extensions/cornerstone-dicom-sr, getSopClassHandlerModule) reads without a guard, and every
+  measurement group has the region its SR viewport needs; negated findings are report-level
+  qualitative evaluations (TID 1500 rows 12-14), not groups.
 - a real Orthanc PACS: the SR stored and retrieved again is the SR we wrote.
 """
 
@@ -56,8 +58,9 @@ RG1_INHERITED = {
     "PN [1] = <ward> - Retired Person Name form",
 }
 
-# The engine's output as the knowledge base codes it: a negated finding first (the SR puts
-# the boxed groups first), sides, lobes, a hedge, the wrong-side flag, a finding without a side.
+# The engine's output as the knowledge base codes it: a negated finding first (the SR makes
+# it a report-level evaluation, not a group), sides, lobes, a hedge, the wrong-side flag, a
+# finding without a side.
 FINDINGS = [
     GroundedFinding(
         "No pneumothorax",
@@ -107,7 +110,6 @@ FINDINGS = [
     ),
 ]
 SIDED = {  # tracking identifier -> (Finding Site, Laterality) the SR must carry
-    "No pneumothorax": None,
     "small left pleural effusion": ("3120008", "7771000"),  # pleura, left
     "right lower lobe consolidation": ("90572001", "24028007"),  # lower lobe, right
     "possible lingular atelectasis": ("45653009", "7771000"),  # upper lobe (lingula), left
@@ -197,7 +199,7 @@ def test_the_sr_tree_has_what_ohif_reads(source, tmp_path):
 
     (measurements,) = dump.named("126010", root)  # Imaging Measurements
     groups = dump.named("125007", measurements)  # Measurement Groups
-    assert len(groups) == len(FINDINGS)
+    assert len(groups) == len(SIDED)  # the boxed findings; the negated one is not a group
     uids = []
     for group in groups:
         children = dump.children(group)
@@ -207,16 +209,14 @@ def test_the_sr_tree_has_what_ohif_reads(source, tmp_path):
         assert next(c for c in children if c.value_type == "UIDREF") == uid
         uids.append(uid.value)
         phrase = identifier.value.strip('"')
-        regions = [c for c in children if c.value_type == "SCOORD"]
-        if phrase == "No pneumothorax":
-            assert regions == []
-            assert any("272519000" in c.value for c in children)  # Absent
-        else:
-            (region,) = regions
-            assert region.value.startswith("(POLYLINE,")
-            (image,) = dump.children(region)
-            assert image.relationship == "selected from" and image.value_type == "IMAGE"
-            assert original.SOPInstanceUID in image.value
+        # OHIF's SR viewport shows the film a group's region is selected from: every group
+        # has one
+        (region,) = [c for c in children if c.value_type == "SCOORD"]
+        assert region.value.startswith("(POLYLINE,")
+        (image,) = dump.children(region)
+        assert image.relationship == "selected from" and image.value_type == "IMAGE"
+        assert original.SOPInstanceUID in image.value
+        assert not any("272519000" in c.value for c in children)  # nothing "Absent" in a group
         sites = dump.named("363698007", group)  # Finding Site
         if SIDED[phrase] is None:
             assert sites == []
@@ -227,9 +227,32 @@ def test_the_sr_tree_has_what_ohif_reads(source, tmp_path):
                 f"({code}" for code in SIDED[phrase]
             )
     assert len(set(uids)) == len(uids)
-    # the boxed groups first: OHIF's SR viewport opens on the first group
-    first = dump.children(groups[0])
-    assert any(c.value_type == "SCOORD" for c in first)
+    _assert_ruled_out(dump, root, [("36118008", "SCT", "Pneumothorax", "No pneumothorax")])
+
+
+def _assert_ruled_out(dump, root, expected: list[tuple[str, str, str, str]]) -> None:
+    """The report's own Qualitative Evaluations container (TID 1500 row 12, UMLS C0034375)
+    holds, per negated finding (code, scheme, meaning, phrase), the CODE "<finding> = Absent"
+    (row 13) and the TEXT "<finding> = <phrase>" (row 14), and nothing else."""
+    (container,) = dump.named("C0034375", root)
+    assert (container.relationship, container.value_type, container.scheme) == (
+        "contains",
+        "CONTAINER",
+        "UMLS",
+    )
+    items = [
+        (i.relationship, i.value_type, i.code, i.scheme, i.meaning, i.value)
+        for i in dump.children(container)
+    ]
+    assert items == [
+        row
+        for code, scheme, meaning, phrase in expected
+        for row in (
+            ("contains", "CODE", code, scheme, meaning, '(272519000,SCT,"Absent")'),
+            ("contains", "TEXT", code, scheme, meaning, f'"{phrase}"'),
+        )
+    ]
+    assert all(dump.children(i) == [] for i in dump.children(container))
 
 
 def test_hedged_and_negated_findings_keep_their_evaluations(demo_study, tmp_path):
@@ -243,12 +266,34 @@ def test_hedged_and_negated_findings_keep_their_evaluations(demo_study, tmp_path
         '(64957009,SCT,"Uncertain (qualifier value)")'
     ]
     assert not any("52101004" in c.value for c in hedged)  # never "Present"
-    negated = by_phrase["No pneumothorax"]
-    assert [c.value for c in negated if c.code == "36118008"] == ['(272519000,SCT,"Absent")']
+    assert "No pneumothorax" not in by_phrase  # a report-level evaluation, not a group
+    (root,) = dump.children()
+    _assert_ruled_out(dump, root, [("36118008", "SCT", "Pneumothorax", "No pneumothorax")])
     flagged = by_phrase["right lower lobe consolidation"]
     assert [c.value for c in flagged if c.code == "272741003"] == [
         '(LATCONFLICT,99KNOWMVG,"Conflicts with the reported side")'
     ]
+
+
+def test_an_sr_of_negated_findings_only_conforms_and_parses(source, tmp_path):
+    """No boxed finding: TID 1500 takes the Qualitative Evaluations instead of measurement
+    groups (dcmtk's TID1500_MeasurementReport::isValid: Imaging Measurements or Qualitative
+    Evaluations). The Imaging Measurements container stays, empty, because OHIF's loader
+    looks it up without a guard."""
+    _require("dciodvfy", "dsrdump")
+    negated = [f for f in FINDINGS if f.negated]
+    image = load_image(source)
+    sr = export_sr(tmp_path / "negated.sr.dcm", image, negated, MODEL)
+    assert dciodvfy_errors(sr, source) == []
+    assert dciodvfy_warnings(sr, source) == []  # no private code, and UMLS is registered
+
+    dump = dsrdump(sr)
+    assert dump.returncode == 0 and dump.problems == []
+    (root,) = dump.children()
+    (measurements,) = dump.named("126010", root)
+    assert dump.children(measurements) == []
+    assert dump.named("125007") == []  # no measurement group anywhere
+    _assert_ruled_out(dump, root, [("36118008", "SCT", "Pneumothorax", "No pneumothorax")])
 
 
 # -- a PACS round trip --------------------------------------------------------------------

@@ -141,10 +141,55 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
     )
     assert evaluation.value.meaning == "Conflicts with the reported side"
 
-    (negated,) = sr.content.get_image_measurement_groups()
-    assert str(negated.tracking_identifier) == "No pneumothorax"
-    (evaluation,) = negated.get_qualitative_evaluations()
-    assert (evaluation.name.meaning, evaluation.value.meaning) == ("Pneumothorax", "Absent")
+    # the negated finding is no measurement group: it is a report-level evaluation
+    assert sr.content.get_image_measurement_groups() == []
+    assert _report_evaluations(ds) == [
+        ("CODE", ("36118008", "SCT", "Pneumothorax"), ("272519000", "SCT", "Absent")),
+        ("TEXT", ("36118008", "SCT", "Pneumothorax"), "No pneumothorax"),
+    ]
+
+
+def _report_evaluations(ds) -> list[tuple]:
+    """The report's own Qualitative Evaluations (TID 1500 row 12, UMLS C0034375), as
+    (value type, concept name, value) per item: a code as (value, scheme, meaning)."""
+
+    def code(item):
+        return (item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning)
+
+    (container,) = [
+        item
+        for item in ds.ContentSequence
+        if code(item.ConceptNameCodeSequence[0]) == ("C0034375", "UMLS", "Qualitative Evaluations")
+    ]
+    assert (container.ValueType, container.RelationshipType) == ("CONTAINER", "CONTAINS")
+    assert {item.RelationshipType for item in container.ContentSequence} == {"CONTAINS"}
+    return [
+        (
+            item.ValueType,
+            code(item.ConceptNameCodeSequence[0]),
+            code(item.ConceptCodeSequence[0]) if item.ValueType == "CODE" else item.TextValue,
+        )
+        for item in container.ContentSequence
+    ]
+
+
+def test_negated_findings_alone_make_an_sr_without_measurement_groups(demo_image, tmp_path):
+    """TID 1500 takes Qualitative Evaluations instead of measurements; the Imaging
+    Measurements container stays, empty, for OHIF's loader. A negated phrase with a box is
+    still negated: no group, no region."""
+    resolved = GroundedFinding("Effusion has resolved", (0, 21), negated=True, box=(1, 1, 9, 9))
+    out = export_sr(tmp_path / "sr.dcm", demo_image, [FINDINGS[4], resolved], MODEL)
+    ds = pydicom.dcmread(out)
+    (measurements,) = [
+        i for i in ds.ContentSequence if i.ConceptNameCodeSequence[0].CodeValue == "126010"
+    ]
+    assert measurements.ValueType == "CONTAINER" and "ContentSequence" not in measurements
+    assert _report_evaluations(ds) == [
+        ("CODE", ("36118008", "SCT", "Pneumothorax"), ("272519000", "SCT", "Absent")),
+        ("TEXT", ("36118008", "SCT", "Pneumothorax"), "No pneumothorax"),
+        ("CODE", ("121071", "DCM", "Finding"), ("272519000", "SCT", "Absent")),
+        ("TEXT", ("121071", "DCM", "Finding"), "Effusion has resolved"),
+    ]
 
 
 def test_sr_on_the_real_cr_chest_film(chest_film_raw, tmp_path):
@@ -365,6 +410,7 @@ def test_dcmtk_reads_both_exports_made_from_a_loaded_image(demo_image, tmp_path)
     assert not [line for line in dump.stderr.splitlines() if line[:2] in ("E:", "F:")]
     assert "Pleural effusion" in dump.stdout and "Uncertain" in dump.stdout
     assert "Conflicts with the reported side" in dump.stdout
+    assert '"Qualitative Evaluations"' in dump.stdout and '"No pneumothorax"' in dump.stdout
 
     rgb = np.random.default_rng(1).integers(
         0, 256, (demo_image.height, demo_image.width, 3), np.uint8

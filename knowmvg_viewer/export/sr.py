@@ -1,21 +1,25 @@
 """DICOM SR export: the grounded findings as a TID 1500 measurement report (Comprehensive SR).
 
-One measurement group per report phrase: the phrase is its tracking identifier, the
+One measurement group per boxed phrase: the phrase is its tracking identifier, the
 code the engine gave the finding (the knowledge base's SNOMED CT concept; the generic
 "Finding" when it has none) its finding type, the box a closed
 POLYLINE SCOORD on the source image in its pixel space, and the model's score a
-"Certainty of Finding" in percent. Negated phrases get a group without a region whose
-qualitative evaluation reads "<finding>: Absent", so a reader sees what the model ruled out;
-hedged phrases keep their box and read "<finding>: Uncertain" (SCT 64957009). A box in
-the hemithorax opposite the side its phrase names (`laterality_conflict`) adds
-"Laterality: Conflicts with the reported side" (LATERALITY_CONFLICT below).
+"Certainty of Finding" in percent. Hedged phrases keep their box and read
+"<finding>: Uncertain" (SCT 64957009). A box in the hemithorax opposite the side its phrase
+names (`laterality_conflict`) adds "Laterality: Conflicts with the reported side"
+(LATERALITY_CONFLICT below).
+
+Negated phrases are not measurement groups: they are statements about the whole image, so
+they go into the report's own Qualitative Evaluations container (TID 1500 rows 12-14,
+QUALITATIVE_EVALUATIONS), each as a CODE "<finding> = Absent" (SCT 272519000) and a TEXT
+"<finding> = <the phrase>". Every measurement group therefore has a region, which OHIF's SR
+viewport needs for each group it steps onto.
 
 For viewers that read TID 1500 as OHIF does, the report also carries an Image Library
 (TID 1600) with the source image's entry (modality, view, orientation, size: TID 1602/1603),
 every group keeps its Tracking Identifier and Tracking Unique Identifier, and a group whose
 phrase names a side or a part of the lung carries a coded Finding Site with its laterality
-(`finding_site`). Groups with a box come first: OHIF's SR viewport opens on the first group
-and can only show one that has a region.
+(`finding_site`).
 """
 
 from __future__ import annotations
@@ -72,6 +76,11 @@ MODALITY_CODES = {
     for keyword in codes.cid29.dir()
 }
 PIXELS = hd.sr.CodedConcept("{pixels}", "UCUM", "Pixels")
+# TID 1500 row 12: the container of qualitative evaluations about the report's whole subject
+# (dcmtk's CODE_UMLS_QualitativeEvaluations; not in pydicom's code dictionary). UMLS is a
+# registered designator (dciodvfy knows it, unlike 99KNOWMVG), so it needs no Coding Scheme
+# Identification item.
+QUALITATIVE_EVALUATIONS = hd.sr.CodedConcept("C0034375", "UMLS", "Qualitative Evaluations")
 
 
 def structured_report(
@@ -84,26 +93,14 @@ def structured_report(
 ) -> hd.sr.ComprehensiveSR:
     """The SR dataset (not yet written) for the findings of one image."""
     algorithm = hd.sr.AlgorithmIdentification(name=algorithm_name(model), version=__version__)
-    groups = [_finding_group(source, f, algorithm) for f in reportable(findings)]
-    if not groups:  # TID 1500 needs at least one measurement group
+    groups = [_finding_group(source, f, algorithm) for f in _boxed(findings)]
+    ruled_out = _negated(findings)
+    if not groups and not ruled_out:
         raise StudyError(source.path, "no grounded or negated findings to put in a DICOM SR")
-    report = hd.sr.MeasurementReport(
-        observation_context=hd.sr.ObservationContext(
-            observer_device_context=hd.sr.ObserverContext(
-                observer_type=codes.DCM.Device,
-                observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
-                    uid=device_uid(model),
-                    name=algorithm_name(model),
-                    manufacturer_name=MANUFACTURER,
-                    model_name=algorithm_name(model),
-                ),
-            )
-        ),
-        procedure_reported=PLAIN_CHEST_XRAY,
-        imaging_measurements=groups,
-        title=codes.DCM.ImagingMeasurementReport,
-    )
+    report = _measurement_report(model, groups)
     _add_image_library(report, source)
+    if ruled_out:
+        report[0].ContentSequence.append(_qualitative_evaluations(ruled_out))
     sr = hd.sr.ComprehensiveSR(
         evidence=[source.dataset],
         content=report,
@@ -117,7 +114,7 @@ def structured_report(
         is_verified=False,
         series_description=SERIES_DESCRIPTION,
     )
-    if any(f.laterality_conflict for f in reportable(findings)):
+    if any(f.laterality_conflict for f in _boxed(findings)):
         sr.CodingSchemeIdentificationSequence = [_private_scheme_identification()]
     return sr
 
@@ -129,10 +126,17 @@ def device_uid(model: dict) -> str:
 
 
 def reportable(findings: list[GroundedFinding]) -> list[GroundedFinding]:
-    """The findings an SR carries, in the order it carries them: those with a box, then the
-    negated ones (each in report order)."""
-    boxed = [f for f in findings if not f.negated and f.box is not None]
-    return boxed + [f for f in findings if f.negated]
+    """The findings an SR carries, in the order it carries them: those with a box (the
+    measurement groups), then the negated ones (the qualitative evaluations)."""
+    return _boxed(findings) + _negated(findings)
+
+
+def _boxed(findings: list[GroundedFinding]) -> list[GroundedFinding]:
+    return [f for f in findings if not f.negated and f.box is not None]
+
+
+def _negated(findings: list[GroundedFinding]) -> list[GroundedFinding]:
+    return [f for f in findings if f.negated]
 
 
 def algorithm_name(model: dict) -> str:
@@ -164,29 +168,81 @@ def export_sr(
             raise
         raise as_study_error(source.path, exc) from exc
     write_bytes_atomic(Path(out), part10_bytes(dataset, source), overwrite=overwrite)
-    log.info("wrote DICOM SR with %d finding group(s) to %s", len(reportable(findings)), out)
+    log.info(
+        "wrote DICOM SR with %d measurement group(s) and %d negated finding(s) to %s",
+        len(_boxed(findings)),
+        len(_negated(findings)),
+        out,
+    )
     return Path(out)
+
+
+def _measurement_report(model: dict, groups: list) -> hd.sr.MeasurementReport:
+    """The TID 1500 root: the device observer, the procedure, the Imaging Measurements
+    container with GROUPS.
+
+    highdicom's MeasurementReport takes at least one group (its comment: "Since only imaging
+    measurements are currently supported, at least one is required"), a limit of highdicom,
+    not of TID 1500, whose Qualitative Evaluations (row 12) may stand instead (dcmtk's
+    TID1500_MeasurementReport::isValid asks for Imaging Measurements or Qualitative
+    Evaluations). With no boxed finding the container is built around a stand-in group and
+    left empty, as dcmtk's own writer leaves it (createMeasurementReport always adds row 6):
+    OHIF looks it up without a guard and reads an empty one as no measurements. (highdicom
+    0.28's measurement-group getters raise AttributeError on an empty container.)
+    """
+    stand_in = hd.sr.MeasurementsAndQualitativeEvaluations(
+        hd.sr.TrackingIdentifier(uid=hd.UID(), identifier="stand-in, removed below")
+    )
+    report = hd.sr.MeasurementReport(
+        observation_context=hd.sr.ObservationContext(
+            observer_device_context=hd.sr.ObserverContext(
+                observer_type=codes.DCM.Device,
+                observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
+                    uid=device_uid(model),
+                    name=algorithm_name(model),
+                    manufacturer_name=MANUFACTURER,
+                    model_name=algorithm_name(model),
+                ),
+            )
+        ),
+        procedure_reported=PLAIN_CHEST_XRAY,
+        imaging_measurements=groups or [stand_in],
+        title=codes.DCM.ImagingMeasurementReport,
+    )
+    if not groups:
+        del _root_item(report, codes.DCM.ImagingMeasurements).ContentSequence
+    return report
+
+
+def _root_item(report: hd.sr.MeasurementReport, name) -> hd.sr.ContentItem:
+    """The item directly below the report's root whose concept name is NAME."""
+    return next(item for item in report[0].ContentSequence if item.name == name)
+
+
+def _qualitative_evaluations(findings: list[GroundedFinding]) -> hd.sr.ContainerContentItem:
+    """TID 1500 row 12: the report-level Qualitative Evaluations, two items per negated
+    finding (rows 13 and 14): CODE "<finding> = Absent" and TEXT "<finding> = <phrase>".
+    TID 1500 gives these items no children, so the finding site and laterality a phrase names
+    are in its text only."""
+    contains = hd.sr.RelationshipTypeValues.CONTAINS
+    items: list[hd.sr.ContentItem] = []
+    for finding in findings:
+        name = _finding_code(finding)
+        items.append(hd.sr.CodeContentItem(name, _concept(codes.SCT.Absent), contains))
+        items.append(hd.sr.TextContentItem(name, finding.phrase, contains))
+    container = hd.sr.ContainerContentItem(name=QUALITATIVE_EVALUATIONS, relationship_type=contains)
+    container.ContentSequence = hd.sr.ContentSequence(items)
+    return container
 
 
 def _finding_group(
     source: SourceImage,
     finding: GroundedFinding,
     algorithm: hd.sr.AlgorithmIdentification,
-) -> (
-    hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations
-    | hd.sr.MeasurementsAndQualitativeEvaluations
-):
+) -> hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations:
     tracking = hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=finding.phrase)
     finding_type = _finding_code(finding)
     sites = _finding_sites(finding)
-    if finding.negated or finding.box is None:
-        return hd.sr.MeasurementsAndQualitativeEvaluations(
-            tracking_identifier=tracking,
-            finding_type=finding_type,
-            algorithm_id=algorithm,
-            finding_sites=sites,
-            qualitative_evaluations=[hd.sr.QualitativeEvaluation(finding_type, codes.SCT.Absent)],
-        )
     measurements = []
     if finding.score is not None:
         measurements.append(
@@ -286,10 +342,7 @@ def _add_image_library(report: hd.sr.MeasurementReport, source: SourceImage) -> 
     )
     library.ContentSequence = hd.sr.ContentSequence([group])
     root = report[0].ContentSequence
-    measurements = next(
-        i for i, item in enumerate(root) if item.name == codes.DCM.ImagingMeasurements
-    )
-    root.insert(measurements, library)
+    root.insert(root.index(_root_item(report, codes.DCM.ImagingMeasurements)), library)
 
 
 def _library_descriptors(ds) -> list[hd.sr.ContentItem]:
