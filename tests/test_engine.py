@@ -157,7 +157,8 @@ def test_cli_ground_writes_json_and_native_size_png(model_dir, demo_study, tmp_p
     assert document["model"]["trained"] is False
     (study,) = document["results"]
     assert set(study) == {
-        "image", "width", "height", "report", "findings", "timing_ms", "error", "view", "skipped"
+        "image", "width", "height", "report", "findings", "timing_ms", "error", "view", "skipped",
+        "report_truncated",
     }  # fmt: skip
     assert study["error"] is None and study["image"].endswith("image.dcm")
     for finding in study["findings"]:
