@@ -16,11 +16,17 @@ _CONVENTIONS = {
         ("XDG_CONFIG_HOME", ".config"),
     ),
     "cache": (("LOCALAPPDATA", "AppData/Local"), "Caches", ("XDG_CACHE_HOME", ".cache")),
+    # what the user made and must not lose to a cache clean-up: reviews
+    "data": (
+        ("APPDATA", "AppData/Roaming"),
+        "Application Support",
+        ("XDG_DATA_HOME", ".local/share"),
+    ),
 }
 
 
 def user_folder(kind: str) -> Path:
-    """The viewer's own per-user "config" or "cache" folder (not created here)."""
+    """The viewer's own per-user "config", "cache" or "data" folder (not created here)."""
     windows, macos, xdg = _CONVENTIONS[kind]
     if sys.platform == "win32":
         base = Path(os.environ.get(windows[0]) or Path.home() / windows[1])
