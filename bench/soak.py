@@ -19,7 +19,10 @@ the warm-up; target: resident memory grows by at most 50 MB after it, and handle
 An error is an exception (in the loop, a Qt slot or a thread), a failed or timed-out load or
 grounding, a message box shown to the user, or a Qt critical message; the first ten are kept.
 Log records at ERROR (which also reach the user as a message), Python warnings and Qt warnings
-are counted apart.
+are counted apart. None's reference count is sampled too: on Python 3.11 (None is not yet
+immortal) a C extension that returns None without a reference makes it fall on every call until
+the interpreter aborts ("Fatal Python error: none_dealloc"); PySide6 6.12.0 does so on every Qt
+method returning void. The run stops with an error before that, and still reports.
 
 Usage (offscreen; settings and caches go to a temporary folder, never the user's own):
 
@@ -59,6 +62,9 @@ KEPT_ERRORS = 10
 SYNTHETIC_SEEDS = (7_100_001, 7_100_002, 7_100_003)
 QUERY = "right lower lobe"
 MB = 1024 * 1024
+# None's reference count: below this, a few more iterations of a C extension that releases
+# None without owning it would abort the interpreter ("none_dealloc"); the run stops first.
+NONE_REFS_FLOOR = 20_000
 
 
 # -- the studies ---------------------------------------------------------------------------
@@ -146,6 +152,7 @@ def sample(window) -> dict:
         "os_threads": len(os.listdir("/proc/self/task")),
         "widgets": len(QApplication.allWidgets()),
         "scene_items": len(window.view.scene().items()),
+        "none_refs": sys.getrefcount(None),  # immortal (huge, constant) from Python 3.12
     }
 
 
@@ -425,6 +432,11 @@ def run(args: argparse.Namespace, root: Path) -> dict:
         soak.context = f"iteration {iteration} ({study.name})"
         durations.append(one_iteration(soak, study, root))
         iteration += 1
+        if sys.getrefcount(None) < NONE_REFS_FLOOR:
+            samples.append((time.monotonic() - began, sample(window)))
+            stopped = none_released(samples, iteration)
+            soak.error(stopped)
+            break
         if iteration % len(studies):
             continue
         elapsed = time.monotonic() - began
@@ -438,11 +450,15 @@ def run(args: argparse.Namespace, root: Path) -> dict:
             f"errors {soak.error_count}",
             flush=True,
         )
+    else:
+        stopped = None
     elapsed = time.monotonic() - began
     growth = census.growth() if census is not None and census.counts is not None else None
     window.close()
     result = summary(samples, len(samples) - 1 if warm is None else warm, durations, elapsed)
     result.update(
+        versions=versions(),
+        stopped_early=stopped,
         warmup_minutes=args.warmup_minutes,
         studies=len(studies),
         study_names=[s.name for s in studies],
@@ -456,6 +472,29 @@ def run(args: argparse.Namespace, root: Path) -> dict:
     if growth is not None:
         result["object_growth"], result["allocation_growth"] = growth
     return result
+
+
+def versions() -> dict:
+    import PySide6
+    import torch
+
+    return {
+        "python": sys.version.split()[0],
+        "pyside6": PySide6.__version__,
+        "torch": torch.__version__,
+    }
+
+
+def none_released(samples: list[tuple[float, dict]], iterations: int) -> str:
+    import PySide6
+
+    start, end = samples[0][1]["none_refs"], samples[-1][1]["none_refs"]
+    return (
+        f"stopped early: None's reference count fell from {start} to {end}, "
+        f"{(start - end) / iterations:.0f} per iteration; a C extension releases None without "
+        f"owning it and the interpreter would soon abort (PySide6 {PySide6.__version__}, "
+        f"Python {sys.version.split()[0]})"
+    )
 
 
 def one_iteration(soak: Soak, study: Path, root: Path) -> float:
@@ -489,7 +528,7 @@ def summary(samples: list[tuple[float, dict]], warm: int, durations, elapsed: fl
         "decoder_rss_after_warmup_mb": baseline["decoder_rss_mb"],
         "decoder_rss_end_mb": end["decoder_rss_mb"],
     }
-    for key in ("fds", "threads", "os_threads", "widgets", "scene_items"):
+    for key in ("fds", "threads", "os_threads", "widgets", "scene_items", "none_refs"):
         result.update(
             {
                 f"{key}_start": start[key],
