@@ -26,6 +26,7 @@ class Highlight:
     colour: tuple[int, int, int]
     negated: bool
     uncertain: bool = False
+    rejected: bool = False  # by the reviewer: struck through, greyed
 
 
 @dataclass
@@ -39,6 +40,10 @@ class FindingsState:
     show_all: bool = True
     request_id: int = 0  # the request whose result is wanted; older ones are stale
     min_confidence: float = 0.0
+    review_states: dict[int, str] = field(default_factory=dict)  # index -> "accepted"...
+
+    def rejected(self, index: int) -> bool:
+        return self.review_states.get(index) == "rejected"
 
     def new_request(self) -> int:
         self.request_id += 1
@@ -56,6 +61,7 @@ class FindingsState:
 
     def clear(self) -> None:
         self.result, self.findings, self.selected = None, [], None
+        self.review_states = {}
 
     def add_query_findings(self, result: GroundingResult) -> list[int]:
         """Append user-requested findings; returns their indices (selects the first)."""
@@ -82,7 +88,7 @@ class FindingsState:
 
     def colour(self, index: int) -> tuple[int, int, int]:
         finding = self.findings[index]
-        if finding.negated:
+        if finding.negated or self.rejected(index):
             return NEGATED_COLOUR
         if finding.source == "query":
             return QUERY_COLOUR
@@ -114,7 +120,7 @@ class FindingsState:
 
     def highlights(self) -> list[Highlight]:
         return [
-            Highlight(i, start, end, self.colour(i), f.negated, f.uncertain)
+            Highlight(i, start, end, self.colour(i), f.negated, f.uncertain, self.rejected(i))
             for i, f in enumerate(self.findings)
             for start, end in _spans(f)
         ]

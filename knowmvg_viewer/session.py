@@ -6,24 +6,47 @@ subscribe through one adapter (`ui/session_binding.py`) and forward gestures to 
 Work that takes time (decoding, grounding) runs in the worker module, which hands results
 back here with the id of the request they answer, so a result for an image the user has
 left is dropped.
+
+The radiologist's review (issue 13) lives here too: when the model's findings for a film
+arrive, the study's saved review is restored in their place (or a new one starts), and the
+findings shown are the review's. Each review action is saved at once (`ReviewStore`); what
+goes wrong (a review made on other images, a damaged file, a folder that cannot be written)
+is one `review_problem` message.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from psygnal import Signal
 
-from model_core.results import GroundingResult
+from model_core.results import GroundedFinding, GroundingResult
 
 from .export.annotated import annotated_image
 from .findings import FindingsState
 from .measurement import Measurement, Point
 from .render.colormap import heatmap_rgba
-from .study import Report, Study
+from .review import (
+    Box,
+    ReviewChange,
+    ReviewedFinding,
+    ReviewError,
+    ReviewMismatch,
+    ReviewState,
+    ReviewStore,
+    StudyReview,
+)
+from .study import RadiographImage, Report, Study, StudyError
+from .study.dicom import read_dicom
 from .study.presentation_state import LayerDrawing, PresentationState
 from .study.viewing import ViewingState
+
+log = logging.getLogger(__name__)
+NO_REVIEWER = "set the reviewer's name first (File > Settings > Reviewer)"
 
 
 @dataclass(frozen=True)
@@ -52,8 +75,10 @@ class Session:
     busy_changed = Signal(bool)  # a grounding request is running
     model_changed = Signal()  # loading, loaded or failed
     measurements_changed = Signal()
+    review_changed = Signal()  # a review started, restored, changed or gone
+    review_problem = Signal(str)  # one line for the user: not applied, damaged, not saved
 
-    def __init__(self) -> None:
+    def __init__(self, review_store: ReviewStore | None = None) -> None:
         self.study: Study | None = None
         self.image_index = 0
         self.viewing: ViewingState | None = None
@@ -68,6 +93,13 @@ class Session:
         self.load_id = 0  # the study/image load whose result is wanted
         self._study_load = 0  # the load that opened the current study (its thumbnails)
         self._query_request: int | None = None
+        self.review: StudyReview | None = None  # the review of the findings on screen
+        self.review_store = review_store if review_store is not None else ReviewStore()
+        self.reviewer = ""  # the reviewer's name (Settings), recorded with each change
+        self.reviewer_organisation = ""
+        self._save_failed = False  # said once until a save works again
+        self._ai_findings: list[GroundedFinding] = []  # the model's, as they came this run
+        self._shown_review = 0  # how many of the findings shown are the review's
 
     # -- the study and the image on screen ---------------------------------------------
     def new_load(self) -> int:
@@ -216,6 +248,7 @@ class Session:
             self.findings.add_query_findings(result)
         else:
             self.findings.set_result(result)
+            self._review_result(result)
         self._set_busy(False)
         self.findings_changed.emit()
         self.selection_changed.emit()
@@ -226,6 +259,7 @@ class Session:
         if not self.findings.is_current(request_id):
             return False
         self.findings.clear()
+        self._set_review(None)
         self.note = reason
         self._set_busy(False)
         self.findings_changed.emit()
@@ -255,6 +289,7 @@ class Session:
     def clear_findings(self) -> None:
         self.findings.clear()
         self.note = None
+        self._set_review(None)
         self.findings_changed.emit()
         self.selection_changed.emit()
 
@@ -291,6 +326,163 @@ class Session:
             return None
         return heatmap_rgba(heat, self.overlays.colormap, self.overlays.threshold)
 
+    # -- the review -----------------------------------------------------------------------
+    def _set_review(self, review: StudyReview | None) -> None:
+        if review is None and self.review is None:
+            return
+        self.review = review
+        self.review_changed.emit()
+
+    def _review_result(self, result: GroundingResult) -> None:
+        """The model's findings for the film on screen: show the study's saved review in
+        their place, or start a new one. A review made on other images, or one that cannot
+        be read and is still there, is not applied and never overwritten: the study stays
+        unreviewed (one message)."""
+        self.review, self._ai_findings = None, list(result.findings)
+        study, image = self.study, self.image
+        if study is None or image is None or not result.findings:
+            return
+        study_uid, sop_uids, image_uid = review_keys(study, image)
+        try:
+            review = self.review_store.load(study_uid, sop_uids)
+        except ReviewMismatch as exc:
+            self.review_problem.emit(f"{study.name}: {exc}; the study opens unreviewed")
+            return
+        except ReviewError as exc:
+            self.review_problem.emit(str(exc))
+            if self.review_store.path_for(study_uid).exists():
+                return  # unreadable but still there: never overwritten
+            review = None
+        if review is not None and review.image_uid != image_uid:
+            log.info("%s: the saved review is of another film of the study", study.name)
+            return
+        if review is None:
+            review = StudyReview.start(
+                study_uid, sop_uids, image_uid, self.model_info or {}, result.findings
+            )
+        self._shown_review = len(result.findings)
+        self.review = review
+        self._show_review()
+        self.review_changed.emit()
+
+    def _show_review(self) -> None:
+        """The findings shown become the review's (a query's findings stay after them)."""
+        findings, review = self.findings, self.review
+        queries = findings.findings[self._shown_review :]
+        shown = [display_finding(f, self._ai_finding(f)) for f in review.findings]
+        if findings.selected is not None and findings.selected >= self._shown_review:
+            findings.selected += len(shown) - self._shown_review
+        findings.findings = shown + queries
+        findings.review_states = {i: f.state.value for i, f in enumerate(review.findings)}
+        self._shown_review = len(shown)
+        if findings.selected is not None and findings.selected >= len(findings.findings):
+            findings.selected = None
+
+    def _ai_finding(self, reviewed: ReviewedFinding) -> GroundedFinding | None:
+        """The model's finding as it came in this run, when it is the one reviewed (for its
+        heatmap, priors and restatements)."""
+        index, ai = reviewed.ai_index, self._ai_findings
+        if index is None or index >= len(ai) or index >= len(self.review.ai_findings):
+            return None
+        if ai[index].to_json() != self.review.ai_findings[index]:
+            return None  # another model or report since the review was made
+        return ai[index]
+
+    def review_index(self, index: int | None = None) -> int | None:
+        """The review's index of finding `index` (default: the selected one); None when
+        there is no review or the finding is not in it (a query's)."""
+        index = self.findings.selected if index is None else index
+        if self.review is None or index is None or not 0 <= index < len(self.review.findings):
+            return None
+        return index
+
+    def review_progress(self) -> tuple[int, int]:
+        """(reviewed, all) findings of the review; (0, 0) without one."""
+        if self.review is None:
+            return 0, 0
+        return self.review.reviewed_count, len(self.review.findings)
+
+    def accept_finding(self, index: int) -> ReviewChange:
+        return self._review_do(lambda review, who: review.accept(index, who), index)
+
+    def reject_finding(self, index: int) -> ReviewChange:
+        return self._review_do(lambda review, who: review.reject(index, who), index)
+
+    def move_finding_box(self, index: int, box: Box) -> ReviewChange:
+        return self._review_do(lambda review, who: review.move_box(index, box, who), index)
+
+    def set_finding_assertion(self, index: int, assertion: str) -> ReviewChange:
+        return self._review_do(
+            lambda review, who: review.set_assertion(index, assertion, who), index
+        )
+
+    def relink_finding(self, index: int, span: tuple[int, int], phrase: str) -> ReviewChange:
+        return self._review_do(lambda review, who: review.relink(index, span, phrase, who), index)
+
+    def add_finding(self, phrase: str, span: tuple[int, int] | None, box: Box) -> ReviewChange:
+        """A finding the model missed: its report text and the box the reviewer drew."""
+        return self._review_do(lambda review, who: review.add(phrase, span, box, who), "added")
+
+    def restore_finding(self, index: int, finding: dict | None) -> ReviewChange:
+        """Undo: finding `index` as it was (None removes the one just added)."""
+        select = index if finding is not None else None
+        return self._review_do(lambda review, who: review.restore(index, finding, who), select)
+
+    def _review_do(self, apply, select) -> ReviewChange:
+        """Apply one review action as the reviewer, show it, save it; ReviewError (nothing
+        changed) when there is no review or no reviewer's name."""
+        if self.review is None:
+            raise ReviewError("there is no review of this film: ground it first")
+        if not self.reviewer.strip():
+            raise ReviewError(NO_REVIEWER)
+        change = apply(self.review, self.reviewer)
+        self._show_review()
+        if select == "added":
+            select = change.index
+        if select is not None:
+            self.findings.select(select)
+        self.findings_changed.emit()
+        self.selection_changed.emit()
+        self.review_changed.emit()
+        self._save_review()
+        return change
+
+    def _save_review(self) -> None:
+        """Saved after each change; a failure is said once until a save works again."""
+        try:
+            self.review_store.save(self.review)
+        except OSError as exc:
+            if not self._save_failed:
+                self.review_problem.emit(
+                    f"{self.review_store.folder}: the review cannot be saved "
+                    f"({exc.strerror or exc}); changes are kept while the study is open"
+                )
+            self._save_failed = True
+            return
+        self._save_failed = False
+
+    def step_unreviewed(self, delta: int) -> int | None:
+        """The next (or previous) finding still pending, wrapping; None when none is."""
+        if self.review is None:
+            return None
+        pending = [i for i, f in enumerate(self.review.findings) if not f.reviewed]
+        if not pending:
+            return None
+        current = self.findings.selected if self.findings.selected is not None else -1
+        if delta > 0:
+            target = next((i for i in pending if i > current), pending[0])
+        else:
+            target = next((i for i in reversed(pending) if i < current), pending[-1])
+        self.select(target)
+        return target
+
+    def export_findings(self) -> list[GroundedFinding]:
+        """What the exports say: the review's final findings when there is a review (rejected
+        ones left out, the reviewer's boxes and assertions), else the model's."""
+        if self.review is not None:
+            return self.review.final_findings()
+        return self.findings.findings
+
     # -- measurements ------------------------------------------------------------------
     def add_measurement(self, start: Point, end: Point) -> Measurement | None:
         if self.viewing is None:
@@ -314,7 +506,9 @@ class Session:
     def annotated_pixels(self) -> np.ndarray:
         """The film at native size as displayed, with what the view shows over it: the visible
         boxes in the view's colours, the selected heatmap, measurements and a caption."""
-        visible = self.findings.visible_boxes()  # boxes as in the view, whatever is toggled
+        visible = [  # boxes as in the view, whatever is toggled; never a rejected one
+            i for i in self.findings.visible_boxes() if not self.findings.rejected(i)
+        ]
         findings = [self.findings.findings[i] for i in visible]
         colours = [self.findings.colour(i) for i in visible]
         name = (self.model_info or {}).get("name", "no model")
@@ -327,3 +521,54 @@ class Session:
             colours,
             self.measurements,
         )
+
+
+def display_finding(reviewed: ReviewedFinding, ai: GroundedFinding | None) -> GroundedFinding:
+    """A reviewed finding as the views show it: the reviewer's phrase, box and assertion; the
+    model's heatmap, priors and restatements while they still apply. A box the reviewer drew
+    or moved has no model score; a rejected finding keeps its box (drawn grey)."""
+    shown = reviewed.as_grounded()
+    edited = reviewed.state in (ReviewState.EDITED, ReviewState.ADDED)
+    score = None if edited else reviewed.score
+    if ai is None:
+        return replace(shown, score=score)
+    return replace(
+        ai,
+        phrase=shown.phrase,
+        span=shown.span,
+        negated=shown.negated,
+        assertion=shown.assertion,
+        box=shown.box,
+        score=score,
+        uncertainty=None if edited else ai.uncertainty,
+        confidence=None if edited else ai.confidence,
+        linked_spans=list(ai.linked_spans) if shown.span == ai.span else [],
+        located_by=None if edited else ai.located_by,
+        laterality_conflict=False if edited else ai.laterality_conflict,
+    )
+
+
+def review_keys(study: Study, image: RadiographImage) -> tuple[str, list[str], str]:
+    """(study key, the study's image keys, the film's key) for the review store.
+
+    DICOM: the film's StudyInstanceUID and the SOP Instance UIDs of the study's images, read
+    from their headers (no pixel data). A raster image, or a DICOM file without them: a
+    stable hash of its path."""
+    study_uid = image.attributes.get("StudyInstanceUID") or _path_key(study.path)
+    own = image.attributes.get("SOPInstanceUID") or _path_key(image.path)
+    keys = [own if path == image.path else _image_key(path) for path in study.images]
+    return study_uid, keys, own
+
+
+def _image_key(path: Path) -> str:
+    try:
+        header = read_dicom(path, header_only=True)
+    except (StudyError, OSError):
+        header = None
+    uid = header.get("SOPInstanceUID") if header is not None else None
+    return str(uid) if uid else _path_key(path)
+
+
+def _path_key(path: Path) -> str:
+    digest = hashlib.sha256(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:32]
+    return f"path-{digest}"

@@ -42,6 +42,7 @@ def isolated_user_state(tmp_path, monkeypatch):
     alone does not isolate tests from each other; QSettings.setPath does."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))  # saved PACS nodes
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))  # saved reviews
     from PySide6.QtCore import QSettings
 
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):

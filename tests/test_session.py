@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from knowmvg_viewer.measurement import Measurement
 from knowmvg_viewer.render.palette import RULER_COLOUR
-from knowmvg_viewer.session import Session
+from knowmvg_viewer.review import ReviewError, ReviewStore
+from knowmvg_viewer.session import Session, review_keys
 from knowmvg_viewer.study import PixelSpacing, Report, Study, open_study
 from knowmvg_viewer.study.viewing import ViewingState
 from model_core.box_geometry import Letterbox
@@ -225,3 +228,159 @@ def test_the_presentation_state_of_the_image_on_screen(demo_study, tmp_path):
     seen = _record(session)
     session.set_overlays(presentation=False)
     assert seen == ["overlays_changed"] and not session.overlays.presentation
+
+
+# -- the review (issue 13) ------------------------------------------------------------------
+@pytest.fixture()
+def reviewing(demo_study, tmp_path):
+    """A session on the demo film with a review store of its own and a reviewer's name."""
+    session = Session(ReviewStore(tmp_path / "reviews"))
+    session.reviewer = "Dr A"
+    study = open_study(demo_study)
+    assert session.show_study(session.new_load(), study, ViewingState(study.first_image))
+    return session
+
+
+def _ground(session: Session, *boxes) -> None:
+    assert session.finish_grounding(session.begin_grounding(), _result(session, *boxes))
+
+
+BOXES = ((10, 10, 60, 60), (100, 100, 180, 160), (200, 40, 260, 90))
+
+
+def test_a_review_starts_when_the_findings_arrive_keyed_by_the_study_uids(reviewing):
+    seen = _record(reviewing)
+    reviewing.review_changed.connect(lambda: seen.append("review_changed"))
+    _ground(reviewing, *BOXES)
+    review, image = reviewing.review, reviewing.image
+    assert review is not None and "review_changed" in seen
+    assert review.study_uid == image.attributes["StudyInstanceUID"]
+    assert review.sop_instance_uids == (image.attributes["SOPInstanceUID"],)
+    assert reviewing.review_progress() == (0, 3)
+    assert reviewing.findings.review_states == {0: "pending", 1: "pending", 2: "pending"}
+    assert not reviewing.review_store.path_for(review.study_uid).exists()  # nothing done yet
+
+
+def test_each_review_action_is_shown_and_saved_at_once(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.accept_finding(0)
+    reviewing.reject_finding(1)
+    reviewing.move_finding_box(2, (210.0, 50.0, 250.0, 80.0))
+    assert reviewing.review_progress() == (3, 3)
+    states = reviewing.findings.review_states
+    assert states == {0: "accepted", 1: "rejected", 2: "edited"}
+    shown = reviewing.findings.findings
+    assert shown[2].box == (210.0, 50.0, 250.0, 80.0) and shown[2].score is None
+    assert reviewing.findings.rejected(1) and reviewing.findings.colour(1) == (150, 150, 150)
+    saved = reviewing.review_store.load(*review_keys(reviewing.study, reviewing.image)[:2])
+    assert [f.state.value for f in saved.findings] == ["accepted", "rejected", "edited"]
+
+
+def test_exports_say_what_the_review_stands_by(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.reject_finding(1)
+    reviewing.move_finding_box(0, (20.0, 20.0, 70.0, 70.0))
+    final = reviewing.export_findings()
+    assert [f.phrase for f in final] == ["finding 0", "finding 2"]
+    assert final[0].box == (20.0, 20.0, 70.0, 70.0) and final[0].score is None
+    assert final[1].score == pytest.approx(0.9)
+
+
+def test_undo_restores_a_finding_as_it_was(reviewing):
+    _ground(reviewing, *BOXES)
+    change = reviewing.move_finding_box(1, (0.0, 0.0, 5.0, 5.0))
+    reviewing.restore_finding(change.index, change.before)
+    assert reviewing.findings.findings[1].box == (100.0, 100.0, 180.0, 160.0)
+    assert reviewing.review_progress() == (0, 3)
+    added = reviewing.add_finding("finding 0", (0, 9), (1.0, 2.0, 30.0, 40.0))
+    assert reviewing.findings.selected == 3 and reviewing.review_progress() == (1, 4)
+    reviewing.restore_finding(added.index, added.before)
+    assert len(reviewing.findings.findings) == 3 and reviewing.review_progress() == (0, 3)
+
+
+def test_without_a_reviewer_name_nothing_changes(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.reviewer = " "
+    with pytest.raises(ReviewError, match="reviewer"):
+        reviewing.accept_finding(0)
+    assert reviewing.review_progress() == (0, 3) and reviewing.review.changes == []
+
+
+def test_reopening_the_study_restores_its_review(reviewing, demo_study):
+    _ground(reviewing, *BOXES)
+    reviewing.reject_finding(1)
+    reviewing.move_finding_box(2, (210.0, 50.0, 250.0, 80.0))
+    again = Session(reviewing.review_store)
+    study = open_study(demo_study)
+    assert again.show_study(again.new_load(), study, ViewingState(study.first_image))
+    _ground(again, *BOXES)  # the model's output as it came, fresh
+    assert again.findings.review_states == {0: "pending", 1: "rejected", 2: "edited"}
+    assert again.findings.findings[2].box == (210.0, 50.0, 250.0, 80.0)
+    assert [f.phrase for f in again.export_findings()] == ["finding 0", "finding 2"]
+
+
+def test_a_review_made_on_other_images_is_not_applied_and_kept(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.accept_finding(0)
+    path = reviewing.review_store.path_for(reviewing.review.study_uid)
+    data = json.loads(path.read_text())
+    data["sop_instance_uids"] = ["1.2.3.4.5"]
+    path.write_text(json.dumps(data))
+    problems: list[str] = []
+    reviewing.review_problem.connect(problems.append)
+    _ground(reviewing, *BOXES)
+    assert reviewing.review is None and reviewing.findings.review_states == {}
+    assert len(problems) == 1 and "other images" in problems[0] and "unreviewed" in problems[0]
+    assert json.loads(path.read_text()) == data  # never overwritten
+    with pytest.raises(ReviewError, match="no review"):
+        reviewing.accept_finding(0)
+
+
+def test_a_damaged_review_is_reported_kept_aside_and_a_new_one_starts(reviewing):
+    _ground(reviewing, *BOXES)
+    path = reviewing.review_store.path_for(reviewing.review.study_uid)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    problems: list[str] = []
+    reviewing.review_problem.connect(problems.append)
+    _ground(reviewing, *BOXES)
+    assert len(problems) == 1 and "damaged" in problems[0]
+    assert reviewing.review is not None and reviewing.review_progress() == (0, 3)
+    kept = list(path.parent.glob("*.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text() == "{not json"
+
+
+def test_a_review_that_cannot_be_saved_is_said_once(reviewing, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    reviewing.review_store = ReviewStore(blocker / "reviews")
+    _ground(reviewing, *BOXES)
+    problems: list[str] = []
+    reviewing.review_problem.connect(problems.append)
+    reviewing.accept_finding(0)
+    reviewing.accept_finding(1)
+    assert len(problems) == 1 and "cannot be saved" in problems[0]
+    assert reviewing.review_progress() == (2, 3)  # kept while the study is open
+
+
+def test_next_unreviewed_skips_what_is_done_and_wraps(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.select(0)
+    reviewing.accept_finding(1)
+    assert reviewing.step_unreviewed(1) == 2
+    assert reviewing.step_unreviewed(1) == 0
+    assert reviewing.step_unreviewed(-1) == 2
+    reviewing.accept_finding(0)
+    reviewing.accept_finding(2)
+    assert reviewing.step_unreviewed(1) is None
+
+
+def test_a_raster_study_is_keyed_by_a_stable_hash_of_its_path(tmp_path):
+    import cv2
+
+    film = tmp_path / "film.png"
+    cv2.imwrite(str(film), np.full((64, 64), 128, np.uint8))
+    study = open_study(film)
+    first = review_keys(study, study.first_image)
+    assert first == review_keys(open_study(film), open_study(film).first_image)
+    assert first[0].startswith("path-") and first[1] == [first[2]]
