@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(handler=run_synth)
 
     add_pacs_parser(commands)
+    add_dataset_parser(commands)
     evaluate = commands.add_parser(
         "evaluate",
         help="score a model or predictions (python -m model_core.evaluate)",
@@ -140,6 +141,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(handler=None)
     return parser
+
+
+def add_dataset_parser(commands: argparse._SubParsersAction) -> None:
+    dataset = commands.add_parser("dataset", help="the site dataset of reviewed studies")
+    actions = dataset.add_subparsers(dest="action", required=True)
+    export = actions.add_parser(
+        "export",
+        help="write the reviewed studies as an MS-CXR-layout dataset (CSV and films), "
+        "without patient identifiers",
+    )
+    export.add_argument(
+        "--reviews",
+        type=Path,
+        nargs="?",
+        metavar="DIR",
+        help="the review folder (default: the user data folder's reviews)",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="OUT", help="output folder")
+    export.add_argument(
+        "--include-partial",
+        action="store_true",
+        help="also partly reviewed studies (their reviewed findings only)",
+    )
+    export.add_argument(
+        "--overwrite", action="store_true", help="replace a site dataset already at OUT"
+    )
+    export.set_defaults(handler=run_dataset_export)
+
+
+def run_dataset_export(args: argparse.Namespace) -> int:
+    from .review import ReviewStore
+    from .site_dataset import SiteDatasetError, export_site_dataset
+
+    store = ReviewStore(args.reviews)
+    try:
+        summary = export_site_dataset(
+            store, args.out, include_partial=args.include_partial, overwrite=args.overwrite
+        )
+    except SiteDatasetError as exc:
+        raise StudyError(None, str(exc)) from None
+    except OSError as exc:
+        raise StudyError(args.out, f"cannot write ({exc.strerror or exc})") from None
+    print(summary.line())
+    return EXIT_BAD_INPUT if summary.problems else EXIT_OK
 
 
 def run_info(args: argparse.Namespace) -> int:

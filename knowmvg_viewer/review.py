@@ -7,9 +7,12 @@ viewer's review actions (and its undo stack) call its methods; the verified SR, 
 "reviewed by" line and the site dataset read its final findings.
 
 `ReviewStore` keeps one JSON file per study in the application's data folder (never beside
-or inside the source files), written atomically. A review saved for other images (the
-study's SOP Instance UIDs changed) is not applied silently (`ReviewMismatch`), and a
-corrupt file is reported and set aside, never overwritten.
+or inside the source files), written atomically, and beside it the film the findings were
+reviewed on (`save_film`: an 8-bit grey PNG, as the model saw it, in stored orientation), so
+the site dataset does not depend on the source files or the PACS cache still being there. A
+review saved for other images (the study's SOP Instance UIDs changed) is not applied
+silently (`ReviewMismatch`), and a corrupt file is reported and set aside, never
+overwritten.
 """
 
 from __future__ import annotations
@@ -23,15 +26,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
+
 from model_core.knowledge.records import Code
 from model_core.results import GroundedFinding
 
-from .export.atomic import write_bytes_atomic
+from .export.atomic import encode_png, write_bytes_atomic
 from .user_folders import user_folder
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # `mirrored` (optional, default false) needs no new version
 REVIEWS_FOLDER = "reviews"
 ASSERTIONS = ("positive", "uncertain", "negated")
 Box = tuple[float, float, float, float]
@@ -146,7 +151,11 @@ class ReviewChange:
 
 @dataclass
 class StudyReview:
-    """The review of one study's AI findings (see the module docstring)."""
+    """The review of one study's AI findings (see the module docstring).
+
+    `mirrored`: the film is stored mirrored (patient's right on the image right); the model
+    saw it flipped, and every box here is in stored pixels, as the saved film is.
+    """
 
     study_uid: str
     sop_instance_uids: tuple[str, ...]
@@ -155,6 +164,7 @@ class StudyReview:
     ai_findings: list[dict]  # the model's findings as they came (GroundedFinding.to_json)
     findings: list[ReviewedFinding] = field(default_factory=list)
     changes: list[ReviewChange] = field(default_factory=list)
+    mirrored: bool = False
 
     @classmethod
     def start(
@@ -164,8 +174,11 @@ class StudyReview:
         image_uid: str,
         model: dict,
         ai_findings: list[GroundedFinding],
+        *,
+        mirrored: bool = False,
     ) -> StudyReview:
-        """A new review of the model's output: every finding pending."""
+        """A new review of the model's output: every finding pending. `mirrored`: the film's
+        `image.view.mirrored`."""
         return cls(
             study_uid=study_uid,
             sop_instance_uids=tuple(sorted(sop_instance_uids)),
@@ -173,6 +186,7 @@ class StudyReview:
             model={"name": model.get("name"), "version": model.get("version")},
             ai_findings=[finding.to_json() for finding in ai_findings],
             findings=[ReviewedFinding.from_ai(f, i) for i, f in enumerate(ai_findings)],
+            mirrored=bool(mirrored),
         )
 
     # -- progress ------------------------------------------------------------------------
@@ -294,10 +308,13 @@ class StudyReview:
             "ai_findings": self.ai_findings,
             "findings": [finding.to_json() for finding in self.findings],
             "changes": [asdict(change) for change in self.changes],
+            "mirrored": self.mirrored,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> StudyReview:
+        if not isinstance(data, dict):
+            raise ReviewError(f"not a review (a JSON object expected, got {type(data).__name__})")
         if data.get("format") != FORMAT_VERSION:
             raise ReviewError(f"unknown review format {data.get('format')!r}")
         return cls(
@@ -308,6 +325,7 @@ class StudyReview:
             ai_findings=list(data["ai_findings"]),
             findings=[ReviewedFinding.from_json(item) for item in data["findings"]],
             changes=[ReviewChange(**item) for item in data["changes"]],
+            mirrored=_flag(data.get("mirrored", False)),
         )
 
 
@@ -321,6 +339,25 @@ class ReviewStore:
     def path_for(self, study_uid: str) -> Path:
         digest = hashlib.sha256(study_uid.encode("utf-8")).hexdigest()[:32]
         return self.folder / f"{digest}.json"
+
+    def film_path(self, study_uid: str) -> Path:
+        """Where the study's reviewed film is kept: beside its review, same hashed name."""
+        return self.path_for(study_uid).with_suffix(".png")
+
+    def save_film(self, study_uid: str, pixels: np.ndarray) -> Path:
+        """Keep the film the study's findings are reviewed on: `pixels` (H, W) uint8, grey,
+        stored orientation (`site_dataset.film_pixels(image)`), as a PNG, atomically,
+        replacing an earlier one. ReviewError for other arrays; OSError when the folder
+        cannot be written."""
+        pixels = np.asarray(pixels)
+        if pixels.ndim != 2 or pixels.dtype != np.uint8 or min(pixels.shape) < 1:
+            raise ReviewError(
+                f"a film is an (H, W) uint8 array, got {pixels.dtype} of shape {pixels.shape}"
+            )
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.film_path(study_uid)
+        write_bytes_atomic(path, encode_png(np.ascontiguousarray(pixels)), overwrite=True)
+        return path
 
     def save(self, review: StudyReview) -> Path:
         """Atomically; OSError when the folder cannot be written."""
@@ -370,15 +407,18 @@ class ReviewStore:
             )
         return review
 
-    def reviews(self) -> list[StudyReview]:
+    def reviews(self, problems: list[str] | None = None) -> list[StudyReview]:
         """Every readable saved review (for the site dataset); damaged files are skipped
-        with a warning, never moved from here."""
+        with a warning (also appended to `problems`), never moved from here."""
         found = []
         for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
             try:
                 found.append(StudyReview.from_json(json.loads(path.read_text(encoding="utf-8"))))
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("%s: skipped, not a readable review (%s)", path, _first_line(exc))
+                line = f"{path}: skipped, not a readable review ({_first_line(exc)})"
+                log.warning("%s", line)
+                if problems is not None:
+                    problems.append(line)
         return found
 
 
@@ -386,6 +426,12 @@ def _assertion(value: object) -> str:
     if value not in ASSERTIONS:
         raise ReviewError(f"assertion must be one of {ASSERTIONS}, got {value!r}")
     return str(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ReviewError(f"mirrored must be true or false, got {value!r}")
+    return value
 
 
 def _pair(value: object) -> tuple[int, int] | None:

@@ -160,3 +160,24 @@ def test_the_store_lists_readable_reviews_and_skips_damaged_ones(tmp_path, caplo
     assert "broken.json: skipped" in caplog.text
     assert sorted(os.listdir(tmp_path))[0] == "broken.json"  # left where it was
     assert json.loads(store.path_for("1.2.3").read_text())["format"] == 1
+
+
+def test_a_mirrored_film_is_recorded_and_files_without_the_field_still_read(tmp_path):
+    store = ReviewStore(tmp_path)
+    mirrored = StudyReview.start("1.2.3", UIDS, "1.2.3.1", {"name": "m"}, AI, mirrored=True)
+    store.save(mirrored)
+    assert store.load("1.2.3", UIDS).mirrored is True
+    data = json.loads(store.path_for("1.2.3").read_text())
+    assert data["format"] == 1 and data["mirrored"] is True
+    del data["mirrored"]  # a file written before the field existed
+    store.path_for("1.2.3").write_text(json.dumps(data))
+    assert store.load("1.2.3", UIDS).mirrored is False
+
+
+def test_the_store_skips_a_file_that_is_not_a_review_object(tmp_path, caplog):
+    store = ReviewStore(tmp_path)
+    (tmp_path / "list.json").write_text("[]")
+    problems = []
+    assert store.reviews(problems) == []
+    assert len(problems) == 1 and "list.json: skipped" in problems[0]
+    assert "a JSON object expected" in caplog.text
