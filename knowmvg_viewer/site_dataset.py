@@ -39,7 +39,6 @@ import cv2
 import numpy as np
 
 from model_core.data.readers.ms_cxr import REQUIRED_COLUMNS
-from model_core.data.synthetic.export import CATEGORY_NAMES
 from model_core.knowledge import KnowledgeBase
 
 from .export.atomic import encode_png, write_bytes_atomic
@@ -269,6 +268,9 @@ def _row(
 def _category(finding: ReviewedFinding, knowledge: KnowledgeBase) -> str:
     """MS-CXR's category name of the phrase's finding (the knowledge base's match of the
     phrase as it stands, which a relink or an added finding may have changed)."""
+    # the synthetic exporter's table; imported here, not when the viewer imports film_pixels
+    from model_core.data.synthetic.export import CATEGORY_NAMES
+
     matched = knowledge.match_finding(finding.phrase)
     name = matched.name if matched is not None else (finding.finding or "")
     return CATEGORY_NAMES.get(name, name)
