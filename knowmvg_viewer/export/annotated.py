@@ -28,8 +28,11 @@ def study_record(
     timing_ms: dict | None = None,
     spacing: PixelSpacing | None = None,
     error: str | None = None,
+    review: dict | None = None,
 ) -> dict:
-    """One study of `ground --json`; boxes also in mm (`box_mm`) when spacing is known."""
+    """One study of `ground --json`; boxes also in mm (`box_mm`) when spacing is known.
+    `review` (`export.verification.review_record`): the radiologist's review of the findings,
+    written as the record's "review" only when given."""
     records = []
     for finding in findings:
         record = finding.to_json()
@@ -43,7 +46,7 @@ def study_record(
             ]
             record["spacing_kind"] = spacing.kind
         records.append(record)
-    return {
+    record = {
         "image": str(image_path),
         "width": width,
         "height": height,
@@ -52,6 +55,9 @@ def study_record(
         "timing_ms": timing_ms or {},
         "error": error,
     }
+    if review is not None:
+        record["review"] = review
+    return record
 
 
 def annotated_image(
@@ -62,9 +68,13 @@ def annotated_image(
     heatmap_opacity: float = 0.5,
     colours: list[tuple[int, int, int]] | None = None,
     measurements: Sequence[Measurement] = (),
+    reviewed_by: str | None = None,
 ) -> np.ndarray:
     """RGB (H, W, 3) at the display image's native size: heatmap, boxes, measurements, and
     the caption margin below.
+
+    `reviewed_by`: the caption's review line (`Verification.caption()`, or
+    `export.verification.reviewed_by(...)` for a partial review); None: not reviewed.
 
     `colours`: one per boxed finding, as the view shows them (the view colours a finding by
     its place among all boxed findings, also when only the selected one is drawn).
@@ -72,7 +82,13 @@ def annotated_image(
     rgb = np.repeat(display[..., None], 3, axis=-1) if display.ndim == 2 else display
     if heatmap_rgba is not None:
         rgb = blend(rgb, heatmap_rgba, heatmap_opacity)
-    return annotate(rgb, annotations_for(findings, colours), model_name, measurements=measurements)
+    return annotate(
+        rgb,
+        annotations_for(findings, colours),
+        model_name,
+        measurements=measurements,
+        reviewed_by=reviewed_by,
+    )
 
 
 def export_annotated(

@@ -20,6 +20,17 @@ For viewers that read TID 1500 as OHIF does, the report also carries an Image Li
 every group keeps its Tracking Identifier and Tracking Unique Identifier, and a group whose
 phrase names a side or a part of the lung carries a coded Finding Site with its laterality
 (`finding_site`).
+
+A study a radiologist has reviewed is exported with `verification` (who, for which
+organisation, when): the SR is then VERIFIED and FINAL, with a Verifying Observer (SR
+Document General module), and its observation context (TID 1001) has the radiologist as a
+PERSON observer (TID 1003: name, organisation, role Physician, role in this procedure
+Verifying) before the DEVICE observer (TID 1004), the model. The findings are the review's
+final ones (rejected ones left out). A box the model did not give as it stands (edited or
+drawn by the reviewer: no score, or source "reviewer") has neither a "Certainty of Finding"
+nor an Algorithm Identification (TID 4019) in its group: those say what the model made, so
+only the model's own boxes carry them. TID 1410 has no observer context of its own, so the
+group says no more than that; the document's observers are the model and the radiologist.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.sr.codedict import codes
 from pydicom.uid import generate_uid
+from pydicom.valuerep import DT
 
 from model_core.results import GroundedFinding
 
@@ -40,6 +52,7 @@ from ..study import RadiographImage, StudyError
 from .atomic import write_bytes_atomic
 from .finding_site import finding_site
 from .source import SourceImage, as_source, as_study_error, part10_bytes
+from .verification import Verification
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +94,12 @@ PIXELS = hd.sr.CodedConcept("{pixels}", "UCUM", "Pixels")
 # registered designator (dciodvfy knows it, unlike 99KNOWMVG), so it needs no Coding Scheme
 # Identification item.
 QUALITATIVE_EVALUATIONS = hd.sr.CodedConcept("C0034375", "UMLS", "Qualitative Evaluations")
+# The verifying radiologist as a person observer (TID 1003 rows 4 and 5), from pydicom's code
+# dictionary: CID 7452 "Organizational Roles" (extensible) has no "Radiologist", so the role
+# is its "Physician" (SCT 309343006); the role in this procedure is CID 7453's "Verifying"
+# (DCM 121098).
+VERIFIER_ROLE = codes.cid7452.Physician
+VERIFIER_PROCEDURE_ROLE = codes.cid7453.Verifying
 
 
 def structured_report(
@@ -90,14 +109,16 @@ def structured_report(
     *,
     series_number: int = 9001,
     instance_number: int = 1,
+    verification: Verification | None = None,
 ) -> hd.sr.ComprehensiveSR:
-    """The SR dataset (not yet written) for the findings of one image."""
+    """The SR dataset (not yet written) for the findings of one image; VERIFIED by the
+    radiologist of `verification` when given (see the module docstring)."""
     algorithm = hd.sr.AlgorithmIdentification(name=algorithm_name(model), version=__version__)
     groups = [_finding_group(source, f, algorithm) for f in _boxed(findings)]
     ruled_out = _negated(findings)
     if not groups and not ruled_out:
         raise StudyError(source.path, "no grounded or negated findings to put in a DICOM SR")
-    report = _measurement_report(model, groups)
+    report = _measurement_report(model, groups, verification)
     _add_image_library(report, source)
     if ruled_out:
         report[0].ContentSequence.append(_qualitative_evaluations(ruled_out))
@@ -110,10 +131,14 @@ def structured_report(
         instance_number=instance_number,
         manufacturer=MANUFACTURER,
         is_complete=True,
-        is_final=False,
-        is_verified=False,
+        is_final=verification is not None,
+        is_verified=verification is not None,
+        verifying_observer_name=verification.person_name if verification else None,
+        verifying_organization=verification.organisation_name if verification else None,
         series_description=SERIES_DESCRIPTION,
     )
+    if verification is not None:  # highdicom stamps "now"; the radiologist verified then
+        sr.VerifyingObserverSequence[0].VerificationDateTime = DT(verification.when)
     if any(f.laterality_conflict for f in _boxed(findings)):
         sr.CodingSchemeIdentificationSequence = [_private_scheme_identification()]
     return sr
@@ -151,25 +176,28 @@ def export_sr(
     model: dict,
     *,
     overwrite: bool = False,
+    verification: Verification | None = None,
 ) -> Path:
     """Write the SR for the findings on `source` to OUT atomically.
 
     `source` is the loaded image (or its SourceImage), whose header is referenced without
-    reading the file again.
+    reading the file again. With `verification` the SR is VERIFIED by that radiologist;
+    `findings` are then the review's final findings (`StudyReview.final_findings()`).
     StudyError for a source that cannot be referenced (not DICOM, no image);
     FileExistsError when OUT exists and overwrite is false; OSError when OUT cannot
     be written, in which case nothing is left behind.
     """
     source = as_source(source)
     try:
-        dataset = structured_report(source, findings, model)
+        dataset = structured_report(source, findings, model, verification=verification)
     except (AttributeError, TypeError, ValueError) as exc:
         if isinstance(exc, StudyError):
             raise
         raise as_study_error(source.path, exc) from exc
     write_bytes_atomic(Path(out), part10_bytes(dataset, source), overwrite=overwrite)
     log.info(
-        "wrote DICOM SR with %d measurement group(s) and %d negated finding(s) to %s",
+        "wrote %s DICOM SR with %d measurement group(s) and %d negated finding(s) to %s",
+        "a verified" if verification is not None else "an unverified",
         len(_boxed(findings)),
         len(_negated(findings)),
         out,
@@ -177,9 +205,11 @@ def export_sr(
     return Path(out)
 
 
-def _measurement_report(model: dict, groups: list) -> hd.sr.MeasurementReport:
-    """The TID 1500 root: the device observer, the procedure, the Imaging Measurements
-    container with GROUPS.
+def _measurement_report(
+    model: dict, groups: list, verification: Verification | None = None
+) -> hd.sr.MeasurementReport:
+    """The TID 1500 root: the observers (the verifying radiologist, if any, and the device),
+    the procedure, the Imaging Measurements container with GROUPS.
 
     highdicom's MeasurementReport takes at least one group (its comment: "Since only imaging
     measurements are currently supported, at least one is required"), a limit of highdicom,
@@ -195,6 +225,7 @@ def _measurement_report(model: dict, groups: list) -> hd.sr.MeasurementReport:
     )
     report = hd.sr.MeasurementReport(
         observation_context=hd.sr.ObservationContext(
+            observer_person_context=_person_observer(verification) if verification else None,
             observer_device_context=hd.sr.ObserverContext(
                 observer_type=codes.DCM.Device,
                 observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
@@ -203,7 +234,7 @@ def _measurement_report(model: dict, groups: list) -> hd.sr.MeasurementReport:
                     manufacturer_name=MANUFACTURER,
                     model_name=algorithm_name(model),
                 ),
-            )
+            ),
         ),
         procedure_reported=PLAIN_CHEST_XRAY,
         imaging_measurements=groups or [stand_in],
@@ -212,6 +243,25 @@ def _measurement_report(model: dict, groups: list) -> hd.sr.MeasurementReport:
     if not groups:
         del _root_item(report, codes.DCM.ImagingMeasurements).ContentSequence
     return report
+
+
+def _person_observer(verification: Verification) -> hd.sr.ObserverContext:
+    """TID 1002 with TID 1003: the verifying radiologist as the report's person observer."""
+    return hd.sr.ObserverContext(
+        observer_type=codes.DCM.Person,
+        observer_identifying_attributes=hd.sr.PersonObserverIdentifyingAttributes(
+            name=verification.person_name,
+            organization_name=verification.organisation_name,
+            role_in_organization=VERIFIER_ROLE,
+            role_in_procedure=VERIFIER_PROCEDURE_ROLE,
+        ),
+    )
+
+
+def from_model(finding: GroundedFinding) -> bool:
+    """Whether the finding's box is the model's as it gave it: a box the reviewer edited or
+    drew has no score (`ReviewedFinding.as_grounded`)."""
+    return finding.score is not None and finding.source != "reviewer"
 
 
 def _root_item(report: hd.sr.MeasurementReport, name) -> hd.sr.ContentItem:
@@ -243,8 +293,9 @@ def _finding_group(
     tracking = hd.sr.TrackingIdentifier(uid=hd.UID(), identifier=finding.phrase)
     finding_type = _finding_code(finding)
     sites = _finding_sites(finding)
+    model_made = from_model(finding)
     measurements = []
-    if finding.score is not None:
+    if model_made:
         measurements.append(
             hd.sr.Measurement(
                 name=codes.DCM.CertaintyOfFinding,
@@ -262,7 +313,7 @@ def _finding_group(
         tracking_identifier=tracking,
         referenced_region=_box_region(source, finding.box),
         finding_type=finding_type,
-        algorithm_id=algorithm,
+        algorithm_id=algorithm if model_made else None,
         finding_sites=sites,
         measurements=measurements or None,
         qualitative_evaluations=evaluations or None,

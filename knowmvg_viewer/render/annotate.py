@@ -6,6 +6,7 @@ The CLI's `--png` and the viewer's export both call `annotate`, so the two agree
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -75,9 +76,15 @@ def annotate(
     model_name: str,
     when: date | None = None,
     measurements: Sequence[Measurement] = (),
+    reviewed_by: str | None = None,
 ) -> np.ndarray:
     """RGB uint8: the film at native resolution with boxes, rulers and their labels, and below
-    it a caption margin (disclaimer, model, each finding, each length).
+    it a caption margin (disclaimer, model, who reviewed the findings, each finding, each
+    length).
+
+    `reviewed_by`: the review's line ("reviewed by Anna Smith, St Elsewhere on 2026-12-07",
+    `export.verification.reviewed_by`), drawn under the disclaimer; None for an unreviewed
+    study.
 
     The film's rows come first and stay whole, so pixel (x, y) of the export is pixel (x, y)
     of the source; the caption never covers the film, however many findings there are.
@@ -90,7 +97,7 @@ def annotate(
     labels = [_draw_box(rgb, annotation, scale, thickness) for annotation in annotations]
     labels += [_draw_ruler(rgb, measurement, scale, thickness) for measurement in measurements]
     _draw_labels(rgb, labels, scale, thickness)
-    caption = _caption(annotations, model_name, when or date.today())
+    caption = _caption(annotations, model_name, when or date.today(), reviewed_by)
     caption += [f"length {m.label()}" for m in measurements]
     return np.concatenate((rgb, _caption_strip(caption, width, scale)), axis=0)
 
@@ -199,10 +206,22 @@ def _along(a: tuple[int, int], b: tuple[int, int], t: int, length: int) -> tuple
     return a[0] + (b[0] - a[0]) * t // length, a[1] + (b[1] - a[1]) * t // length
 
 
-def _caption(annotations: list[Annotation], model_name: str, when: date) -> list[str]:
+def _caption(
+    annotations: list[Annotation], model_name: str, when: date, reviewed_by: str | None = None
+) -> list[str]:
     lines = [f"{DISCLAIMER} | model {model_name} | {when.isoformat()}"]
+    if reviewed_by:  # Hershey fonts draw ASCII only: "Müller" is written "Muller"
+        lines.append(_ascii(reviewed_by))
     lines += [a.label for a in annotations] or ["no grounded findings"]
     return lines
+
+
+def _ascii(text: str) -> str:
+    """Text the Hershey fonts can draw: accents dropped ("Müller" -> "Muller"), any other
+    non-ASCII character a "?"."""
+    folded = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in folded if not unicodedata.combining(c))
+    return kept.encode("ascii", "replace").decode("ascii")
 
 
 def _caption_strip(lines: list[str], width: int, scale: float) -> np.ndarray:
