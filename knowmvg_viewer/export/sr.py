@@ -29,8 +29,9 @@ Verifying) before the DEVICE observer (TID 1004), the model. The findings are th
 final ones (rejected ones left out). A box the model did not give as it stands (edited or
 drawn by the reviewer: no score, or source "reviewer") has neither a "Certainty of Finding"
 nor an Algorithm Identification (TID 4019) in its group: those say what the model made, so
-only the model's own boxes carry them. TID 1410 has no observer context of its own, so the
-group says no more than that; the document's observers are the model and the radiologist.
+only the model's own boxes carry them. No group names its reviewer: highdicom writes no
+observer context inside a TID 1410 group (nor does dcmtk inside TID 1411), so the document's
+observers, the model and the radiologist, stand for every group.
 """
 
 from __future__ import annotations
