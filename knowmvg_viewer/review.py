@@ -50,6 +50,9 @@ class ReviewState(StrEnum):
     ADDED = "added"  # a finding the model missed, drawn by the reviewer
 
 
+_MAY_HAVE_NEW_BOX = (ReviewState.EDITED, ReviewState.ADDED)
+
+
 class ReviewError(ValueError):
     """A review file or request that cannot be used; one line, fit for a dialog."""
 
@@ -61,7 +64,9 @@ class ReviewMismatch(ReviewError):
 @dataclass(frozen=True)
 class ReviewedFinding:
     """One finding as it stands in the review. `ai_index` is its position in the AI output
-    (None for one the reviewer added); `box` is in original image pixels."""
+    (None for one the reviewer added); `box` is in original image pixels. `box_edited`: the
+    box is the reviewer's (moved, resized or drawn), so the model's score, confidence,
+    uncertainty and wrong-side flag no longer describe it."""
 
     phrase: str
     span: tuple[int, int] | None
@@ -73,6 +78,11 @@ class ReviewedFinding:
     score: float | None = None
     state: ReviewState = ReviewState.PENDING
     ai_index: int | None = None
+    # what the model said of its own box; meaningless once the reviewer moved or drew it
+    box_edited: bool = False
+    confidence: float | None = None
+    uncertainty: float | None = None
+    laterality_conflict: bool = False
 
     @property
     def kept(self) -> bool:
@@ -95,22 +105,30 @@ class ReviewedFinding:
             code=finding.code,
             score=finding.score,
             ai_index=index,
+            confidence=finding.confidence,
+            uncertainty=finding.uncertainty,
+            laterality_conflict=finding.laterality_conflict,
         )
 
     def as_grounded(self) -> GroundedFinding:
-        """The finding for the exporters (SR, GSPS, PNG): the reviewer's box and assertion;
-        a reviewer's box has no model score."""
+        """The finding for the exporters (SR, GSPS, PNG): the reviewer's box and assertion.
+        A model box keeps its score, confidence and wrong-side flag (accepted with a flag, it
+        may be the report's side that is wrong); a reviewer's box has none."""
+        model_box = not self.box_edited
         return GroundedFinding(
             phrase=self.phrase,
             span=self.span,
             negated=self.assertion == "negated",
             box=None if self.assertion == "negated" else self.box,
-            score=self.score if self.state in (ReviewState.PENDING, ReviewState.ACCEPTED) else None,
+            score=self.score if model_box else None,
+            uncertainty=self.uncertainty if model_box else None,
             finding=self.finding,
             assertion=self.assertion,
             category=self.category,
             code=self.code,
             source="reviewer" if self.state is ReviewState.ADDED else "report",
+            confidence=self.confidence if model_box else None,
+            laterality_conflict=self.laterality_conflict and model_box,
         )
 
     def to_json(self) -> dict:
@@ -123,6 +141,7 @@ class ReviewedFinding:
     @classmethod
     def from_json(cls, data: dict) -> ReviewedFinding:
         code = data.get("code")
+        state = ReviewState(data.get("state", "pending"))
         return cls(
             phrase=str(data["phrase"]),
             span=_pair(data.get("span")),
@@ -131,9 +150,14 @@ class ReviewedFinding:
             finding=data.get("finding"),
             category=data.get("category"),
             code=Code(**code) if isinstance(code, dict) else None,
-            score=None if data.get("score") is None else float(data["score"]),
-            state=ReviewState(data.get("state", "pending")),
+            score=_number(data.get("score")),
+            state=state,
             ai_index=None if data.get("ai_index") is None else int(data["ai_index"]),
+            # files written before the field: an edited or added finding may have a new box
+            box_edited=bool(data.get("box_edited", state in _MAY_HAVE_NEW_BOX)),
+            confidence=_number(data.get("confidence")),
+            uncertainty=_number(data.get("uncertainty")),
+            laterality_conflict=bool(data.get("laterality_conflict", False)),
         )
 
 
@@ -219,7 +243,8 @@ class StudyReview:
         x0, y0, x1, y1 = (float(v) for v in box)
         if not (x1 > x0 and y1 > y0):
             raise ReviewError(f"a box needs x1 > x0 and y1 > y0, got {box}")
-        return self._change(index, "edit box", reviewer, edit=True, box=(x0, y0, x1, y1))
+        box = (x0, y0, x1, y1)
+        return self._change(index, "edit box", reviewer, edit=True, box=box, box_edited=True)
 
     def set_assertion(self, index: int, assertion: str, reviewer: str) -> ReviewChange:
         return self._change(
@@ -432,6 +457,10 @@ def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ReviewError(f"mirrored must be true or false, got {value!r}")
     return value
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _pair(value: object) -> tuple[int, int] | None:

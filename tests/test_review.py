@@ -181,3 +181,26 @@ def test_the_store_skips_a_file_that_is_not_a_review_object(tmp_path, caplog):
     assert store.reviews(problems) == []
     assert len(problems) == 1 and "list.json: skipped" in problems[0]
     assert "a JSON object expected" in caplog.text
+
+
+def test_a_model_box_keeps_its_scores_and_wrong_side_flag_a_reviewers_box_does_not():
+    flagged = GroundedFinding(
+        "left lower lobe opacity",
+        (0, 23),
+        box=(100.0, 900.0, 500.0, 1300.0),
+        score=0.7,
+        confidence=0.6,
+        uncertainty=9.0,
+        laterality_conflict=True,
+    )
+    review = StudyReview.start("1.2.3", UIDS, "1.2.3.1", {"name": "m"}, [flagged, flagged])
+    review.accept(0, "Dr A")  # the report's side may be the wrong one: the flag stays
+    review.set_assertion(1, "uncertain", "Dr A")
+    kept = review.final_findings()
+    assert kept[0].laterality_conflict and kept[0].score == 0.7 and kept[0].confidence == 0.6
+    assert kept[1].laterality_conflict and kept[1].score == 0.7  # the box is still the model's
+    review.move_box(1, (1200, 900, 1600, 1300), "Dr A")
+    moved = review.final_findings()[1]
+    assert not moved.laterality_conflict and moved.score is None and moved.confidence is None
+    restored = StudyReview.from_json(json.loads(json.dumps(review.to_json())))
+    assert restored.final_findings() == review.final_findings()
