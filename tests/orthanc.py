@@ -238,6 +238,11 @@ class OrthancServer:
         )
         return found[0] if found else None
 
+    def delete_study(self, study_instance_uid: str) -> None:
+        """Remove a study a test stored, so later queries see the corpus alone."""
+        with self._request("DELETE", f"/studies/{self.study_id(study_instance_uid)}"):
+            pass
+
     def study_id(self, study_instance_uid: str) -> str:
         found = self.post_json(
             "/tools/find", {"Level": "Study", "Query": {"StudyInstanceUID": study_instance_uid}}

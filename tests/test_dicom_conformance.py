@@ -38,8 +38,8 @@ from .dicom_tools import (
 from .pacs_fixtures import (
     DICOMWEB_PASSWORD,
     DICOMWEB_USER,
-    copy_with_new_uids,
     corpus_fixture,  # noqa: F401  (the `corpus` fixture)
+    sent_copy,
 )
 
 MODEL = {"name": "knowmvg-conformance", "size": "tiny"}
@@ -303,8 +303,8 @@ def test_an_sr_of_negated_findings_only_conforms_and_parses(source, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("protocol", ["dimse", "dicomweb"])
 def test_the_sr_survives_a_pacs_round_trip(protocol, corpus, demo_study, tmp_path):
-    film = tmp_path / "film.dcm"  # a study of its own: the corpus studies never change
-    copy_with_new_uids(demo_study / "image.dcm", film, PatientID=f"SR-ROUNDTRIP-{protocol}")
+    film = tmp_path / "film.dcm"  # a study of its own that no corpus query matches
+    sent_copy(demo_study / "image.dcm", film, f"SR-ROUNDTRIP-{protocol}")
     sr = _sr(film, tmp_path / "findings.sr.dcm")
     written = pydicom.dcmread(sr)
     server = corpus.server
@@ -315,7 +315,10 @@ def test_the_sr_survives_a_pacs_round_trip(protocol, corpus, demo_study, tmp_pat
 
     (sent,) = client.send([sr])
     assert sent.ok, sent.reason
-    result = client.retrieve_study(written.StudyInstanceUID, tmp_path / "retrieved")
+    try:
+        result = client.retrieve_study(written.StudyInstanceUID, tmp_path / "retrieved")
+    finally:  # an SR study would match the corpus's "modality SR" queries
+        server.delete_study(written.StudyInstanceUID)
     (back,) = [pydicom.dcmread(p) for p in sorted(result.folder.rglob("*")) if p.is_file()]
 
     assert back.SOPInstanceUID == written.SOPInstanceUID

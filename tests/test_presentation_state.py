@@ -629,7 +629,10 @@ def test_gsps_survives_a_pacs_round_trip_unchanged(corpus, demo_study, tmp_path)
     client = make_client(DimseNode(server.aet, "127.0.0.1", server.dicom_port))
     assert [r.ok for r in client.send([study / "image.dcm", out])] == [True, True]
     study_uid = pydicom.dcmread(out, stop_before_pixels=True).StudyInstanceUID
-    result = client.retrieve_study(study_uid, tmp_path / "back")
+    try:
+        result = client.retrieve_study(study_uid, tmp_path / "back")
+    finally:  # later tests query the corpus alone
+        server.delete_study(study_uid)
     sop = pydicom.dcmread(out).SOPInstanceUID
     (received,) = [p for p in result.folder.glob("*.dcm") if p.stem == sop]
     assert same_instance(received, out)
@@ -663,6 +666,7 @@ def test_viewer_sends_the_gsps_with_the_sr(qtbot, model_dir, corpus, demo_study,
         ]
         for r in panel._last_sent
     ]
+    server.delete_study(pydicom.dcmread(study / "image.dcm").StudyInstanceUID)
     assert classes == [
         pydicom.uid.ComprehensiveSRStorage,
         GrayscaleSoftcopyPresentationStateStorage,
