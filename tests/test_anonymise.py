@@ -4,6 +4,7 @@ UIDs replaced consistently across objects, and the objects still valid DICOM."""
 
 from __future__ import annotations
 
+import json
 import logging
 import stat
 
@@ -127,3 +128,24 @@ def test_the_json_record_keeps_no_image_path():
         "findings": [],
         "anonymised": True,
     }
+
+
+def test_an_anonymised_review_names_no_radiologist():
+    from datetime import UTC, datetime
+
+    from knowmvg_viewer.export.verification import Verification
+
+    verified = Verification("Anna Smith", "St Elsewhere", datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
+    hidden = verified.anonymised()
+    assert (hidden.name, hidden.organisation) == ("Anonymised", "Anonymised")
+    assert hidden.when == datetime(2026, 1, 1, tzinfo=UTC)
+    record = {
+        "image": "/x.dcm",
+        "review": {
+            "reviewers": ["Anna Smith"],
+            "complete": True,
+            "verified_by": verified.to_json(),
+        },
+    }
+    text = json.dumps(anonymised_record(record))
+    assert "Smith" not in text and "Elsewhere" not in text

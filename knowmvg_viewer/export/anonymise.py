@@ -11,7 +11,9 @@ capture, PNG, JSON):
   with this installation's secret salt: an SR and a GSPS of the same image still reference
   the same (new) image UID, yet nobody without the salt can link them to the original;
 - Patient Identity Removed "YES" and a De-identification Method saying the above;
-- in the JSON, no image path (`image` is null).
+- in the JSON, no image path (`image` is null);
+- the reviewing radiologist (a verified SR's Verifying Observer and person observer, the
+  JSON's reviewers) named "Anonymised", the verification time kept to its year.
 Not scrubbed: the report text, and text burned into the pixels (the source's Burned In
 Annotation "YES" is logged as a warning), which the user must check.
 """
@@ -28,6 +30,7 @@ from pydicom.dataset import Dataset
 from pydicom.uid import generate_uid
 
 from ..user_folders import user_folder
+from .verification import ANONYMISED_NAME
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +157,23 @@ def installation_salt(folder: Path | None = None) -> bytes:
 
 
 def anonymised_record(record: dict) -> dict:
-    """A `ground --json` study record without the image path."""
-    return {**record, "image": None, "anonymised": True}
+    """A study record (`ground --json`, the viewer's sidecar) without the image path and,
+    when it was reviewed, without the reviewers' names."""
+    anonymised = {**record, "image": None, "anonymised": True}
+    review = record.get("review")
+    if review:
+        anonymised["review"] = {
+            **review,
+            "reviewers": [ANONYMISED_NAME] * len(review.get("reviewers", [])),
+            "verified_by": None
+            if review.get("verified_by") is None
+            else {
+                **review["verified_by"],
+                "name": ANONYMISED_NAME,
+                "organisation": ANONYMISED_NAME,
+            },
+        }
+    return anonymised
 
 
 def _year_only(value: str, width: int) -> str:

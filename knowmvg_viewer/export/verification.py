@@ -18,6 +18,7 @@ from typing import Protocol
 # PS3.5 6.2: a PN component group and an LO value hold at most 64 characters; neither may
 # hold a backslash (the value delimiter), and "=" separates a PN's component groups.
 MAX_CHARS = 64
+ANONYMISED_NAME = "Anonymised"  # who verified, in an anonymised export
 _FORBIDDEN = ("\\", "=")
 # Leading titles go to the name prefix component ("Dr Anna Smith" -> "Smith^Anna^^Dr").
 _PREFIXES = {"dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "mrs", "mrs.", "ms", "ms."}
@@ -53,6 +54,13 @@ class Verification:
     def caption(self) -> str:
         """The PNG's line: "reviewed by Anna Smith, St Elsewhere on 2026-12-07"."""
         return reviewed_by([self.name], self.organisation_name, self.when, complete=True)
+
+    def anonymised(self) -> Verification:
+        """For an anonymised export: the reading physician is an identifier like the
+        referring one (PS3.15 replaces Verifying Observer Name), and the time keeps its year
+        only, as every date does there (export/anonymise.py)."""
+        year = self.when.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        return Verification(ANONYMISED_NAME, ANONYMISED_NAME, year)
 
     def to_json(self) -> dict:
         return {
