@@ -431,39 +431,49 @@ def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: b
 def _write_sr(
     out: Path, grounded: GroundedStudy, model: dict, overwrite: bool, exports: ExportOptions
 ) -> bool:
-    if grounded.skipped is not None:  # not grounded: no findings to report, not a failure
-        print(f"{grounded.record['image']}: {grounded.skipped} (no SR written)", file=sys.stderr)
-        return True
-    findings = grounded.result.findings
-    try:
-        return _attempt_write(
-            out,
-            lambda: export_sr(
-                out, exports.source(grounded.image), findings, model, overwrite=overwrite
-            ),
-        )
-    except StudyError as exc:
-        print(f"{exc} (no SR written to {out})", file=sys.stderr)
-        return False
+    return _write_dicom(
+        out,
+        grounded,
+        "SR",
+        lambda source, findings: export_sr(out, source, findings, model, overwrite=overwrite),
+        exports,
+    )
 
 
 def _write_gsps(
     out: Path, grounded: GroundedStudy, model: dict, overwrite: bool, exports: ExportOptions
 ) -> bool:
     """The presentation state at the window the PNG was rendered with (the image's default)."""
-    if grounded.skipped is not None:  # not grounded: no boxes to draw, not a failure
-        print(f"{grounded.record['image']}: {grounded.skipped} (no GSPS written)", file=sys.stderr)
-        return True
-    findings, window = grounded.result.findings, grounded.window
-    try:
-        return _attempt_write(
-            out,
-            lambda: export_presentation_state(
-                out, exports.source(grounded.image), findings, model, window, overwrite=overwrite
-            ),
+    return _write_dicom(
+        out,
+        grounded,
+        "GSPS",
+        lambda source, findings: export_presentation_state(
+            out, source, findings, model, grounded.window, overwrite=overwrite
+        ),
+        exports,
+    )
+
+
+def _write_dicom(
+    out: Path,
+    grounded: GroundedStudy,
+    kind: str,
+    write: Callable[[SourceImage, list], object],
+    exports: ExportOptions,
+) -> bool:
+    """One DICOM export of a single study: a lateral (not grounded) is not a failure, an
+    image the exporter refuses is one stderr line."""
+    if grounded.skipped is not None:
+        print(
+            f"{grounded.record['image']}: {grounded.skipped} (no {kind} written)", file=sys.stderr
         )
+        return True
+    findings = grounded.result.findings
+    try:
+        return _attempt_write(out, lambda: write(exports.source(grounded.image), findings))
     except StudyError as exc:
-        print(f"{exc} (no GSPS written to {out})", file=sys.stderr)
+        print(f"{exc} (no {kind} written to {out})", file=sys.stderr)
         return False
 
 
