@@ -26,30 +26,19 @@ import sys
 import tempfile
 import time
 import warnings
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pydicom
-from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset
-from pydicom.encaps import encapsulate
-from pydicom.uid import DeflatedExplicitVRLittleEndian, RLELossless
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tests import hostile_files as hostile  # noqa: E402  (the tests' hostile inputs)
+
 DEMO = REPO / "resources" / "demo" / "chest-pa-001"
 KNOWMVG = [sys.executable, "-m", "knowmvg_viewer.cli"]
-# found by fuzzing pylibjpeg-rle (tests/test_hardening_input.py): its decoder panics
-RUST_PANIC_RLE_FRAME = bytes.fromhex(
-    "02000000400000007d0000000000000000000000000000000000000000000000"
-    "0000000000000000000000000000000000000000000000000000000000000000"
-    "846ce964840430a1fb3bf5fd16c61bc263937aec47cb5e116afde926bb7fc75b"
-    "4ba8079703590db237273bb201650fe85a82f4221ba0e62bb1440650db82f02a"
-    "5b6446b7f89278691f05afe6c6cfa14842727c57d3ee844c436a2b3d148332d7"
-    "eff560d25cf5b34bc86cc195a70ce8e0e4b2017a35090ae73c0c"
-)
 
 
 @dataclass
@@ -104,94 +93,7 @@ def classify(result: Run, path: Path | str, *, max_mb: float = 1500) -> str:
     return f"exit {result.code}, {len(lines)} stderr lines"
 
 
-# -- hostile inputs ------------------------------------------------------------------------
-def _ct(**changes) -> Dataset:
-    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for keyword, value in changes.items():
-            setattr(ds, keyword, value)
-    return ds
-
-
-def _save(ds: Dataset, path: Path) -> Path:
-    ds.save_as(path, enforce_file_format=True)
-    return path
-
-
-def _rle(rows: int, columns: int, frame: bytes) -> Dataset:
-    ds = _ct(Rows=rows, Columns=columns)
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-    ds.file_meta.TransferSyntaxUID = RLELossless
-    ds.PixelData = encapsulate([frame])
-    ds["PixelData"].VR = "OB"
-    return ds
-
-
-def _lut(descriptor: list[int], data, vr: str = "US") -> Dataset:
-    item = Dataset()
-    item.LUTDescriptor = descriptor
-    item.LUTData = data
-    item["LUTData"].VR = vr
-    return item
-
-
-def rle_huge(path: Path) -> Path:
-    header = np.zeros(16, "<u4")
-    header[:3] = (2, 64, 1064)
-    return _save(_rle(65535, 65535, header.tobytes() + b"\x81\x00" * 1000), path)
-
-
-def deflate_bomb(path: Path) -> Path:
-    """A deflated file whose dataset inflates to about 2 GB (a few MB on disk)."""
-    ds = _ct(Rows=4, Columns=4)
-    ds.PixelData = bytes(32)
-    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
-    _save(ds, path)
-    raw = path.read_bytes()  # the meta kept, the dataset replaced by a huge deflated one
-    meta_end = 132 + 12 + int.from_bytes(raw[140:144], "little")
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    body = bytearray(
-        compressor.compress(b"\x09\x00\x10\x00OB\x00\x00" + (2**31 - 2).to_bytes(4, "little"))
-    )
-    zeros = bytes(1 << 24)
-    for _ in range(128):
-        body += compressor.compress(zeros)
-    body += compressor.flush()
-    path.write_bytes(raw[:meta_end] + bytes(body))
-    return path
-
-
-def rle_panic(path: Path) -> Path:
-    return _save(_rle(9, 3, RUST_PANIC_RLE_FRAME), path)
-
-
-def voi_bits(path: Path) -> Path:
-    ds = _ct()
-    ds.VOILUTSequence = [_lut([4, 0, 2000], [0, 1, 2, 3])]
-    return _save(ds, path)
-
-
-def mlut_short(path: Path) -> Path:
-    ds = _ct()
-    ds.ModalityLUTSequence = [_lut([4096, 0, 16], b"\x00\x01" * 10, "OW")]
-    del ds.RescaleSlope, ds.RescaleIntercept
-    return _save(ds, path)
-
-
-def mlut_8bit(path: Path) -> Path:
-    ds = _ct()
-    ds.ModalityLUTSequence = [_lut([4, 0, 8], [0, 300, 600, 900])]
-    del ds.RescaleSlope, ds.RescaleIntercept
-    return _save(ds, path)
-
-
-def nan_voi(path: Path) -> Path:
-    ds = _ct(RescaleSlope="NaN")
-    ds.VOILUTSequence = [_lut([4, 0, 16], [0, 1, 2, 3])]
-    return _save(ds, path)
-
-
+# -- hostile inputs: the tests' own (tests/hostile_files.py) --------------------------------
 def thin_png(path: Path) -> Path:
     import cv2
 
@@ -347,21 +249,33 @@ def probes(scratch: Path) -> list[tuple[str, str, Callable[[], str]]]:
         return "ok" if findings else f"wrong ({len(findings)} findings)"
 
     return [
-        ("1 RLE 65535x65535 (7.8 KB)", "clean error", info(rle_huge, "rle_huge.dcm", max_mb=600)),
+        (
+            "1 RLE 65535x65535 (7.8 KB)",
+            "clean error",
+            info(hostile.rle_huge, "rle_huge.dcm", max_mb=600),
+        ),
         (
             "2 deflate bomb (inflates to 2 GB)",
             "clean error",
-            info(deflate_bomb, "bomb.dcm", max_mb=1000),
+            info(hostile.deflate_bomb, "bomb.dcm", max_mb=1000),
         ),
-        ("4 pylibjpeg-rle panic", "clean error", info(rle_panic, "panic.dcm")),
-        ("5 VOI LUT of 2000 bits", "ok", render(voi_bits, "voi_bits.dcm")),
+        ("4 pylibjpeg-rle panic", "clean error", info(hostile.rle_panic, "panic.dcm")),
+        ("5 VOI LUT of 2000 bits", "ok", render(hostile.voi_lut_of_2000_bits, "voi_bits.dcm")),
         (
             "6 Modality LUT shorter than descriptor",
             "clean error",
-            render(mlut_short, "mlut_short.dcm"),
+            render(hostile.short_modality_lut, "mlut_short.dcm"),
         ),
-        ("7 8-bit Modality LUT over 255", "clean error", render(mlut_8bit, "mlut_8bit.dcm")),
-        ("8 NaN rescale with a VOI LUT", "clean error", render(nan_voi, "nan_voi.dcm")),
+        (
+            "7 8-bit Modality LUT over 255",
+            "clean error",
+            render(hostile.eight_bit_modality_lut_over_255, "mlut_8bit.dcm"),
+        ),
+        (
+            "8 NaN rescale with a VOI LUT",
+            "clean error",
+            render(hostile.nan_rescale_with_voi_lut, "nan_voi.dcm"),
+        ),
         ("9 image 1 pixel wide", "clean error", thin),
         ("10 config hidden size 0", "clean error", ground_with_model({"lm.hidden_size": 0}, "m1")),
         (

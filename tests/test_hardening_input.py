@@ -9,20 +9,18 @@ import subprocess
 import sys
 import threading
 import tracemalloc
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset
-from pydicom.encaps import encapsulate
-from pydicom.uid import DeflatedExplicitVRLittleEndian, RLELossless
 
 from knowmvg_viewer.limits import InputLimits, set_limits
 from knowmvg_viewer.study import StudyError, load_image, load_text_report, open_study
 from knowmvg_viewer.study.report import MAX_REPORT_BYTES
+
+from . import hostile_files as hostile
 
 REPORT = "FINDINGS: Small left pleural effusion.\nIMPRESSION: Left effusion."
 
@@ -84,45 +82,6 @@ def test_a_binary_file_is_not_taken_as_a_report(tmp_path):
 
 
 # -- hostile images: refused before decoding, one line each --------------------------------
-RUST_PANIC_RLE_FRAME = bytes.fromhex(
-    "02000000400000007d0000000000000000000000000000000000000000000000"
-    "0000000000000000000000000000000000000000000000000000000000000000"
-    "846ce964840430a1fb3bf5fd16c61bc263937aec47cb5e116afde926bb7fc75b"
-    "4ba8079703590db237273bb201650fe85a82f4221ba0e62bb1440650db82f02a"
-    "5b6446b7f89278691f05afe6c6cfa14842727c57d3ee844c436a2b3d148332d7"
-    "eff560d25cf5b34bc86cc195a70ce8e0e4b2017a35090ae73c0c"
-)  # found by fuzzing pylibjpeg-rle: its decoder panics (pyo3 PanicException)
-
-
-def _ct(**changes) -> Dataset:
-    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
-    for keyword, value in changes.items():
-        setattr(ds, keyword, value)
-    return ds
-
-
-def _rle(ds: Dataset, rows: int, columns: int, frame: bytes) -> Dataset:
-    ds.Rows, ds.Columns = rows, columns
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-    ds.file_meta.TransferSyntaxUID = RLELossless
-    ds.PixelData = encapsulate([frame])
-    ds["PixelData"].VR = "OB"
-    return ds
-
-
-def _lut_item(descriptor: list[int], data, vr: str = "US") -> Dataset:
-    item = Dataset()
-    item.LUTDescriptor = descriptor
-    item.LUTData = data
-    item["LUTData"].VR = vr
-    return item
-
-
-def _saved(ds: Dataset, path: Path) -> Path:
-    ds.save_as(path, enforce_file_format=True)
-    return path
-
-
 def _one_line_refusal(path: Path, reason: str) -> str:
     with pytest.raises(StudyError, match=reason) as caught:
         load_image(path)
@@ -131,11 +90,7 @@ def _one_line_refusal(path: Path, reason: str) -> str:
 
 
 def test_a_tiny_file_claiming_65535_squared_pixels_is_refused_before_decoding(tmp_path):
-    header = np.zeros(16, "<u4")
-    header[:3] = (2, 64, 1064)
-    path = _saved(
-        _rle(_ct(), 65535, 65535, header.tobytes() + b"\x81\x00" * 1000), tmp_path / "a.dcm"
-    )
+    path = hostile.rle_huge(tmp_path / "a.dcm")
     assert path.stat().st_size < 16_000
     tracemalloc.start()
     try:
@@ -147,24 +102,19 @@ def test_a_tiny_file_claiming_65535_squared_pixels_is_refused_before_decoding(tm
 
 
 def test_compressed_data_far_too_small_for_its_frame_is_refused(tmp_path):
-    header = np.zeros(16, "<u4")
-    header[:3] = (2, 64, 1064)
-    ds = _rle(_ct(), 4000, 4000, header.tobytes() + b"\x81\x00" * 1000)
-    _one_line_refusal(_saved(ds, tmp_path / "a.dcm"), "RLE Lossless .* pixel data too small")
+    path = hostile.saved(hostile.tiny_rle_claiming(4000, 4000), tmp_path / "a.dcm")
+    _one_line_refusal(path, "RLE Lossless .* pixel data too small")
 
 
 def test_a_decoder_panic_is_one_line_not_a_crash(tmp_path):
     """pyo3's PanicException is a BaseException: `except Exception` let it through."""
-    path = _saved(_rle(_ct(), 9, 3, RUST_PANIC_RLE_FRAME), tmp_path / "panic.dcm")
+    path = hostile.rle_panic(tmp_path / "panic.dcm")
     _one_line_refusal(path, "cannot decode pixel data with transfer syntax RLE Lossless")
 
 
 def test_a_deflate_bomb_is_refused_while_inflating(tmp_path):
-    ds = _ct(Rows=2048, Columns=2048)
-    ds.PixelData = bytes(2048 * 2048 * 2)
-    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
-    path = _saved(ds, tmp_path / "bomb.dcm")
-    assert path.stat().st_size < 100_000  # 8 MB of pixels deflate to almost nothing
+    path = hostile.deflate_bomb(tmp_path / "bomb.dcm", inflated_mb=8)
+    assert path.stat().st_size < 100_000  # 8 MB of zeros deflate to almost nothing
     previous = set_limits(InputLimits(max_inflated_bytes=1 << 20))
     try:
         _one_line_refusal(path, r"deflated data inflates past 1 MB")
@@ -182,35 +132,28 @@ def test_a_real_deflated_file_still_reads_as_pydicom_reads_it():
 
 
 def test_a_voi_lut_of_2000_bits_is_skipped_and_the_image_opens(tmp_path):
-    ds = _ct()
-    ds.VOILUTSequence = [_lut_item([4, 0, 2000], [0, 1, 2, 3])]
-    image = load_image(_saved(ds, tmp_path / "a.dcm"))
+    image = load_image(hostile.voi_lut_of_2000_bits(tmp_path / "a.dcm"))
     assert all(preset.source != "voi-lut" for preset in image.presets)
 
 
 @pytest.mark.parametrize(
     ("item", "reason"),
     [
-        (_lut_item([4096, 0, 16], b"\x00\x01" * 10, "OW"), "10 entries; the descriptor says 4096"),
-        (_lut_item([4, 0, 8], [0, 300, 600, 900]), "entries outside 8 bits"),
-        (_lut_item([4, 0, 12], [0, 1, 2, 3]), "12 bits per entry"),
+        (
+            hostile.lut_item([4096, 0, 16], b"\x00\x01" * 10, "OW"),
+            "10 entries; the descriptor says 4096",
+        ),
+        (hostile.lut_item([4, 0, 8], [0, 300, 600, 900]), "entries outside 8 bits"),
+        (hostile.lut_item([4, 0, 12], [0, 1, 2, 3]), "12 bits per entry"),
     ],
 )
 def test_a_modality_lut_that_breaks_its_descriptor_is_one_line(tmp_path, item, reason):
-    ds = _ct()
-    item.ModalityLUTType = "HU"
-    ds.ModalityLUTSequence = [item]
-    del ds.RescaleSlope, ds.RescaleIntercept
-    _one_line_refusal(_saved(ds, tmp_path / "a.dcm"), f"invalid Modality LUT \\({reason}")
+    path = hostile.with_modality_lut(item, tmp_path / "a.dcm")
+    _one_line_refusal(path, f"invalid Modality LUT \\({reason}")
 
 
 def test_a_nan_rescale_is_refused_instead_of_rendering_garbage(tmp_path):
-    ds = _ct()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pydicom warns that NaN is not a valid DS
-        ds.RescaleSlope = "NaN"
-    ds.VOILUTSequence = [_lut_item([4, 0, 16], [0, 1, 2, 3])]
-    _one_line_refusal(_saved(ds, tmp_path / "a.dcm"), "invalid rescale")
+    _one_line_refusal(hostile.nan_rescale_with_voi_lut(tmp_path / "a.dcm"), "invalid rescale")
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -226,7 +169,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_the_cli_says_a_decoder_panic_in_exactly_one_line(tmp_path):
     """The Rust panic message goes to the debug log, not to the user's terminal."""
-    path = _saved(_rle(_ct(), 9, 3, RUST_PANIC_RLE_FRAME), tmp_path / "panic.dcm")
+    path = hostile.rle_panic(tmp_path / "panic.dcm")
     done = _cli("info", str(path))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
@@ -237,11 +180,7 @@ def test_the_cli_says_a_decoder_panic_in_exactly_one_line(tmp_path):
 
 def test_library_warnings_add_no_lines_to_a_cli_error(tmp_path):
     """pydicom warns about the invalid DS 'NaN' while reading; the user sees one line."""
-    ds = _ct()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ds.RescaleSlope = "NaN"
-    path = _saved(ds, tmp_path / "nan.dcm")
+    path = hostile.saved(hostile.ct(RescaleSlope="NaN"), tmp_path / "nan.dcm")
     done = _cli("render", str(path), str(tmp_path / "out.png"))
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
@@ -273,9 +212,7 @@ def test_a_study_error_from_the_decoder_process_arrives_as_itself(tmp_path):
 
     error = pickle.loads(pickle.dumps(StudyError(tmp_path / "x.dcm", "bad header")))
     assert (error.path, error.reason) == (tmp_path / "x.dcm", "bad header")
-    ds = _ct()
-    ds.ModalityLUTSequence = [_lut_item([4, 0, 8], [0, 300, 600, 900])]
-    path = _saved(ds, tmp_path / "lut.dcm")
+    path = hostile.eight_bit_modality_lut_over_255(tmp_path / "lut.dcm")
     decoder = ProcessDecoder()
     try:
         with pytest.raises(StudyError, match="invalid Modality LUT"):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from knowmvg_viewer.ui.main_window import MainWindow
 
+from . import hostile_files as hostile
 from .conftest import open_in_window
-from .test_hardening_input import RUST_PANIC_RLE_FRAME, _ct, _lut_item, _rle, _saved
 
 
 @pytest.fixture
@@ -23,25 +23,6 @@ def window(qtbot):
     return win
 
 
-def _panic(path):
-    return _saved(_rle(_ct(), 9, 3, RUST_PANIC_RLE_FRAME), path)
-
-
-def _huge(path):
-    import numpy as np
-
-    header = np.zeros(16, "<u4")
-    header[:3] = (2, 64, 1064)
-    return _saved(_rle(_ct(), 65535, 65535, header.tobytes() + b"\x81\x00" * 1000), path)
-
-
-def _broken_lut(path):
-    ds = _ct()
-    ds.ModalityLUTSequence = [_lut_item([4096, 0, 16], b"\x00\x01" * 10, "OW")]
-    del ds.RescaleSlope, ds.RescaleIntercept
-    return _saved(ds, path)
-
-
 def _dialogs() -> list[QMessageBox]:
     return [
         w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
@@ -51,9 +32,9 @@ def _dialogs() -> list[QMessageBox]:
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (_panic, "cannot decode pixel data with transfer syntax RLE Lossless"),
-        (_huge, "image too large to open"),
-        (_broken_lut, "invalid Modality LUT"),
+        (hostile.rle_panic, "cannot decode pixel data with transfer syntax RLE Lossless"),
+        (hostile.rle_huge, "image too large to open"),
+        (hostile.short_modality_lut, "invalid Modality LUT"),
     ],
 )
 def test_a_hostile_file_is_one_dialog_and_the_study_on_screen_stays(
