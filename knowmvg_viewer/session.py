@@ -478,9 +478,11 @@ class Session:
 
     def export_findings(self) -> list[GroundedFinding]:
         """What the exports say: the review's final findings when there is a review (rejected
-        ones left out, the reviewer's boxes and assertions), else the model's."""
+        ones left out, the reviewer's boxes and assertions), else the model's; then the
+        findings the user asked for by query (not part of the review)."""
         if self.review is not None:
-            return self.review.final_findings()
+            queries = self.findings.findings[self._shown_review :]
+            return self.review.final_findings() + queries
         return self.findings.findings
 
     # -- measurements ------------------------------------------------------------------

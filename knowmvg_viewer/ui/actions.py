@@ -102,8 +102,69 @@ class WindowActions:
         self.pacs.setIcon(qta.icon("fa5s.network-wired"))
         self.pacs.setShortcut(QKeySequence("Ctrl+Shift+P"))
         window.addAction(self.pacs)
+        self._review_actions(window.review)
         self.settings = add("Settings…", "fa5s.cog", window.open_settings, [])
         self.model_info = add("Model information…", "fa5s.info-circle", window.show_model_info, [])
+
+    def _review_actions(self, review) -> None:
+        """Review (issue 13): each action one undoable command on the review's stack."""
+        add = self._action
+        self.undo = review.stack.createUndoAction(self.window, "Undo")
+        self.redo = review.stack.createRedoAction(self.window, "Redo")
+        for action, icon, key in (
+            (self.undo, "fa5s.undo-alt", QKeySequence.StandardKey.Undo),
+            (self.redo, "fa5s.redo-alt", QKeySequence.StandardKey.Redo),
+        ):
+            action.setIcon(qta.icon(icon))
+            action.setShortcuts(key)
+            self.window.addAction(action)
+        self.accept = add("Accept finding", "fa5s.check", review.accept, ["Y"])
+        self.reject = add("Reject finding", "fa5s.times-circle", review.reject, ["X"])
+        self.next_unreviewed = add(
+            "Next unreviewed finding", "fa5s.angle-double-down", lambda: review.step(1), ["Shift+N"]
+        )
+        self.previous_unreviewed = add(
+            "Previous unreviewed finding",
+            "fa5s.angle-double-up",
+            lambda: review.step(-1),
+            ["Shift+P"],
+        )
+        self.assertions = [
+            add(
+                f"Assertion: {label.lower()}",
+                icon,
+                lambda _=False, a=assertion: review.set_assertion(a),
+                [f"Ctrl+{n}"],
+            )
+            for n, (assertion, label, icon) in enumerate(
+                (
+                    ("positive", "Positive", "fa5s.plus-circle"),
+                    ("uncertain", "Uncertain", "fa5s.question-circle"),
+                    ("negated", "Negated", "fa5s.minus-circle"),
+                ),
+                start=1,
+            )
+        ]
+        self.relink = add(
+            "Link finding to the selected report text", "fa5s.link", review.relink, ["L"]
+        )
+        self.add_finding = add(
+            "Add finding: selected report text, then drag its box",
+            "fa5s.plus-square",
+            review.start_add,
+            ["Ctrl+Shift+A"],
+        )
+
+    def needing_review(self) -> list[QAction]:
+        return [
+            self.accept,
+            self.reject,
+            self.next_unreviewed,
+            self.previous_unreviewed,
+            *self.assertions,
+            self.relink,
+            self.add_finding,
+        ]
 
     def _action(
         self, text: str, icon: str, slot, shortcuts: list[str], checkable: bool = False
@@ -147,6 +208,8 @@ class WindowActions:
         file_menu.addActions([self.export, self.export_sr, self.export_gsps, self.send, self.copy])
         file_menu.addSeparator()
         file_menu.addActions([self.settings, self.quit])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo, self.redo])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.fit, self.zoom_in, self.zoom_out, self.invert, self.reset])
         view_menu.addMenu(self.presets_menu)
@@ -160,6 +223,12 @@ class WindowActions:
         grounding_menu.addActions(
             [self.rerun, self.cancel, self.ground_selection, self.edit_report]
         )
+        review_menu = bar.addMenu("&Review")
+        review_menu.addActions(
+            [self.accept, self.reject, self.next_unreviewed, self.previous_unreviewed]
+        )
+        review_menu.addSeparator()
+        review_menu.addActions([*self.assertions, self.relink, self.add_finding])
         bar.addMenu("&Help").addAction(self.model_info)
 
     def build_toolbar(self) -> None:
@@ -191,3 +260,5 @@ class WindowActions:
                 self.export,
             ]
         )
+        toolbar.addSeparator()
+        toolbar.addActions([self.accept, self.reject, self.add_finding, self.undo, self.redo])

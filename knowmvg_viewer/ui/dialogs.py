@@ -1,5 +1,5 @@
 """Settings (model directory, device, threads, PACS cache limits, box confidence threshold,
-anonymised exports) and model information."""
+anonymised exports, the reviewer's name and organisation) and model information."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..pacs.cache import DEFAULT_MAX_AGE_DAYS
 from .forms import ok_cancel_buttons
 from .pacs_panel import CACHE_AGE_KEY, CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
+from .review_flow import ORGANISATION_KEY, REVIEWER_KEY, reviewer_settings
 
 MODEL_CARD = "MODEL_CARD.md"
 MIN_CONFIDENCE_KEY = "overlay/min_confidence"
@@ -94,6 +95,11 @@ class SettingsDialog(QDialog):
             "to a PACS keeps them, so it joins the patient's study"
         )
         self.anonymise.setChecked(anonymise_exports(settings))
+        name, organisation = reviewer_settings(settings)
+        self.reviewer = QLineEdit(name)
+        self.reviewer.setPlaceholderText("recorded with each review change")
+        self.organisation = QLineEdit(organisation)
+        self.organisation.setPlaceholderText("the verifying organisation of a reviewed SR")
         form = QFormLayout()
         form.addRow("Model directory", holder)
         form.addRow("Device", self.device)
@@ -102,6 +108,8 @@ class SettingsDialog(QDialog):
         form.addRow("PACS cache keeps studies", self.cache_age)
         form.addRow("Hide boxes below confidence", self.min_confidence)
         form.addRow("Exports", self.anonymise)
+        form.addRow("Reviewer", self.reviewer)
+        form.addRow("Reviewer's organisation", self.organisation)
         buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -120,6 +128,8 @@ class SettingsDialog(QDialog):
         self.settings.setValue(MIN_CONFIDENCE_KEY, self.min_confidence.value())
         self.settings.setValue(CACHE_AGE_KEY, self.cache_age.value())
         self.settings.setValue(ANONYMISE_KEY, self.anonymise.isChecked())
+        self.settings.setValue(REVIEWER_KEY, self.reviewer.text().strip())
+        self.settings.setValue(ORGANISATION_KEY, self.organisation.text().strip())
         super().accept()
 
 

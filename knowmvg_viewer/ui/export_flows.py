@@ -4,6 +4,10 @@ What is written comes from the session as it stands (the exporters are Qt-free);
 only asks the user where, and says what happened. With File > Settings > Anonymise exported
 files, the files written here hold no patient identity (export/anonymise.py); what is sent to
 a PACS keeps it, so that it joins the patient's study there.
+
+Under review (issue 13) every export says what the review stands by: its final findings
+(rejected ones left out, the reviewer's boxes and assertions), and the JSON how far the
+review got and who made it.
 """
 
 from __future__ import annotations
@@ -54,10 +58,12 @@ class ExportFlows:
             image.width,
             image.height,
             session.report_text,
-            session.findings.findings,
+            session.export_findings(),
             spacing=image.spacing,
         )
         record["measurements"] = [m.to_json() for m in session.measurements]
+        if session.review is not None:
+            record["review"] = self._review_record()
         if anonymise_exports(self.settings):
             record = anonymised_record(record)
         written = export_annotated(
@@ -84,6 +90,17 @@ class ExportFlows:
             return
         self.show_status(f"exported {png.name} and {sidecar.name}")
 
+    def _review_record(self) -> dict:
+        review = self.session.review
+        reviewed, total = self.session.review_progress()
+        return {
+            "reviewed": reviewed,
+            "findings": total,
+            "complete": review.complete,
+            "reviewers": review.reviewers,
+            "ai_model": review.model,
+        }
+
     # -- DICOM SR --------------------------------------------------------------------------
     def export_sr_to(
         self, path: Path, overwrite: bool = False, anonymise: bool | None = None
@@ -93,7 +110,7 @@ class ExportFlows:
         return export_sr(
             path,
             self._source(anonymise),
-            self.session.findings.findings,
+            self.session.export_findings(),
             self.session.model_info or {},
             overwrite=overwrite,
         )
@@ -149,6 +166,8 @@ class ExportFlows:
         return source
 
     def _gsps_findings(self) -> list:
+        if self.session.review is not None:  # the reviewer's boxes, whatever the threshold
+            return self.session.export_findings()
         state = self.session.findings
         return [f for i, f in enumerate(state.findings) if not state.is_hidden(i)]
 

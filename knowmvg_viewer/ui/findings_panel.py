@@ -1,6 +1,7 @@
 """The findings list: phrase, score and an uncertainty hint, coloured like its box; a box on
 the other side from the one the report names is marked, and one below the confidence
-threshold is greyed."""
+threshold is greyed. Under review each row starts with its review state (✓ accepted,
+✗ rejected and struck through, ✎ edited, + added, ○ pending)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ SIDE_MARKER = "\N{WARNING SIGN} side?"
 SIDE_TOOLTIP = "the box lies in the other hemithorax from the side the report names"
 BELOW_THRESHOLD = "(below threshold)"
 GREY = QColor(130, 130, 130)
+REVIEW_MARKS = {
+    "pending": "\N{WHITE CIRCLE}",
+    "accepted": "\N{CHECK MARK}",
+    "rejected": "\N{BALLOT X}",
+    "edited": "\N{LOWER RIGHT PENCIL}",
+    "added": "+",
+}
 
 
 class FindingsPanel(QListWidget):
@@ -53,6 +61,9 @@ class FindingsPanel(QListWidget):
             side = f"  {SIDE_MARKER}" if finding.laterality_conflict else ""
             hidden = f"  {BELOW_THRESHOLD}" if state.is_hidden(index) else ""
             text = f"{prefix}{finding.phrase}   ({score}){spread}{hedge}{side}{hidden}"
+        review = state.review_states.get(index)
+        if review is not None:
+            text = f"{REVIEW_MARKS[review]} {text}"
         item = QListWidgetItem(text)
         item.setData(INDEX_ROLE, index)
         swatch = QPixmap(14, 14)
@@ -62,12 +73,18 @@ class FindingsPanel(QListWidget):
             font = item.font()
             font.setItalic(True)
             item.setFont(font)
-        if finding.negated:
+        if review == "rejected":
+            font = item.font()
+            font.setStrikeOut(True)
+            item.setFont(font)
             item.setForeground(GREY)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+        elif finding.negated:
+            item.setForeground(GREY)
+            if review is None:  # under review, a negation is reviewed too
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
         elif state.is_hidden(index):
             item.setForeground(GREY)
-        tips = []
+        tips = [f"review: {review}"] if review is not None else []
         if finding.laterality_conflict:
             tips.append(SIDE_TOOLTIP)
         if finding.confidence is not None:

@@ -34,6 +34,7 @@ from .grounding_flow import GroundingFlow
 from .image_view import RadiographView
 from .pacs_panel import PacsPanel, study_cache
 from .report_panel import ReportPanel
+from .review_flow import ReviewFlow
 from .session_binding import SessionBinding
 from .thumbnails import ThumbnailStrip
 from .worker import StudyLoader
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
             self.pacs_dock.show,
             self.settings,
         )
+        self.review = ReviewFlow(
+            self.session, self.settings, self.view, self.report_panel, self.show_error, status, self
+        )
         self.actions = WindowActions(self)
         self.actions.build_menus()
         self.actions.build_toolbar()
@@ -142,6 +146,8 @@ class MainWindow(QMainWindow):
         self.view_label = QLabel()  # the film's view, and why it is not grounded
         self.presentation_label = QLabel()  # the presentation state (GSPS) applied, if any
         self.presentation_label.hide()
+        self.review_label = QLabel()  # "reviewed 3 of 7", while the film is under review
+        self.review_label.hide()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(120)
@@ -150,6 +156,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.readout_label, 1)
         for widget in (
             self.busy,
+            self.review_label,
             self.presentation_label,
             self.view_label,
             self.model_label,
@@ -186,6 +193,7 @@ class MainWindow(QMainWindow):
             lambda value: session.set_overlays(min_confidence=value)
         )
         session.overlays_changed.connect(self._save_overlay_settings)
+        session.review_problem.connect(self.show_error)
 
     def set_title(self, study_name: str) -> None:
         self.setWindowTitle(f"{APP_NAME} — {study_name}")
@@ -283,6 +291,7 @@ class MainWindow(QMainWindow):
         model = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
         if SettingsDialog(self.settings, self).exec():
             self.pacs_panel.apply_settings(self.settings)
+            self.review.apply_settings()
             self._restore_overlay_settings()
             after = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
             if after != model:  # a threshold change needs no reload of the model

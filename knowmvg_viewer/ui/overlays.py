@@ -26,6 +26,9 @@ from ..render.palette import RULER_COLOUR as RULER_RGB
 from ..study.presentation_state import GraphicObject, GraphicType, LayerDrawing, TextObject
 
 HEATMAP_Z, BOX_Z, LABEL_Z = 1, 2, 3
+HANDLE_Z = 4
+HANDLE_PX = 9  # a resize handle's side, in screen pixels
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 PRESENTATION_Z = 1.5  # a GSPS's graphics: over the heatmap, under the findings' boxes
 HALO = QColor(0, 0, 0, 150)  # the dark edge that keeps a GSPS line visible on white bone
 POINT_MARK_PX = 6  # half the size of a POINT's cross, in screen pixels
@@ -85,9 +88,38 @@ class BoxOverlay:
         self.label = _label_plate(label, colour, warning=wrong_side)
         # a box shared with the finding it interprets: this label goes under the box
         self.label.setPos(rect.left(), rect.bottom() if label_below else rect.top())
+        self.label_below = label_below
+        self.colour = colour
+        self.handles: dict[str, QGraphicsRectItem] = {}  # corner -> handle, while editable
         scene.addItem(self.rect)
         scene.addItem(self.label)
         self.set_selected(False)
+
+    def set_rect(self, rect: QRectF) -> None:
+        """While its box is dragged: the box, its label and its handles follow."""
+        self.rect.setRect(rect)
+        self.label.setPos(rect.left(), rect.bottom() if self.label_below else rect.top())
+        for corner, handle in self.handles.items():
+            handle.setPos(corner_point(rect, corner))
+
+    def set_handles(self, shown: bool) -> None:
+        """Resize handles on the box's corners (the selected finding under review)."""
+        if shown and not self.handles:
+            scene = self.rect.scene()
+            half = HANDLE_PX / 2
+            for corner in CORNERS:
+                handle = QGraphicsRectItem(QRectF(-half, -half, HANDLE_PX, HANDLE_PX))
+                handle.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+                handle.setBrush(QBrush(QColor(255, 255, 255)))
+                handle.setPen(_cosmetic_pen(self.colour))
+                handle.setZValue(HANDLE_Z)
+                handle.setPos(corner_point(self.rect.rect(), corner))
+                scene.addItem(handle)
+                self.handles[corner] = handle
+        elif not shown and self.handles:
+            for handle in self.handles.values():
+                handle.scene().removeItem(handle)
+            self.handles = {}
 
     def set_selected(self, selected: bool) -> None:
         pen = self.rect.pen()
@@ -105,8 +137,14 @@ class BoxOverlay:
         self.label.setVisible(visible)
 
     def remove(self, scene: QGraphicsScene) -> None:
+        self.set_handles(False)
         scene.removeItem(self.rect)
         scene.removeItem(self.label)
+
+
+def corner_point(rect: QRectF, corner: str) -> QPointF:
+    top, left = corner.startswith("top"), corner.endswith("left")
+    return QPointF(rect.left() if left else rect.right(), rect.top() if top else rect.bottom())
 
 
 class MeasurementOverlay:

@@ -85,6 +85,12 @@ class ReportPanel(QTextEdit):
     def _format(highlight, selected: bool) -> QTextCharFormat:
         text_format = QTextCharFormat()
         colour = QColor(*highlight.colour)
+        if highlight.rejected:  # by the reviewer: struck through, no colour
+            text_format.setForeground(QColor(120, 120, 120))
+            text_format.setFontStrikeOut(True)
+            if selected:
+                text_format.setFontWeight(QFont.Weight.Bold)
+            return text_format
         if highlight.negated:
             text_format.setForeground(QColor(120, 120, 120))
             text_format.setFontStrikeOut(True)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QColor
 from ..render.annotate import finding_label
 from ..render.palette import PRESENTATION_COLOUR
 from ..session import OverlayOptions, Session
+from .findings_panel import REVIEW_MARKS
 from .overlays import BoxOverlay, HeatmapLayer, MeasurementOverlay, PresentationOverlay
 from .qimage import to_qpixmap
 
@@ -41,6 +42,7 @@ class SessionBinding:
         session.busy_changed.connect(self._on_busy_changed)
         session.model_changed.connect(self._on_model_changed)
         session.measurements_changed.connect(self._on_measurements_changed)
+        session.review_changed.connect(self._on_review_changed)
         self._on_overlays_changed()
         self.update_enabled()
 
@@ -113,16 +115,19 @@ class SessionBinding:
 
     def _on_findings_changed(self) -> None:
         scene, findings = self.window.view.scene(), self.session.findings
+        self.window.view.set_editable_box(None, None)
         for overlay in self.box_overlays.values():
             overlay.remove(scene)
         self.box_overlays = {}
         for index in findings.boxed_indices():
             finding = findings.findings[index]
             x0, y0, x1, y1 = finding.box
+            review = findings.review_states.get(index)
+            mark = f"{REVIEW_MARKS[review]} " if review is not None else ""
             self.box_overlays[index] = BoxOverlay(
                 scene,
                 QRectF(x0, y0, x1 - x0, y1 - y0),
-                finding_label(finding),
+                mark + finding_label(finding),
                 QColor(*findings.colour(index)),
                 uncertain=finding.uncertain,
                 label_below=finding.located_by is not None,
@@ -170,9 +175,26 @@ class SessionBinding:
     def _show_boxes(self) -> None:
         visible = set(self.session.visible_boxes())
         selected = self.session.findings.selected
+        editable = selected if self.session.review_index(selected) is not None else None
         for index, overlay in self.box_overlays.items():
             overlay.set_visible(index in visible)
             overlay.set_selected(index == selected and index in visible)
+            overlay.set_handles(index == editable and index in visible)
+        overlay = self.box_overlays.get(editable)
+        shown = overlay is not None and editable in visible
+        self.window.view.set_editable_box(editable if shown else None, overlay)
+
+    # -- the review ------------------------------------------------------------------------
+    def _on_review_changed(self) -> None:
+        """The status bar says how much of the film's findings is reviewed."""
+        reviewed, total = self.session.review_progress()
+        label = self.window.review_label
+        label.setVisible(self.session.review is not None)
+        done = " (complete)" if total and reviewed == total else ""
+        label.setText(f"reviewed {reviewed} of {total}{done}")
+        reviewers = self.session.review.reviewers if self.session.review is not None else []
+        label.setToolTip(f"reviewed by {', '.join(reviewers)}" if reviewers else "not reviewed")
+        self.update_enabled()
 
     def _show_heatmap(self) -> None:
         """Colour the selected finding's heatmap; window/level never comes through here."""
@@ -225,6 +247,8 @@ class SessionBinding:
             action.setEnabled(has_findings)
         for action in actions.needing_model():
             action.setEnabled(session.can_ground)
+        for action in actions.needing_review():
+            action.setEnabled(has_image and session.review is not None)
         self.window.controls.query.setEnabled(session.can_ground)
         actions.cancel.setEnabled(session.busy)
         actions.remove_measurement.setEnabled(bool(session.measurements))
