@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_pacs_parser(commands)
     add_dataset_parser(commands)
+    add_finetune_parser(commands)
     evaluate = commands.add_parser(
         "evaluate",
         help="score a model or predictions (python -m model_core.evaluate)",
@@ -185,6 +187,112 @@ def run_dataset_export(args: argparse.Namespace) -> int:
         raise StudyError(args.out, f"cannot write ({exc.strerror or exc})") from None
     print(summary.line())
     return EXIT_BAD_INPUT if summary.problems else EXIT_OK
+
+
+def add_finetune_parser(commands: argparse._SubParsersAction) -> None:
+    tune = commands.add_parser(
+        "finetune",
+        help="fine-tune a model on a site dataset into a new model directory (never over BASE)",
+    )
+    tune.add_argument("--model", type=Path, required=True, metavar="BASE", help="base model")
+    tune.add_argument(
+        "--data", type=Path, required=True, metavar="SITE", help="site dataset (MS-CXR layout)"
+    )
+    tune.add_argument("--out", type=Path, required=True, metavar="NEW", help="new model folder")
+    tune.add_argument("--steps", type=int, metavar="N", help="optimiser steps (default 600)")
+    tune.add_argument(
+        "--minutes", type=float, metavar="M", help="training time budget (default 25)"
+    )
+    tune.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    tune.add_argument("--threads", type=int, metavar="N", help="CPU threads")
+    tune.add_argument("--seed", type=int, default=0, help="split and training seed")
+    tune.add_argument(
+        "--held-out",
+        type=float,
+        default=0.2,
+        metavar="FRACTION",
+        help="share of the site's studies kept out of training and scored before and after",
+    )
+    tune.add_argument("--batch-size", type=int, default=16)
+    tune.add_argument("--lr", type=float, default=1e-4)
+    tune.add_argument(
+        "--replay",
+        type=int,
+        metavar="N",
+        help="synthetic training studies mixed in (default: as many as the site's training "
+        "studies; 0: none)",
+    )
+    tune.add_argument("--json", action="store_true", help="the result as JSON on stdout")
+    tune.set_defaults(handler=run_finetune)
+
+
+def run_finetune(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from model_core.finetune import (
+        FineTuneCancelled,
+        FineTuneError,
+        FineTuneSettings,
+        finetune,
+    )
+
+    budget = {}
+    if args.steps is not None or args.minutes is not None:  # one given: that one alone
+        budget = {"steps": args.steps, "minutes": args.minutes}
+    bar: list[tqdm] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase != "train":
+            log.info("%s %d/%d", phase, done, total)
+            return
+        if not bar:
+            bar.append(tqdm(total=total or None, desc="fine-tune", unit="step", file=sys.stderr))
+        bar[0].update(done - bar[0].n)
+
+    try:
+        settings = FineTuneSettings(
+            **budget,
+            held_out=args.held_out,
+            seed=args.seed,
+            device=args.device,
+            threads=args.threads,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            replay=args.replay,
+        )
+        result = finetune(
+            args.model,
+            args.data,
+            args.out,
+            settings,
+            command=_command(args),
+            progress=progress,
+        )
+    except FineTuneError as exc:
+        raise StudyError(None, str(exc)) from None
+    except (KeyboardInterrupt, FineTuneCancelled):
+        print(f"{args.out}: fine-tune cancelled; nothing was written", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if bar:
+            bar[0].close()
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(result.line())
+    return EXIT_OK
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command line, as recorded in the model card (rebuilt from the parsed options)."""
+    words = ["knowmvg", "finetune", "--model", str(args.model), "--data", str(args.data)]
+    words += ["--out", str(args.out)]
+    flags = ("steps", "minutes", "device", "threads", "seed", "held_out", "batch_size", "lr")
+    for flag in (*flags, "replay"):
+        value = getattr(args, flag)
+        if value is not None:
+            words += [f"--{flag.replace('_', '-')}", str(value)]
+    return shlex.join(words)
 
 
 def run_info(args: argparse.Namespace) -> int:
