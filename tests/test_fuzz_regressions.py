@@ -8,11 +8,18 @@ StudyError with a one-line message.
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
-from knowmvg_viewer.study import StudyError, load_sr_report, open_study, read_presentation_state
+from knowmvg_viewer.study import (
+    StudyError,
+    load_image,
+    load_sr_report,
+    open_study,
+    read_presentation_state,
+)
 from knowmvg_viewer.study.dicom import read_dicom
 from knowmvg_viewer.study.report import not_a_report, sr_report
 
@@ -28,6 +35,21 @@ def _alone_in_a_folder(name: str, tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(DATA / name, folder / "input.dcm")
     return folder
+
+
+def _within(seconds: int, call):
+    """CALL's result, or TimeoutError after SECONDS: a hang fails the test, not the suite."""
+
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return call()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # pydicom converts a value when it is first read: an element with an unknown VR raised
@@ -92,4 +114,13 @@ def test_a_sop_class_uid_holding_a_newline_is_named_on_one_line():
     path = DATA / "gsps-cc57dcf8.dcm"
     with pytest.raises(StudyError, match="not a grayscale softcopy presentation state") as caught:
         read_presentation_state(read_dicom(path, header_only=True), path)
+    _one_line(caught.value)
+
+
+def test_a_jp2_box_of_length_0_before_the_codestream_is_refused_not_a_hang():
+    """pydicom 3.0.2 walks a JP2-wrapped frame's boxes without an end when one has length 0:
+    the 27 KB file hung load_image (the fuzzer's -timeout=10)."""
+    path = DATA / "dicom-a191ba3f.dcm"
+    with pytest.raises(StudyError, match=r"damaged JPEG 2000 data \(a JP2 box before") as caught:
+        _within(30, lambda: load_image(path))
     _one_line(caught.value)

@@ -17,6 +17,7 @@ import pydicom
 from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileDataset
+from pydicom.encaps import get_frame
 from pydicom.errors import InvalidDicomError
 from pydicom.filereader import _read_file_meta_info, read_preamble
 from pydicom.filereader import read_dataset as read_dataset_body
@@ -27,6 +28,7 @@ from pydicom.uid import (
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
+    JPEG2000TransferSyntaxes,
 )
 from pydicom.valuerep import VR
 
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
 PREAMBLE_LESS_SUFFIXES = ("", ".dcm", ".dicom", ".ima")  # old exports without 'DICM'
 INFLATE_STEP = 16 << 20  # bytes of inflated data per step of a deflated file
+JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "  # length and type of the 12-byte JP2 signature box
 FIRST_PIXEL_TAG = 0x7FE00008  # FloatPixelData; PixelData and what follows it come after
 
 
@@ -349,6 +352,7 @@ def _native_stderr_to_log() -> Iterator[None]:
 
 
 def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
+    _check_jp2_boxes(ds, path, index or 0)
     try:
         ds.pixel_array_options(index=index)
         with _native_stderr_to_log():
@@ -363,6 +367,34 @@ def _decode_frame(ds: Dataset, path: Path, index: int | None) -> np.ndarray:
             f"cannot decode pixel data with transfer syntax {_transfer_syntax_text(ds)} "
             f"({_compact(exc)})",
         ) from None
+
+
+def _check_jp2_boxes(ds: Dataset, path: Path, index: int) -> None:
+    """Refuse a JPEG 2000 frame wrapped in JP2 boxes where a box before the codestream box
+    claims the rest of the data (length 0): there is no codestream after it, and pydicom
+    (3.0.2, `get_j2k_parameters`) walks those boxes without an end, hanging the decode
+    (found by fuzzing)."""
+    syntax = getattr(ds, "file_meta", Dataset()).get("TransferSyntaxUID")
+    if syntax not in JPEG2000TransferSyntaxes or "PixelData" not in ds:
+        return
+    try:
+        frame = get_frame(
+            ds.PixelData, index, number_of_frames=int(ds.get("NumberOfFrames", 1) or 1)
+        )
+    except Exception:
+        return  # the decoder says what is wrong
+    if not frame.startswith(JP2_SIGNATURE):
+        return
+    offset = len(JP2_SIGNATURE) + 4  # the signature box is 12 bytes
+    while offset < len(frame):
+        length = int.from_bytes(frame[offset : offset + 4], "big")
+        if frame[offset + 4 : offset + 8] == b"jp2c":
+            return
+        if length == 0:
+            raise StudyError(
+                path, "damaged JPEG 2000 data (a JP2 box before the codestream has length 0)"
+            )
+        offset += length
 
 
 def _apply_modality_lut(ds: Dataset, image: RadiographImage) -> None:
