@@ -7,13 +7,17 @@ under test inside `atheris.instrument_imports()`, so that coverage guides the fu
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import hashlib
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable
@@ -25,6 +29,7 @@ REPO = FUZZ_DIR.parent
 OURS = ["knowmvg_viewer", "model_core"]
 WITH_PYDICOM = [*OURS, "pydicom"]
 ARTIFACTS_ENV = "KNOWMVG_FUZZ_ARTIFACTS"  # where findings go (run.py sets it per target)
+SLOW_SECONDS = 8.0  # an input running longer is a finding (libFuzzer's -timeout=10 is later)
 
 
 class Scratch:
@@ -86,7 +91,7 @@ def check_sections(report) -> None:
 def signature(exc: BaseException) -> str:
     """Where a finding happens: its type, the innermost frame, and the innermost frame of our
     own code (two inputs failing the same way count once)."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.name != "_stop"]
     ours = [f for f in frames if "/knowmvg_viewer/" in f.filename or "/fuzz/" in f.filename]
     where = [f"{Path(f.filename).name}:{f.lineno}" for f in (frames[-1:] + ours[-1:])]
     return f"{type(exc).__name__} at {' < '.join(where) or 'unknown'}"
@@ -116,25 +121,57 @@ class Findings:
         return saved
 
 
+class Watchdog:
+    """Raises TimeoutError in the main thread when one input runs past SLOW_SECONDS, so a
+    Python-level hang is a finding with its traceback (where it was stuck) and fuzzing goes
+    on; a hang inside C code is left to libFuzzer's -timeout. SIGURG, which libFuzzer does
+    not use, carries the interruption (libFuzzer's own timer uses SIGALRM)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.started = seconds, None
+        signal.signal(signal.SIGURG, self._stop)
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.5)
+            if self._overdue():
+                _thread.interrupt_main(signal.SIGURG)
+
+    def _overdue(self) -> bool:
+        started = self.started
+        return started is not None and time.monotonic() - started > self.seconds
+
+    def _stop(self, signum, frame) -> None:
+        if self._overdue():  # still the same input: it did not end meanwhile
+            self.started = None
+            raise TimeoutError(f"one input still running after {self.seconds:g} s")
+
+
 def fuzz(check: Callable[[bytes], None]) -> None:
     """Run libFuzzer on CHECK with the command line's arguments (corpus folders, -flags).
 
     An exception out of CHECK is a finding: it is saved (see Findings) and fuzzing goes on,
-    so one run reports every distinct finding. Timeouts and memory blow-ups are libFuzzer's
-    (-timeout, -rss_limit_mb): they stop the run and leave an artifact."""
+    so one run reports every distinct finding, an input running past SLOW_SECONDS included
+    (Watchdog). Hangs in C code and memory blow-ups are libFuzzer's (-timeout,
+    -rss_limit_mb): they stop the run and leave an artifact."""
     import atheris
 
     warnings.simplefilter("ignore")  # pydicom's notes on damaged input are not findings
     logging.getLogger().addHandler(logging.NullHandler())  # nor our skip warnings
     findings = Findings(Path(os.environ.get(ARTIFACTS_ENV, FUZZ_DIR / "artifacts")))
+    watchdog = Watchdog(SLOW_SECONDS)
 
     def one_input(data: bytes) -> None:
+        watchdog.started = time.monotonic()
         try:
             check(data)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # pyo3 panics are BaseExceptions; a finding all the same
             findings.record(data, exc)
+        finally:
+            watchdog.started = None
 
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()
