@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from psygnal import Signal
 from model_core.results import GroundedFinding, GroundingResult
 
 from .export.annotated import annotated_image
+from .export.verification import ANONYMISED_NAME, Verification, reviewed_by
 from .findings import FindingsState
 from .measurement import Measurement, Point
 from .render.colormap import heatmap_rgba
@@ -36,10 +38,10 @@ from .review import (
     ReviewedFinding,
     ReviewError,
     ReviewMismatch,
-    ReviewState,
     ReviewStore,
     StudyReview,
 )
+from .site_dataset import film_pixels
 from .study import RadiographImage, Report, Study, StudyError
 from .study.dicom import read_dicom
 from .study.presentation_state import LayerDrawing, PresentationState
@@ -98,6 +100,7 @@ class Session:
         self.reviewer = ""  # the reviewer's name (Settings), recorded with each change
         self.reviewer_organisation = ""
         self._save_failed = False  # said once until a save works again
+        self._film_saved = False  # the reviewed film kept beside the review (site dataset)
         self._ai_findings: list[GroundedFinding] = []  # the model's, as they came this run
         self._shown_review = 0  # how many of the findings shown are the review's
 
@@ -358,9 +361,14 @@ class Session:
             return
         if review is None:
             review = StudyReview.start(
-                study_uid, sop_uids, image_uid, self.model_info or {}, result.findings
+                study_uid,
+                sop_uids,
+                image_uid,
+                self.model_info or {},
+                result.findings,
+                mirrored=image.view.mirrored,
             )
-        self._shown_review = len(result.findings)
+        self._shown_review, self._film_saved = len(result.findings), False
         self.review = review
         self._show_review()
         self.review_changed.emit()
@@ -460,6 +468,15 @@ class Session:
             self._save_failed = True
             return
         self._save_failed = False
+        if not self._film_saved:  # once a review is kept, so is the film it is on
+            self._film_saved = True
+            try:
+                self.review_store.save_film(self.review.study_uid, film_pixels(self.image))
+            except (OSError, ReviewError) as exc:
+                self.review_problem.emit(
+                    f"{self.review_store.folder}: the reviewed film cannot be kept for the "
+                    f"site dataset ({getattr(exc, 'strerror', None) or exc})"
+                )
 
     def step_unreviewed(self, delta: int) -> int | None:
         """The next (or previous) finding still pending, wrapping; None when none is."""
@@ -485,6 +502,49 @@ class Session:
             return self.review.final_findings() + queries
         return self.findings.findings
 
+    def _reviewed_when(self) -> datetime:
+        """When the review was last changed (its verification time once complete)."""
+        changes = self.review.changes if self.review is not None else []
+        return datetime.fromisoformat(changes[-1].time) if changes else datetime.now(UTC)
+
+    def verification(self) -> Verification | None:
+        """The reviewer (Settings) as verifying observer, at the review's last change: only
+        when every finding is reviewed and the name and organisation can be written into a
+        DICOM SR; None otherwise (see `verification_problem`)."""
+        if self.review is None or not self.review.complete:
+            return None
+        try:
+            return Verification(self.reviewer, self.reviewer_organisation, self._reviewed_when())
+        except ValueError:
+            return None
+
+    def verification_problem(self) -> str | None:
+        """Why a complete review cannot be written as verified; None when it can (or the
+        review is not complete, so nothing is verified anyway)."""
+        if self.review is None or not self.review.complete:
+            return None
+        try:
+            Verification(self.reviewer, self.reviewer_organisation, self._reviewed_when())
+        except ValueError as exc:
+            return f"not marked verified: {exc} (File > Settings > Reviewer)"
+        return None
+
+    def review_caption(self, anonymise: bool = False) -> str | None:
+        """The PNG caption's review line: "reviewed by ..." once verified, "partly reviewed
+        by ..." before; None when nobody reviewed anything. Anonymised: no names."""
+        review = self.review
+        if review is None or not review.reviewers:
+            return None
+        verification = self.verification()
+        if verification is not None:
+            return (verification.anonymised() if anonymise else verification).caption()
+        names = [ANONYMISED_NAME] * len(review.reviewers) if anonymise else review.reviewers
+        organisation = None if anonymise else self.reviewer_organisation
+        when = self._reviewed_when()
+        if anonymise:
+            when = when.replace(month=1, day=1)
+        return reviewed_by(names, organisation, when, complete=review.complete)
+
     # -- measurements ------------------------------------------------------------------
     def add_measurement(self, start: Point, end: Point) -> Measurement | None:
         if self.viewing is None:
@@ -505,9 +565,10 @@ class Session:
             self.measurements_changed.emit()
 
     # -- what exports show ---------------------------------------------------------------
-    def annotated_pixels(self) -> np.ndarray:
+    def annotated_pixels(self, reviewed_by: str | None = None) -> np.ndarray:
         """The film at native size as displayed, with what the view shows over it: the visible
-        boxes in the view's colours, the selected heatmap, measurements and a caption."""
+        boxes in the view's colours, the selected heatmap, measurements and a caption (with
+        `reviewed_by`, `review_caption()`, when given)."""
         visible = [  # boxes as in the view, whatever is toggled; never a rejected one
             i for i in self.findings.visible_boxes() if not self.findings.rejected(i)
         ]
@@ -522,18 +583,18 @@ class Session:
             self.overlays.opacity,
             colours,
             self.measurements,
+            reviewed_by=reviewed_by,
         )
 
 
 def display_finding(reviewed: ReviewedFinding, ai: GroundedFinding | None) -> GroundedFinding:
     """A reviewed finding as the views show it: the reviewer's phrase, box and assertion; the
     model's heatmap, priors and restatements while they still apply. A box the reviewer drew
-    or moved has no model score; a rejected finding keeps its box (drawn grey)."""
+    or moved has no model score (`ReviewedFinding.as_grounded`); a rejected finding keeps
+    its box (drawn grey)."""
     shown = reviewed.as_grounded()
-    edited = reviewed.state in (ReviewState.EDITED, ReviewState.ADDED)
-    score = None if edited else reviewed.score
     if ai is None:
-        return replace(shown, score=score)
+        return shown
     return replace(
         ai,
         phrase=shown.phrase,
@@ -541,12 +602,12 @@ def display_finding(reviewed: ReviewedFinding, ai: GroundedFinding | None) -> Gr
         negated=shown.negated,
         assertion=shown.assertion,
         box=shown.box,
-        score=score,
-        uncertainty=None if edited else ai.uncertainty,
-        confidence=None if edited else ai.confidence,
+        score=shown.score,
+        uncertainty=shown.uncertainty,
+        confidence=shown.confidence,
         linked_spans=list(ai.linked_spans) if shown.span == ai.span else [],
-        located_by=None if edited else ai.located_by,
-        laterality_conflict=False if edited else ai.laterality_conflict,
+        located_by=None if reviewed.box_edited else ai.located_by,
+        laterality_conflict=shown.laterality_conflict,
     )
 
 

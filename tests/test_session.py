@@ -384,3 +384,31 @@ def test_a_raster_study_is_keyed_by_a_stable_hash_of_its_path(tmp_path):
     first = review_keys(study, study.first_image)
     assert first == review_keys(open_study(film), open_study(film).first_image)
     assert first[0].startswith("path-") and first[1] == [first[2]]
+
+
+def test_the_film_is_kept_beside_the_review_once_there_is_one(reviewing):
+    _ground(reviewing, *BOXES)
+    film = reviewing.review_store.film_path(reviewing.review.study_uid)
+    assert not film.exists()
+    reviewing.accept_finding(0)
+    assert film.exists() and film.stat().st_size > 0
+
+
+def test_a_complete_review_is_verified_by_the_reviewer_at_its_last_change(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.reviewer_organisation = "St Elsewhere"
+    reviewing.accept_finding(0)
+    assert reviewing.verification() is None and reviewing.verification_problem() is None
+    day = reviewing.review.changes[-1].time[:10]
+    assert reviewing.review_caption() == f"partly reviewed by Dr A, St Elsewhere on {day}"
+    reviewing.reject_finding(1)
+    reviewing.accept_finding(2)
+    verification = reviewing.verification()
+    assert verification.name == "Dr A" and verification.organisation == "St Elsewhere"
+    assert verification.when.isoformat(timespec="seconds") == reviewing.review.changes[-1].time
+    assert reviewing.review_caption() == f"reviewed by Dr A, St Elsewhere on {day}"
+    anonymised = reviewing.review_caption(anonymise=True)
+    assert "Dr A" not in anonymised and "Anonymised" in anonymised
+    reviewing.reviewer_organisation = ""
+    assert reviewing.verification() is None
+    assert "organisation" in reviewing.verification_problem()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pydicom
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
@@ -229,10 +230,24 @@ def test_the_export_holds_the_reviewed_findings(window, tmp_path):
     session.select(0)
     window.actions.reject.trigger()
     png, sidecar = window.exports.export_to(tmp_path / "reviewed.png")
-    record = json.loads(sidecar.read_text())
-    study = record["results"][0] if "results" in record else record
+    study = json.loads(sidecar.read_text())["results"][0]
     phrases = [f["phrase"] for f in study["findings"]]
     assert session.review.findings[0].phrase not in phrases
     assert len(phrases) == len(session.review.findings) - 1
-    assert study["review"]["reviewed"] == 1 and study["review"]["complete"] is False
-    assert study["review"]["reviewers"] == ["Dr Test"]
+    assert study["review"] == {"reviewers": ["Dr Test"], "complete": False, "verified_by": None}
+
+
+def test_a_complete_review_exports_a_verified_sr(window, tmp_path):
+    window.settings.setValue("review/organisation", "St Elsewhere")
+    window.review.apply_settings()
+    session = window.session
+    session.select(0)
+    for _ in session.review.findings:
+        window.actions.accept.trigger()
+    assert session.review.complete
+    assert window.review_label.text().endswith("(complete)")
+    sr = pydicom.dcmread(window.exports.export_sr_to(tmp_path / "verified.sr.dcm"))
+    assert sr.VerificationFlag == "VERIFIED"
+    observer = sr.VerifyingObserverSequence[0]
+    assert observer.VerifyingObserverName == "Test^^^Dr"
+    assert observer.VerifyingOrganization == "St Elsewhere"

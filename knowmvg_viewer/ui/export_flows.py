@@ -6,8 +6,10 @@ files, the files written here hold no patient identity (export/anonymise.py); wh
 a PACS keeps it, so that it joins the patient's study there.
 
 Under review (issue 13) every export says what the review stands by: its final findings
-(rejected ones left out, the reviewer's boxes and assertions), and the JSON how far the
-review got and who made it.
+(rejected ones left out, the reviewer's boxes and assertions). Once every finding is
+reviewed, the SR is VERIFIED by the reviewer of Settings and the PNG caption says "reviewed
+by ..."; before, the SR is unverified and the caption says "partly reviewed by ...". The
+JSON says who reviewed and who verified.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..export.presentation_state import drawable, export_presentation_state
 from ..export.secondary_capture import export_secondary_capture
 from ..export.source import SourceImage
 from ..export.sr import export_sr
+from ..export.verification import review_record
 from ..session import Session
 from ..study import StudyError
 from .dialogs import anonymise_exports
@@ -53,6 +56,7 @@ class ExportFlows:
     # -- annotated PNG + JSON ------------------------------------------------------------
     def export_to(self, path: Path, overwrite: bool = False) -> tuple[Path, Path]:
         session, image = self.session, self.session.image
+        review = session.review
         record = study_record(
             image.path,
             image.width,
@@ -60,14 +64,15 @@ class ExportFlows:
             session.report_text,
             session.export_findings(),
             spacing=image.spacing,
+            review=None if review is None else review_record(review, session.verification()),
         )
         record["measurements"] = [m.to_json() for m in session.measurements]
-        if session.review is not None:
-            record["review"] = self._review_record()
-        if anonymise_exports(self.settings):
+        anonymise = anonymise_exports(self.settings)
+        if anonymise:
             record = anonymised_record(record)
+        pixels = session.annotated_pixels(session.review_caption(anonymise))
         written = export_annotated(
-            path, session.annotated_pixels(), record, session.model_info or {}, overwrite=overwrite
+            path, pixels, record, session.model_info or {}, overwrite=overwrite
         )
         self.last_export = written
         return written
@@ -90,29 +95,24 @@ class ExportFlows:
             return
         self.show_status(f"exported {png.name} and {sidecar.name}")
 
-    def _review_record(self) -> dict:
-        review = self.session.review
-        reviewed, total = self.session.review_progress()
-        return {
-            "reviewed": reviewed,
-            "findings": total,
-            "complete": review.complete,
-            "reviewers": review.reviewers,
-            "ai_model": review.model,
-        }
-
     # -- DICOM SR --------------------------------------------------------------------------
     def export_sr_to(
         self, path: Path, overwrite: bool = False, anonymise: bool | None = None
     ) -> Path:
         """StudyError for a source that is not a DICOM image or nothing to report.
-        `anonymise` None: as the settings say."""
+        `anonymise` None: as the settings say. VERIFIED by the reviewer once the review is
+        complete (`Session.verification`)."""
+        anonymise = anonymise_exports(self.settings) if anonymise is None else anonymise
+        verification = self.session.verification()
+        if verification is not None and anonymise:
+            verification = verification.anonymised()
         return export_sr(
             path,
             self._source(anonymise),
             self.session.export_findings(),
             self.session.model_info or {},
             overwrite=overwrite,
+            verification=verification,
         )
 
     def choose_sr_export(self) -> None:
@@ -136,6 +136,10 @@ class ExportFlows:
             return
         except OSError as exc:
             self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+            return
+        problem = self.session.verification_problem()
+        if problem is not None:  # written, but the user expects a verified SR
+            self.show_error(f"exported {written.name}, {problem}")
             return
         self.show_status(f"exported {written.name}")
 
@@ -201,7 +205,9 @@ class ExportFlows:
     # -- clipboard and PACS ----------------------------------------------------------------
     def copy_annotated(self) -> None:
         if self.session.image is not None:
-            QGuiApplication.clipboard().setImage(to_qimage(self.session.annotated_pixels()))
+            caption = self.session.review_caption(anonymise_exports(self.settings))
+            pixels = self.session.annotated_pixels(caption)
+            QGuiApplication.clipboard().setImage(to_qimage(pixels))
             self.show_status("annotated image copied")
 
     def choose_send(self) -> None:
@@ -248,7 +254,7 @@ class ExportFlows:
                     export_secondary_capture(
                         folder / "annotated-sc.dcm",
                         self.session.image,
-                        self.session.annotated_pixels(),
+                        self.session.annotated_pixels(self.session.review_caption()),
                     )
                 )
         except StudyError as exc:
