@@ -12,6 +12,9 @@
 - `--export PNG`: the viewer's own PNG export of a film with a dozen findings and a ruler,
   made through the export flow (PNG + JSON sidecar), to check that the caption margin holds
   them all and the film stays whole.
+- `--review PNG`: the demo study mid-review (issue 13): findings accepted, one rejected, one
+  box moved and resized by the reviewer and selected (its handles showing), the progress in
+  the status bar.
 
 Settings and caches go to a scratch folder; nothing of the user's is read or written.
 """
@@ -25,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QRectF, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -175,6 +178,31 @@ def own_gsps_picture(out: Path, scratch: Path) -> None:
     reopened.close()
 
 
+def review_picture(out: Path) -> None:
+    """Review gestures go through the window's review flow (the undo stack), as keys would."""
+    window = headless_window()
+    window.settings.setValue("review/name", "Dr Anna Smith")
+    window.settings.setValue("review/organisation", "St Elsewhere")
+    window.review.apply_settings()
+    open_grounded(window, demo_study_dir())
+    session, review = window.session, window.review
+    boxed = session.findings.boxed_indices()
+    for index in (boxed[0], boxed[2], boxed[3]):
+        session.select(index)
+        review.accept()
+    session.select(boxed[-1])
+    review.reject()
+    edited = boxed[1]
+    x0, y0, x1, y1 = session.findings.findings[edited].box
+    width, height = x1 - x0, y1 - y0
+    box = QRectF(x0 - 0.5 * width, y0 - 0.6 * height, 1.7 * width, 1.6 * height)
+    review.move_box(edited, box)
+    session.select(edited)
+    grab(window, out)
+    print(f"{window.review_label.text()}; states {session.findings.review_states}")
+    window.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", type=Path, metavar="PNG")
@@ -182,10 +210,12 @@ def main() -> int:
     parser.add_argument("--pa-lateral", type=Path, metavar="PNG")
     parser.add_argument("--wrong-side", type=Path, metavar="PNG")
     parser.add_argument("--own-gsps", type=Path, metavar="PNG")
+    parser.add_argument("--review", type=Path, metavar="PNG")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
+        os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")  # reviews
         app = QApplication.instance() or QApplication([])
         app.setOrganizationName("KnowMVG-pictures")
         if args.screen is not None:
@@ -198,6 +228,8 @@ def main() -> int:
             wrong_side_picture(args.wrong_side, Path(tmp))
         if args.own_gsps is not None:
             own_gsps_picture(args.own_gsps, Path(tmp))
+        if args.review is not None:
+            review_picture(args.review)
     return 0
 
 
