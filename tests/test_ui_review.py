@@ -251,3 +251,15 @@ def test_a_complete_review_exports_a_verified_sr(window, tmp_path):
     observer = sr.VerifyingObserverSequence[0]
     assert observer.VerifyingObserverName == "Test^^^Dr"
     assert observer.VerifyingOrganization == "St Elsewhere"
+
+
+def test_esc_cancels_drawing_a_new_finding(window, qtbot):
+    session = window.session
+    count = len(session.review.findings)
+    _select_report_text(window.report_panel, "mediastinal contours")
+    window.actions.add_finding.trigger()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    pan = window.view.dragMode()
+    _drag(window.view, QPointF(100, 120), QPointF(400, 380))  # a pan now, not a box
+    assert len(session.review.findings) == count and window.review.stack.count() == 0
+    assert pan == window.view.DragMode.ScrollHandDrag
