@@ -201,7 +201,7 @@ def add_finetune_parser(commands: argparse._SubParsersAction) -> None:
     tune.add_argument("--out", type=Path, required=True, metavar="NEW", help="new model folder")
     tune.add_argument("--steps", type=int, metavar="N", help="optimiser steps (default 600)")
     tune.add_argument(
-        "--minutes", type=float, metavar="M", help="training time budget (default 25)"
+        "--minutes", type=float, metavar="M", help="training time budget (default 20)"
     )
     tune.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     tune.add_argument("--threads", type=int, metavar="N", help="CPU threads")
@@ -213,14 +213,14 @@ def add_finetune_parser(commands: argparse._SubParsersAction) -> None:
         metavar="FRACTION",
         help="share of the site's studies kept out of training and scored before and after",
     )
-    tune.add_argument("--batch-size", type=int, default=16)
-    tune.add_argument("--lr", type=float, default=1e-4)
+    tune.add_argument("--batch-size", type=int, metavar="N", help="default 16")
+    tune.add_argument("--lr", type=float, help="learning rate (default 2e-4)")
     tune.add_argument(
         "--replay",
         type=int,
         metavar="N",
-        help="synthetic training studies mixed in (default: as many as the site's training "
-        "studies; 0: none)",
+        help="synthetic training studies replayed beside the site's (default: two per site "
+        "training study; 0: none)",
     )
     tune.add_argument("--json", action="store_true", help="the result as JSON on stdout")
     tune.set_defaults(handler=run_finetune)
@@ -236,9 +236,12 @@ def run_finetune(args: argparse.Namespace) -> int:
         finetune,
     )
 
-    budget = {}
+    chosen = {}
     if args.steps is not None or args.minutes is not None:  # one given: that one alone
-        budget = {"steps": args.steps, "minutes": args.minutes}
+        chosen = {"steps": args.steps, "minutes": args.minutes}
+    for name in ("threads", "batch_size", "lr", "replay"):  # else FineTuneSettings' defaults
+        if getattr(args, name) is not None:
+            chosen[name] = getattr(args, name)
     bar: list[tqdm] = []
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -251,14 +254,7 @@ def run_finetune(args: argparse.Namespace) -> int:
 
     try:
         settings = FineTuneSettings(
-            **budget,
-            held_out=args.held_out,
-            seed=args.seed,
-            device=args.device,
-            threads=args.threads,
-            batch_size=args.batch_size,
-            lr=args.lr,
-            replay=args.replay,
+            **chosen, held_out=args.held_out, seed=args.seed, device=args.device
         )
         result = finetune(
             args.model,

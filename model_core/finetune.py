@@ -56,6 +56,7 @@ MIN_HELD_OUT = 3  # studies: fewer give no before/after worth printing
 MIN_CALIBRATION_PHRASES = 50  # held-out phrases needed to refit calibration.json
 SITE_CARD = "dataset.json"  # the site dataset's card (knowmvg dataset export)
 REPLAY_GENERATE_SIZE = 384  # long side the replayed synthetic studies are drawn at
+REPLAY_PER_STUDY = 2  # default replay: synthetic studies per site training study
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PHASES = ("prepare", "before", "train", "after", "write")
@@ -73,18 +74,18 @@ class FineTuneCancelled(Exception):
 class FineTuneSettings:
     """`steps` optimiser steps and/or `minutes` of training, whichever ends first (at least
     one); `held_out` the share of SITE's studies kept out of training; `replay` synthetic
-    training studies mixed in (None: as many as SITE's training studies, 0: none);
+    training studies mixed in (None: REPLAY_PER_STUDY per SITE training study, 0: none);
     `calibrate`: refit calibration.json on the held-out part when it has at least
     MIN_CALIBRATION_PHRASES phrases (else BASE's is kept)."""
 
     steps: int | None = 600
-    minutes: float | None = 25.0
+    minutes: float | None = 20.0
     held_out: float = 0.2
     seed: int = 0
     device: str = "auto"
     threads: int | None = None
     batch_size: int = 16
-    lr: float = 1e-4
+    lr: float = 2e-4
     warmup_steps: int = 30
     replay: int | None = None
     replay_workers: int = 2
@@ -101,6 +102,12 @@ class FineTuneSettings:
             raise FineTuneError(f"held-out fraction must be in (0, 0.5], got {self.held_out}")
         if self.replay is not None and self.replay < 0:
             raise FineTuneError(f"replay must be at least 0, got {self.replay}")
+        for name in ("batch_size", "warmup_steps", "threads", "replay_workers"):
+            value = getattr(self, name)
+            if value is not None and value < (0 if name == "warmup_steps" else 1):
+                raise FineTuneError(f"{name.replace('_', ' ')} must be positive, got {value}")
+        if not self.lr > 0:
+            raise FineTuneError(f"learning rate must be positive, got {self.lr}")
 
 
 @dataclass
@@ -300,7 +307,7 @@ def _prepared_parts(
 def _replay(
     settings: FineTuneSettings, n_site: int, image_size: int, cancel: threading.Event | None
 ) -> PreparedSplit | None:
-    n = n_site if settings.replay is None else settings.replay
+    n = REPLAY_PER_STUDY * n_site if settings.replay is None else settings.replay
     if n == 0:
         return None
     _check_cancel(cancel)

@@ -78,6 +78,7 @@ def test_finetune_writes_a_new_model_with_its_lineage(finetuned, model_dir, site
     assert lineage["command"] == "knowmvg finetune (test)"
     assert metrics["training"]["steps"] == 2 == result.steps
     assert set(metrics["held_out_phrase_given"]) == {"before", "after"}
+    assert metrics["calibration"] == result.calibration == "none (the base model has none)"
     assert result.before["n"] == result.after["n"] > 0
     card = (out / "MODEL_CARD.md").read_text()
     assert model_dir.name in card and "knowmvg finetune (test)" in card
@@ -159,6 +160,9 @@ def test_cli_finetune(model_dir, site, tmp_path, capsys):
     assert knowmvg([*common, "--out", str(out), *fast, "--held-out", "0.1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "needs at least 3" in err[0]
+    assert knowmvg([*common, "--out", str(out), *fast, "--held-out", "0.7"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "held-out fraction must be in (0, 0.5]" in err[0]
     assert knowmvg([*common, "--out", str(out), *fast, "--held-out", "0.25", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["steps"] == 1 and printed["out"] == str(out)
