@@ -343,8 +343,8 @@ class Session:
         unreviewed (one message)."""
         self.review, self._ai_findings = None, list(result.findings)
         study, image = self.study, self.image
-        if study is None or image is None or not result.findings:
-            return
+        if study is None or image is None:
+            return  # (a film without findings is reviewed too: the reviewer may add some)
         study_uid, sop_uids, image_uid = review_keys(study, image)
         try:
             review = self.review_store.load(study_uid, sop_uids)

@@ -412,3 +412,11 @@ def test_a_complete_review_is_verified_by_the_reviewer_at_its_last_change(review
     reviewing.reviewer_organisation = ""
     assert reviewing.verification() is None
     assert "organisation" in reviewing.verification_problem()
+
+
+def test_a_film_without_findings_is_reviewed_too_a_missed_one_is_added(reviewing):
+    _ground(reviewing)  # the model found nothing
+    assert reviewing.review is not None and reviewing.review_progress() == (0, 0)
+    reviewing.add_finding("finding 0", (0, 9), (5.0, 5.0, 50.0, 40.0))
+    assert reviewing.review_progress() == (1, 1) and reviewing.review.complete
+    assert [f.source for f in reviewing.export_findings()] == ["reviewer"]

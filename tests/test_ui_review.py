@@ -122,6 +122,16 @@ def test_handles_resize_and_drag_moves_the_box_and_undo_puts_it_back(window):
     assert set(overlay.handles) == {"top-left", "top-right", "bottom-left", "bottom-right"}
     x0, y0, x1, y1 = before
     scale = view.current_scale()
+    hover = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(view.mapFromScene(QPointF(x1, y1))),
+        QPointF(view.viewport().mapToGlobal(view.mapFromScene(QPointF(x1, y1)))),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), hover)
+    assert view.viewport().cursor().shape() == Qt.CursorShape.SizeFDiagCursor
     _drag(view, QPointF(x1, y1), QPointF(x1 + 40 / scale, y1 + 30 / scale))  # a corner
     resized = session.findings.findings[index].box
     assert resized[:2] == pytest.approx((x0, y0), abs=1e-3)
@@ -251,6 +261,11 @@ def test_a_complete_review_exports_a_verified_sr(window, tmp_path):
     observer = sr.VerifyingObserverSequence[0]
     assert observer.VerifyingObserverName == "Test^^^Dr"
     assert observer.VerifyingOrganization == "St Elsewhere"
+    window.settings.setValue("export/anonymise", True)
+    anonymised = window.exports.export_sr_to(tmp_path / "anonymised.sr.dcm")
+    observer = pydicom.dcmread(anonymised).VerifyingObserverSequence[0]
+    assert observer.VerifyingObserverName == "Anonymised^"
+    assert observer.VerifyingOrganization == "Anonymised"
 
 
 def test_esc_cancels_drawing_a_new_finding(window, qtbot):

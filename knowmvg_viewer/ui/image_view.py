@@ -24,6 +24,13 @@ MIN_SCALE, MAX_SCALE = 0.02, 40.0
 MIN_RULER_SCREEN_PX = 4  # a shorter drag is a click, not a measurement
 GRIP_SCREEN_PX = 8  # how near a corner a press takes its handle
 MIN_BOX_PX = 2.0  # the smallest box, in image pixels
+GRIP_CURSORS = {
+    "move": Qt.CursorShape.SizeAllCursor,
+    "top-left": Qt.CursorShape.SizeFDiagCursor,
+    "bottom-right": Qt.CursorShape.SizeFDiagCursor,
+    "top-right": Qt.CursorShape.SizeBDiagCursor,
+    "bottom-left": Qt.CursorShape.SizeBDiagCursor,
+}
 
 
 class RadiographView(QGraphicsView):
@@ -216,7 +223,17 @@ class RadiographView(QGraphicsView):
             event.accept()
         else:
             super().mouseMoveEvent(event)
+            if event.buttons() == Qt.MouseButton.NoButton:
+                self._show_grip_cursor(position)
         self._emit_hover(position)
+
+    def _show_grip_cursor(self, position: QPoint) -> None:
+        """Over the editable box: a move or resize cursor, as the press would do."""
+        if self._drawing or self._measuring:
+            return
+        grip = self._grip_at(position)
+        cursor = GRIP_CURSORS.get(grip, Qt.CursorShape.OpenHandCursor)
+        self.viewport().setCursor(cursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.RightButton and self._window_drag_from is not None:
