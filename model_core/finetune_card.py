@@ -42,10 +42,10 @@ not expect it to transfer to other sites.
 ## Training
 Warm-started from every weight of the base model, with its config and tokenizer
 (for the `base` size, its LoRA adapters and the grounding heads are what trains).
-{training["steps"]} optimiser steps in {training["minutes"]:.1f} min on {training["device"]}:
-AdamW, learning rate {settings["lr"]:g} after {settings["warmup_steps"]} warm-up steps, cosine
-decay, batch {settings["batch_size"]}; budget {settings["steps"]} steps /
-{settings["minutes"]} min. {training["site_training_phrases"]} site phrases, each its own
+{training["steps"]} optimiser steps in {training["minutes"]:.1f} min on {training["device"]}
+(budget: {_budget(settings)}): AdamW, learning rate
+{settings["lr"]:g} after {settings["warmup_steps"]} warm-up steps, cosine decay, batch
+{settings["batch_size"]}. {training["site_training_phrases"]} site phrases, each its own
 report (the MS-CXR layout has none), and {training["replay_synthetic_studies"]} synthetic
 training studies of the base's own distribution replayed beside them, so the model keeps
 what it knew.
@@ -62,7 +62,7 @@ A small held-out part gives wide error bars: with n phrases, one phrase moves AP
 {100 / max(1, after["n"]):.1f} points.
 
 ## Calibration
-{metrics["calibration"]}.
+{metrics["calibration"][:1].upper()}{metrics["calibration"][1:]}.
 
 ## Problems met in the site data
 {problems}
@@ -79,3 +79,12 @@ def _card_counts(card: dict) -> str:
     if "phrases" not in card:
         return ""
     return f", {card['phrases']} phrases, {card.get('boxes', '?')} boxes"
+
+
+def _budget(settings: dict) -> str:
+    parts = []
+    if settings.get("steps"):
+        parts.append(f"{settings['steps']} steps")
+    if settings.get("minutes"):
+        parts.append(f"{settings['minutes']:g} min")
+    return " or ".join(parts) + (", whichever ran out first" if len(parts) == 2 else "")
