@@ -278,3 +278,18 @@ def test_esc_cancels_drawing_a_new_finding(window, qtbot):
     _drag(window.view, QPointF(100, 120), QPointF(400, 380))  # a pan now, not a box
     assert len(session.review.findings) == count and window.review.stack.count() == 0
     assert pan == window.view.DragMode.ScrollHandDrag
+
+
+def test_settings_keep_the_reviewers_name_and_organisation(window):
+    from knowmvg_viewer.ui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    assert dialog.reviewer.text() == "Dr Test" and dialog.organisation.text() == ""
+    dialog.reviewer.setText("  Anna Smith ")
+    dialog.organisation.setText("St Elsewhere")
+    dialog.accept()
+    window.review.apply_settings()
+    assert (window.session.reviewer, window.session.reviewer_organisation) == (
+        "Anna Smith",
+        "St Elsewhere",
+    )
