@@ -493,14 +493,28 @@ class Session:
         self.select(target)
         return target
 
-    def export_findings(self) -> list[GroundedFinding]:
+    def export_findings(self, threshold: bool = False) -> list[GroundedFinding]:
         """What the exports say: the review's final findings when there is a review (rejected
         ones left out, the reviewer's boxes and assertions), else the model's; then the
-        findings the user asked for by query (not part of the review)."""
-        if self.review is not None:
-            queries = self.findings.findings[self._shown_review :]
-            return self.review.final_findings() + queries
-        return self.findings.findings
+        findings the user asked for by query (not part of the review). `threshold`: leave out
+        the boxes the confidence threshold hides from the overlay (the GSPS draws what is on
+        screen), except those the reviewer accepted or edited."""
+        state = self.findings
+
+        def hidden(index: int) -> bool:
+            return threshold and state.is_hidden(index)
+
+        if self.review is None:
+            return [f for i, f in enumerate(state.findings) if not hidden(i)]
+        kept = [
+            finding.as_grounded()
+            for i, finding in enumerate(self.review.findings)
+            if finding.kept and (finding.reviewed or not hidden(i))
+        ]
+        queries = [
+            f for i, f in enumerate(state.findings) if i >= self._shown_review and not hidden(i)
+        ]
+        return kept + queries
 
     def _reviewed_when(self) -> datetime:
         """When the review was last changed (its verification time once complete)."""

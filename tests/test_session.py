@@ -420,3 +420,13 @@ def test_a_film_without_findings_is_reviewed_too_a_missed_one_is_added(reviewing
     reviewing.add_finding("finding 0", (0, 9), (5.0, 5.0, 50.0, 40.0))
     assert reviewing.review_progress() == (1, 1) and reviewing.review.complete
     assert [f.source for f in reviewing.export_findings()] == ["reviewer"]
+
+
+def test_the_presentation_state_leaves_out_hidden_boxes_unless_reviewed(reviewing):
+    _ground(reviewing, *BOXES)  # every score 0.9
+    reviewing.set_overlays(min_confidence=0.95)  # every box hidden from the overlay
+    assert reviewing.export_findings(threshold=True) == []
+    assert len(reviewing.export_findings()) == 3  # the SR and JSON keep them all
+    reviewing.accept_finding(1)
+    reviewing.reject_finding(2)
+    assert [f.phrase for f in reviewing.export_findings(threshold=True)] == ["finding 1"]

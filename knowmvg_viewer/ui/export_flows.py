@@ -170,10 +170,7 @@ class ExportFlows:
         return source
 
     def _gsps_findings(self) -> list:
-        if self.session.review is not None:  # the reviewer's boxes, whatever the threshold
-            return self.session.export_findings()
-        state = self.session.findings
-        return [f for i, f in enumerate(state.findings) if not state.is_hidden(i)]
+        return self.session.export_findings(threshold=True)
 
     def choose_presentation_state_export(self) -> None:
         if self.session.image is None:
