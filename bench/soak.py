@@ -13,9 +13,10 @@ iteration. Opening the next study replaces the current one, as in use.
 
 After every cycle over the study set it samples, after a garbage collection: resident memory
 (this process, and apart the decoding child), open file descriptors, Python and OS threads, Qt
-widgets and the items in the image's scene; every sample has the same study open, and the run
-ends with a whole cycle (up to a minute past --minutes). The baseline is the first sample after
-the warm-up; target: resident memory grows by at most 50 MB after it, and handles do not grow.
+widgets, the QObjects under the window and the items in the image's scene; every sample has
+the same study open, and the run ends with a whole cycle (up to a few minutes past --minutes
+on a busy machine). The baseline is the first sample after the warm-up; target: resident
+memory grows by at most 50 MB after it, and handles do not grow.
 An error is an exception (in the loop, a Qt slot or a thread), a failed or timed-out load or
 grounding, a message box shown to the user, or a Qt critical message; the first ten are kept.
 Log records at ERROR (which also reach the user as a message), Python warnings and Qt warnings
@@ -140,6 +141,7 @@ def _vm_rss_kb(pid: str) -> float:
 
 
 def sample(window) -> dict:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
     gc.collect()
@@ -151,6 +153,7 @@ def sample(window) -> dict:
         "threads": threading.active_count(),
         "os_threads": len(os.listdir("/proc/self/task")),
         "widgets": len(QApplication.allWidgets()),
+        "qobjects": len(window.findChildren(QObject)),  # actions, timers, ... under the window
         "scene_items": len(window.view.scene().items()),
         "none_refs": sys.getrefcount(None),  # immortal (huge, constant) from Python 3.12
     }
@@ -528,7 +531,7 @@ def summary(samples: list[tuple[float, dict]], warm: int, durations, elapsed: fl
         "decoder_rss_after_warmup_mb": baseline["decoder_rss_mb"],
         "decoder_rss_end_mb": end["decoder_rss_mb"],
     }
-    for key in ("fds", "threads", "os_threads", "widgets", "scene_items", "none_refs"):
+    for key in ("fds", "threads", "os_threads", "widgets", "qobjects", "scene_items", "none_refs"):
         result.update(
             {
                 f"{key}_start": start[key],
@@ -538,7 +541,7 @@ def summary(samples: list[tuple[float, dict]], warm: int, durations, elapsed: fl
         )
     result["target_met"] = result["growth_after_warmup_mb"] <= TARGET_GROWTH_MB
     result["handles_stable"] = all(
-        end[key] <= baseline[key] for key in ("fds", "threads", "os_threads", "widgets")
+        end[key] <= baseline[key] for key in ("fds", "threads", "os_threads", "widgets", "qobjects")
     )
     return result
 
@@ -562,7 +565,8 @@ def report(result: dict) -> None:
         f"slope {result['rss_slope_after_warmup_mb_per_h']} MB/h\n"
         f"after warm-up -> end: fds {result['fds_after_warmup']} -> {result['fds_end']}, "
         f"OS threads {result['os_threads_after_warmup']} -> {result['os_threads_end']}, "
-        f"widgets {result['widgets_after_warmup']} -> {result['widgets_end']}, scene items "
+        f"widgets {result['widgets_after_warmup']} -> {result['widgets_end']}, QObjects "
+        f"{result['qobjects_after_warmup']} -> {result['qobjects_end']}, scene items "
         f"{result['scene_items_after_warmup']} -> {result['scene_items_end']}\n"
         f"errors: {result['errors']}, error log records: {result['log_errors']}"
     )
