@@ -262,6 +262,7 @@ class StudyReview:
         self, phrase: str, span: tuple[int, int] | None, box: Box, reviewer: str
     ) -> ReviewChange:
         """A finding the model missed: its report text and the box the reviewer drew."""
+        _check_reviewer(reviewer)
         if not phrase.strip():
             raise ReviewError("a finding needs a phrase")
         added = ReviewedFinding(phrase, span, None, state=ReviewState.ADDED)
@@ -277,6 +278,7 @@ class StudyReview:
 
     def restore(self, index: int, finding: dict | None, reviewer: str) -> ReviewChange:
         """Put finding `index` back as `finding` (JSON; None removes an added one): undo."""
+        _check_reviewer(reviewer)
         before = self.findings[index]
         if finding is None:
             if before.state is not ReviewState.ADDED or index != len(self.findings) - 1:
@@ -291,6 +293,7 @@ class StudyReview:
     ) -> ReviewChange:
         """Apply `changes` to finding `index`; an edit makes the model's finding EDITED (an
         added one stays ADDED)."""
+        _check_reviewer(reviewer)  # before anything changes: no change without its record
         if not 0 <= index < len(self.findings):
             raise ReviewError(f"no finding {index} in this review")
         before = self.findings[index]
@@ -309,8 +312,7 @@ class StudyReview:
         before: ReviewedFinding | None,
         after: ReviewedFinding | None,
     ) -> ReviewChange:
-        if not reviewer.strip():
-            raise ReviewError("set the reviewer's name first (File > Settings)")
+        _check_reviewer(reviewer)
         change = ReviewChange(
             index,
             action,
@@ -445,6 +447,11 @@ class ReviewStore:
                 if problems is not None:
                     problems.append(line)
         return found
+
+
+def _check_reviewer(reviewer: str) -> None:
+    if not reviewer.strip():
+        raise ReviewError("set the reviewer's name first (File > Settings)")
 
 
 def _assertion(value: object) -> str:

@@ -104,6 +104,8 @@ def test_undo_restores_the_finding_as_it_was():
     ("action", "message"),
     [
         (lambda r: r.accept(0, "  "), "set the reviewer's name first"),
+        (lambda r: r.move_box(0, (1, 2, 3, 4), ""), "set the reviewer's name first"),
+        (lambda r: r.add("nodule", None, (1, 1, 2, 2), ""), "set the reviewer's name first"),
         (lambda r: r.accept(7, "Dr A"), "no finding 7"),
         (lambda r: r.move_box(0, (10, 10, 5, 20), "Dr A"), "x1 > x0"),
         (lambda r: r.set_assertion(0, "maybe", "Dr A"), "assertion must be one of"),
@@ -115,6 +117,7 @@ def test_bad_requests_are_one_line_and_change_nothing(action, message):
     with pytest.raises(ReviewError, match=message):
         action(review)
     assert review.changes == [] and len(review.findings) == 3
+    assert review.to_json()["findings"] == _review().to_json()["findings"]  # nothing changed
 
 
 def test_the_store_saves_atomically_outside_the_study_and_restores(tmp_path):
