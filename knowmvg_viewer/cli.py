@@ -276,6 +276,13 @@ def run_finetune(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(result.line())
+    if result.problems:  # the model is written; the site data had rows or films left out
+        print(
+            f"{args.data}: {len(result.problems)} problem(s), see the warnings above; "
+            f"listed in {args.out / 'MODEL_CARD.md'}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

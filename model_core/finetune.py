@@ -39,8 +39,16 @@ from safetensors.torch import load_file
 from .box_ops import box_cxcywh_to_xyxy
 from .calibration import CALIBRATION_FILE, ScoreCalibration, fit_isotonic
 from .data.prepare import prepare_synthetic
-from .data.prepared import PreparedSplit, prepare_split
-from .data.readers import DatasetError, ProblemLog, open_dataset
+from .data.prepared import PreparedSplit, prepare_sample
+from .data.readers import (
+    Annotation,
+    DatasetError,
+    ImageReadError,
+    ProblemLog,
+    load_grayscale,
+    open_dataset,
+)
+from .data.readers.base import to_sample
 from .engine import pick_device
 from .finetune_card import model_card
 from .metrics import best_iou, grounding_scores
@@ -179,13 +187,16 @@ def finetune(
     base_config = check_paths(base, data, out)
     problems = ProblemLog()
     reader = _reader(data, problems)
-    ids = sorted({a.image_id for a in _annotations(reader, data)})
+    annotations = _annotations(reader, data)
+    ids = sorted({a.image_id for a in annotations})
     split = split_studies(ids, settings.held_out, settings.seed, data)
     report = progress or (lambda phase, done, total: None)
     with tempfile.TemporaryDirectory(prefix="knowmvg-finetune-") as scratch:
         folder = Path(scratch)
         report("prepare", 0, 2)
-        train_split, held_split = _prepared_parts(reader, split, base_config.image_size, data)
+        train_split, held_split = _prepared_parts(
+            annotations, problems, split, base_config.image_size, data
+        )
         replay = _replay(settings, len(split.train), base_config.image_size, cancel)
         if replay is not None:
             train_split = PreparedSplit(
@@ -293,15 +304,35 @@ def _annotations(reader, data: Path) -> list:
 
 
 def _prepared_parts(
-    reader, split: StudySplit, image_size: int, data: Path
+    annotations: list[Annotation],
+    problems: ProblemLog,
+    split: StudySplit,
+    image_size: int,
+    data: Path,
 ) -> tuple[PreparedSplit, PreparedSplit]:
+    """The two parts as prepared splits; an unreadable film is one problem, its phrases
+    skipped (the annotations were read once: each problem is reported once)."""
     held = set(split.held_out)
     train_samples, held_samples = [], []
-    for sample in reader.samples():
-        (held_samples if sample.image_id in held else train_samples).append(sample)
+    cached_path, image = None, None  # one film at a time: its phrases are next to each other
+    for annotation in annotations:
+        if annotation.image_path != cached_path:
+            cached_path, image = annotation.image_path, None
+            try:
+                image = load_grayscale(cached_path)
+            except ImageReadError as exc:
+                problems.dropped(str(cached_path), f"{exc.reason}; sample skipped")
+        if image is None:
+            continue
+        prepared = prepare_sample(to_sample(annotation, image), image_size)  # 8-bit, small
+        (held_samples if annotation.image_id in held else train_samples).append(prepared)
     if not train_samples or not held_samples:
         raise FineTuneError(f"{data}: no readable films in the training or the held-out part")
-    return prepare_split(train_samples, image_size), prepare_split(held_samples, image_size)
+    return _split_of(train_samples), _split_of(held_samples)
+
+
+def _split_of(prepared: list[tuple[np.ndarray, dict]]) -> PreparedSplit:
+    return PreparedSplit(np.stack([p for p, _ in prepared]), [r for _, r in prepared])
 
 
 def _replay(

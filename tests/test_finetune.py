@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import threading
 from pathlib import Path
 
@@ -170,3 +171,35 @@ def test_cli_finetune(model_dir, site, tmp_path, capsys):
     assert card["lineage"]["command"].startswith("knowmvg finetune --model")
     assert knowmvg([*common, "--out", str(out), *fast]) == 2  # never over an existing model
     assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_ctrl_c_leaves_nothing_and_exits_2(model_dir, site, tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("model_core.finetune.fit", interrupted)
+    out = tmp_path / "interrupted"
+    argv = ["finetune", "--model", str(model_dir), "--data", str(site), "--out", str(out)]
+    assert knowmvg([*argv, "--device", "cpu", "--replay", "0", "--held-out", "0.25"]) == 2
+    assert capsys.readouterr().err.strip() == f"{out}: fine-tune cancelled; nothing was written"
+    assert not out.exists() and _leftovers(out) == []
+
+
+def test_cli_site_problems_are_listed_and_exit_2(model_dir, site, tmp_path, capsys):
+    damaged = tmp_path / "site"
+    shutil.copytree(site, damaged)
+    table = damaged / "MS_CXR_Local_Alignment_synthetic.csv"
+    first = table.read_text().splitlines()[1].split(",")
+    first[4] = "not-a-number"  # x
+    with table.open("a") as handle:
+        handle.write(",".join(first) + "\n")
+    out = tmp_path / "model"
+    argv = ["finetune", "--model", str(model_dir), "--data", str(damaged), "--out", str(out)]
+    assert (
+        knowmvg([*argv, "--device", "cpu", "--steps", "1", "--replay", "0", "--held-out", "0.25"])
+        == 2
+    )
+    assert "1 problem(s)" in capsys.readouterr().err
+    problems = json.loads((out / "metrics.json").read_text())["problems"]
+    assert len(problems) == 1 and "bad number" in problems[0]
+    assert "bad number" in (out / "MODEL_CARD.md").read_text()
