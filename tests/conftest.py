@@ -109,6 +109,20 @@ def model_dir(tmp_path_factory):
     return directory
 
 
+@pytest.fixture
+def window(qtbot):
+    """The viewer's main window, shown (offscreen) at 1200 x 800, with the bundled default
+    model loading in the background."""
+    from knowmvg_viewer.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
 def open_in_window(window, qtbot, path, timeout_ms: int = 30_000) -> bool:
     """Open PATH in the viewer and wait for the worker to decode it: True when it is shown,
     False when it failed (with its message in `window.last_error`)."""

@@ -7,20 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from knowmvg_viewer.ui.main_window import MainWindow
-
 from . import hostile_files as hostile
 from .conftest import open_in_window
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def _dialogs() -> list[QMessageBox]:

@@ -12,22 +12,10 @@ from highdicom.pr import GraphicObject, TextObject
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
-from knowmvg_viewer.ui.main_window import MainWindow
-
 from . import gsps_fixtures as fx
 from .conftest import open_in_window
 
 pytestmark = pytest.mark.ui
-
-
-@pytest.fixture()
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def _paths(window) -> list[QGraphicsPathItem]:

@@ -19,16 +19,6 @@ from .conftest import open_in_window
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture()
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def _send_mouse(widget, kind, pos: QPoint, button, buttons) -> None:
     event = QMouseEvent(
         kind,
