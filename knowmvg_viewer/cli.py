@@ -276,10 +276,10 @@ def run_finetune(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(result.line())
-    if result.problems:  # the model is written; the site data had rows or films left out
+    if result.dropped:  # the model is written; the site data had rows or films left out
         print(
-            f"{args.data}: {len(result.problems)} problem(s), see the warnings above; "
-            f"listed in {args.out / 'MODEL_CARD.md'}",
+            f"{args.data}: {result.dropped} row(s) or film(s) left out, see the warnings "
+            f"above; listed in {args.out / 'MODEL_CARD.md'}",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT

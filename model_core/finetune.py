@@ -144,7 +144,8 @@ class FineTuneResult:
     before: dict
     after: dict
     calibration: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # repairs (clipped boxes) and drops
+    dropped: int = 0  # problems that left a row, phrase or film out
 
     def line(self) -> str:
         b, a = self.before, self.after
@@ -233,6 +234,7 @@ def finetune(
             after=after,
             calibration="",
             problems=[str(p) for p in problems.problems],
+            dropped=problems.n_dropped,
         )
         report("write", 0, 1)
         result.total_seconds = round(time.monotonic() - started, 1)

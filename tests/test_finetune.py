@@ -199,7 +199,7 @@ def test_cli_site_problems_are_listed_and_exit_2(model_dir, site, tmp_path, caps
         knowmvg([*argv, "--device", "cpu", "--steps", "1", "--replay", "0", "--held-out", "0.25"])
         == 2
     )
-    assert "1 problem(s)" in capsys.readouterr().err
+    assert "1 row(s) or film(s) left out" in capsys.readouterr().err
     problems = json.loads((out / "metrics.json").read_text())["problems"]
     assert len(problems) == 1 and "bad number" in problems[0]
     assert "bad number" in (out / "MODEL_CARD.md").read_text()
