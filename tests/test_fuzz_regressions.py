@@ -124,3 +124,12 @@ def test_a_jp2_box_of_length_0_before_the_codestream_is_refused_not_a_hang():
     with pytest.raises(StudyError, match=r"damaged JPEG 2000 data \(a JP2 box before") as caught:
         _within(30, lambda: load_image(path))
     _one_line(caught.value)
+
+
+def test_a_sop_class_uid_holding_a_newline_is_named_on_one_line_when_opening_an_image():
+    """The GSPS finding's sibling in dicom.py, found by reading after it (not by the fuzzer):
+    'no pixel data (..., SOP class 1.2.840...1.1\\n(forged))' was two lines."""
+    path = DATA / "dicom-56e95d40.dcm"
+    with pytest.raises(StudyError, match=r"no pixel data .*1\.1 \(forged\)\)$") as caught:
+        load_image(path)
+    _one_line(caught.value)

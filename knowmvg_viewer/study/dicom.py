@@ -551,14 +551,20 @@ def _transfer_syntax_text(ds: Dataset) -> str:
     uid = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
     if uid is None:
         return "unknown"
-    return f"{uid.name} ({uid})" if uid.name != str(uid) else str(uid)
+    return _shown(f"{uid.name} ({uid})" if uid.name != str(uid) else uid, 120)
 
 
 def _sop_class_name(ds: Dataset) -> str:
     uid = ds.get("SOPClassUID") or getattr(ds, "file_meta", Dataset()).get(
         "MediaStorageSOPClassUID"
     )
-    return getattr(uid, "name", None) or str(uid or "unknown")
+    return _shown(getattr(uid, "name", None) or uid or "unknown")
+
+
+def _shown(value: object, limit: int = 64) -> str:
+    """A value from the file as a message shows it: one line (the file may hold newlines;
+    StudyError is one line), at most LIMIT characters."""
+    return " ".join(str(value).split())[:limit]
 
 
 def _as_list(value: object) -> list:

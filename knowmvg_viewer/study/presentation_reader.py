@@ -22,7 +22,7 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.filereader import read_sequence_item
 
-from .dicom import _voi_lut_presets, _window_pairs
+from .dicom import _shown, _voi_lut_presets, _window_pairs
 from .errors import StudyError
 from .image import WindowPreset
 from .presentation_state import (
@@ -430,12 +430,6 @@ def _as_list(value: object) -> list:
     ):
         return list(value)  # type: ignore[arg-type]
     return [value]
-
-
-def _shown(value: object, limit: int = 64) -> str:
-    """A value from the file as a message shows it: one line (the file may hold newlines;
-    StudyError is one line), at most LIMIT characters."""
-    return " ".join(str(value).split())[:limit]
 
 
 def _text(value: object, strip: bool = True) -> str:
