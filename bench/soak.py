@@ -23,7 +23,8 @@ Log records at ERROR (which also reach the user as a message), Python warnings a
 are counted apart. None's reference count is sampled too: on Python 3.11 (None is not yet
 immortal) a C extension that returns None without a reference makes it fall on every call until
 the interpreter aborts ("Fatal Python error: none_dealloc"); PySide6 6.12.0 does so on every Qt
-method returning void. The run stops with an error before that, and still reports.
+method returning void. The run stops with an error before that, reports (target not met) and
+exits with status 1 without the interpreter's teardown, which would abort it.
 
 Usage (offscreen; settings and caches go to a temporary folder, never the user's own):
 
@@ -472,6 +473,7 @@ def run(args: argparse.Namespace, root: Path) -> dict:
         first_log_errors=soak.log_errors,
         warnings=dict(soak.warnings),
     )
+    result["target_met"] = result["target_met"] and stopped is None  # the whole time, or not
     if growth is not None:
         result["object_growth"], result["allocation_growth"] = growth
     return result
@@ -495,7 +497,7 @@ def none_released(samples: list[tuple[float, dict]], iterations: int) -> str:
     return (
         f"stopped early: None's reference count fell from {start} to {end}, "
         f"{(start - end) / iterations:.0f} per iteration; a C extension releases None without "
-        f"owning it and the interpreter would soon abort (PySide6 {PySide6.__version__}, "
+        f"owning it, and the interpreter would soon abort (PySide6 {PySide6.__version__}, "
         f"Python {sys.version.split()[0]})"
     )
 
@@ -608,7 +610,10 @@ def main() -> int:
     line = json.dumps(result)
     if args.out is not None:
         args.out.write_text(line + "\n")
-    print(line)
+    print(line, flush=True)
+    if result["stopped_early"]:  # the interpreter's own teardown would release None to zero
+        sys.stderr.flush()
+        os._exit(1)
     return 0
 
 
