@@ -133,3 +133,21 @@ def test_a_sop_class_uid_holding_a_newline_is_named_on_one_line_when_opening_an_
     with pytest.raises(StudyError, match=r"no pixel data .*1\.1 \(forged\)\)$") as caught:
         load_image(path)
     _one_line(caught.value)
+
+
+# A standard element the file calls SQ (Manufacturer written with VR SQ) was left raw, as a
+# sequence, by read_dataset; not_a_report's look at Manufacturer parsed it and a damaged
+# item raised NotImplementedError or BytesLengthException. Such an element is now converted
+# at read time, items and all.
+@pytest.mark.parametrize(
+    "name", ["sr-47cd739f.dcm", "sr-d348e4f2.dcm", "sr-823cd261.dcm", "sr-74f0d1fc.dcm"]
+)
+def test_a_standard_element_written_as_a_sequence_is_read_at_once(name, tmp_path):
+    with pytest.raises(StudyError, match=r"unreadable DICOM \(") as caught:
+        read_dicom(DATA / name, header_only=True)
+    _one_line(caught.value)
+    with pytest.raises(
+        StudyError, match=r"no readable images in this folder \(input.dcm: "
+    ) as caught:
+        open_study(_alone_in_a_folder(name, tmp_path))
+    _one_line(caught.value)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 from pydicom.datadict import dictionary_VR
-from pydicom.dataelem import RawDataElement
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset, FileDataset
 from pydicom.encaps import get_frame
 from pydicom.errors import InvalidDicomError
@@ -118,16 +118,26 @@ def _convert_values(ds: Dataset) -> None:
         for tag in list(dataset.keys()):
             element = dataset.get_item(tag)
             if isinstance(element, RawDataElement) and not _holds_sequence(element):
-                _ = dataset[tag]  # converts it in place
+                _convert_all(dataset[tag])  # dataset[tag] converts it in place
+
+
+def _convert_all(element: DataElement) -> None:
+    """When a value turns out to be a sequence after all (the file says SQ where the
+    dictionary does not), the values of its items too."""
+    if element.VR == VR.SQ:
+        for item in element.value:
+            for child in item:  # iterating converts each element
+                _convert_all(child)
 
 
 def _holds_sequence(element: RawDataElement) -> bool:
-    if element.VR in (None, VR.UN):  # implicit VR, or unknown: the dictionary says
-        try:
-            return dictionary_VR(element.tag) == VR.SQ
-        except KeyError:
-            return False
-    return element.VR == VR.SQ
+    """A sequence by the dictionary, or a private one written as SQ; an element the dictionary
+    knows as something else but the file calls SQ (Manufacturer, found by fuzzing) is
+    converted now like any value."""
+    try:
+        return dictionary_VR(element.tag) == VR.SQ
+    except KeyError:  # private or unknown: as the file writes it
+        return element.VR == VR.SQ
 
 
 def _inflated(compressed: bytes, most: int, path: Path) -> bytearray:
