@@ -151,3 +151,23 @@ def test_a_standard_element_written_as_a_sequence_is_read_at_once(name, tmp_path
     ) as caught:
         open_study(_alone_in_a_folder(name, tmp_path))
     _one_line(caught.value)
+
+
+# Items of the VOI and Modality LUT Sequences are converted when first read: an item value
+# pydicom cannot convert (an unknown VR) raised NotImplementedError out of load_image. Found by
+# hand after the fuzzer's SR findings (the dicom target had not reached it yet).
+def test_a_voi_lut_item_pydicom_cannot_convert_is_skipped_and_the_image_opens():
+    image = load_image(DATA / "dicom-72725945.dcm")
+    assert [(p.name, p.source) for p in image.presets] == [
+        ("LUNG", "file"),
+        ("BONE", "file"),
+        ("Auto", "auto"),
+    ]
+
+
+def test_a_modality_lut_item_pydicom_cannot_convert_is_one_studyerror():
+    with pytest.raises(
+        StudyError, match=r"invalid DICOM header \(Unknown Value Representation"
+    ) as caught:
+        load_image(DATA / "dicom-bdf98622.dcm")
+    _one_line(caught.value)

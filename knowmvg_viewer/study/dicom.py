@@ -239,7 +239,9 @@ def dicom_image(ds: Dataset, path: Path, frame: int = 0) -> RadiographImage:
             image = _image_from_dataset(ds, path, frame)
     except StudyError:
         raise
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+    # a bad value, or damage pydicom meets only now: it converts values and parses sequences
+    # when they are first read (NotImplementedError for an unknown VR, OSError in an item...)
+    except Exception as exc:
         raise StudyError(path, f"invalid DICOM header ({_first_line(exc)})") from None
     del ds[FIRST_PIXEL_TAG:]  # also drops pydicom's cached array
     image.header = ds
@@ -456,7 +458,12 @@ def _window_presets(ds: Dataset, image: RadiographImage) -> list[WindowPreset]:
 
 def _voi_lut_presets(ds: Dataset) -> list[WindowPreset]:
     presets = []
-    for number, item in enumerate(ds.get("VOILUTSequence", []) or [], start=1):
+    try:
+        items = list(ds.get("VOILUTSequence", []) or [])
+    except Exception as exc:  # a damaged sequence: pydicom parses it when it is first read
+        log.warning("skipping malformed VOI LUT Sequence (%s)", _first_line(exc))
+        items = []
+    for number, item in enumerate(items, start=1):
         try:
             n_entries, first, bits = (int(v) for v in item.LUTDescriptor)
             if not 8 <= bits <= 16:  # PS3.3 C.11.2.1.1: 8 to 16 bits per entry
@@ -464,13 +471,13 @@ def _voi_lut_presets(ds: Dataset) -> list[WindowPreset]:
             lut = _lut_data(item, bits)
             if not len(lut) or not np.isfinite(lut).all():
                 raise ValueError("no or non-finite entries")
-        except (AttributeError, TypeError, ValueError) as exc:
-            log.warning("skipping malformed VOI LUT item %d (%s)", number, exc)
+            name = str(item.get("LUTExplanation", "") or f"VOI LUT {number}")
+        except Exception as exc:  # also an item value pydicom cannot convert (unknown VR)
+            log.warning("skipping malformed VOI LUT item %d (%s)", number, _first_line(exc))
             continue
         n_entries = n_entries or 65536
         if first < 0 and ds.get("PixelRepresentation", 0) == 0:
             first &= 0xFFFF  # US descriptor value read as signed
-        name = str(item.get("LUTExplanation", "") or f"VOI LUT {number}")
         presets.append(
             WindowPreset(
                 name=name,
