@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import struct
 import tempfile
 import warnings
 import zlib
@@ -43,6 +44,7 @@ SR_SOP_CLASS_PREFIX = "1.2.840.10008.5.1.4.1.1.88."
 PREAMBLE_LESS_SUFFIXES = ("", ".dcm", ".dicom", ".ima")  # old exports without 'DICM'
 INFLATE_STEP = 16 << 20  # bytes of inflated data per step of a deflated file
 JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  "  # length and type of the 12-byte JP2 signature box
+MAX_PALETTE_ENTRIES = 65536  # PS3.3 C.7.6.3.1.5: a palette LUT has at most 2^16 entries
 FIRST_PIXEL_TAG = 0x7FE00008  # FloatPixelData; PixelData and what follows it come after
 
 
@@ -264,6 +266,7 @@ def _image_from_dataset(ds: Dataset, path: Path, frame: int) -> RadiographImage:
     if photometric == "PALETTE COLOR":
         from pydicom.pixels import apply_color_lut
 
+        _check_segmented_palette(ds, path)
         stored = np.asarray(apply_color_lut(stored, ds))
     if stored.ndim == 3 and stored.shape[-1] == 3:
         photometric = "RGB"  # pydicom converts YBR_* to RGB on decode
@@ -407,6 +410,69 @@ def _check_jp2_boxes(ds: Dataset, path: Path, index: int) -> None:
                 path, "damaged JPEG 2000 data (a JP2 box before the codestream has length 0)"
             )
         offset += length
+
+
+def _check_segmented_palette(ds: Dataset, path: Path) -> None:
+    """Refuse a segmented palette colour LUT (PS3.3 C.7.9) that expands past the 2^16 entries
+    a LUT can have, before pydicom expands it without a bound: each indirect segment repeats
+    up to 65535 segments, so 21 KB of segments cost 30 s and 600 MB, 120 KB gigabytes (found
+    following a slow input of the dicom fuzz target)."""
+    if "RedPaletteColorLookupTableData" in ds:
+        return  # not segmented
+    try:
+        bits = int(ds.RedPaletteColorLookupTableDescriptor[2])
+        little = getattr(ds, "file_meta", Dataset())._tsyntax_encoding[1]
+        little = ds.original_encoding[1] if little is None else little
+    except Exception:
+        return  # pydicom says what is wrong
+    fmt = ("<" if little else ">") + ("B" if bits // 8 == 1 else "H")
+    for colour in ("Red", "Green", "Blue", "Alpha"):
+        data = ds.get(f"Segmented{colour}PaletteColorLookupTableData")
+        if not data or len(data) % struct.calcsize(fmt):
+            continue
+        words = struct.unpack(f"{fmt[0]}{len(data) // struct.calcsize(fmt)}{fmt[1]}", data)
+        if _palette_entries(words, fmt) > MAX_PALETTE_ENTRIES:
+            raise StudyError(
+                path,
+                f"segmented {colour.lower()} palette LUT expands past "
+                f"{MAX_PALETTE_ENTRIES} entries",
+            )
+
+
+def _palette_entries(words: tuple[int, ...], fmt: str) -> int:
+    """How many entries segmented LUT data expands to, counted as pydicom expands it (an
+    indirect segment repeats LENGTH segments from an offset, indirect ones among them), without
+    building them; it stops once past MAX_PALETTE_ENTRIES, or after as many segments as could
+    matter (zero-length segments add nothing)."""
+    total, steps, most = 0, 0, len(words) + MAX_PALETTE_ENTRIES
+    width = 4 if fmt[1] == "B" else 2  # words holding an indirect segment's offset
+
+    def walk(offset: int, segments: int | None) -> None:
+        nonlocal total, steps
+        read = 0
+        while offset + 1 < len(words) and total <= MAX_PALETTE_ENTRIES and steps <= most:
+            opcode, length = words[offset], words[offset + 1]
+            steps += 1
+            if opcode in (0, 1):  # discrete: LENGTH values; linear: LENGTH steps to one value
+                total += length
+                offset += 2 + (length if opcode == 0 else 1)
+            elif opcode == 2 and offset + 2 + width <= len(words):
+                at = offset + 2
+                if width == 2:  # 16-bit: the offset's low word first
+                    target = words[at + 1] << 16 | words[at]
+                else:  # 8-bit: four bytes, in pydicom's order for the byte order
+                    b = [words[at + i] for i in ((3, 2, 1, 0) if fmt[0] == "<" else (2, 3, 0, 1))]
+                    target = (b[0] << 8 | b[1]) << 16 | (b[2] << 8 | b[3])
+                walk(target, length)
+                offset = at + width
+            else:
+                return  # pydicom refuses it
+            read += 1
+            if read == segments:
+                return
+
+    walk(0, None)
+    return total
 
 
 def _apply_modality_lut(ds: Dataset, image: RadiographImage) -> None:
