@@ -182,3 +182,12 @@ def test_a_segmented_palette_lut_past_65536_entries_is_refused_before_it_is_expa
     with pytest.raises(StudyError, match="segmented red palette LUT expands past 65536") as caught:
         _within(30, lambda: load_image(path))
     _one_line(caught.value)
+
+
+def test_a_linear_palette_segment_of_length_0_is_one_studyerror():
+    """pydicom divides by a linear segment's length: ZeroDivisionError out of load_image (the
+    dicom target's second run; its 873 KB input is kept here as a 1 KB film that does the same,
+    since the original is now refused earlier by the palette size check)."""
+    with pytest.raises(StudyError, match=r"invalid DICOM header \(division by zero\)") as caught:
+        load_image(DATA / "dicom-b03e7ede.dcm")
+    _one_line(caught.value)
