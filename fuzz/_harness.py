@@ -37,14 +37,28 @@ class Scratch:
     reads paths, and it should read them the real way (a path, not an in-memory buffer)."""
 
     def __init__(self, name: str) -> None:
-        root = "/dev/shm" if os.path.isdir("/dev/shm") else None
-        self.folder = Path(tempfile.mkdtemp(prefix="knowmvg-fuzz-", dir=root))
+        root = Path("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir())
+        for stale in root.glob("knowmvg-fuzz-*"):  # left by runs libFuzzer ended (no atexit)
+            if not _alive(stale.name.rpartition("-")[2]):
+                shutil.rmtree(stale, ignore_errors=True)
+        self.folder = root / f"knowmvg-fuzz-{os.getpid()}"
+        self.folder.mkdir(exist_ok=True)
         self.path = self.folder / name
         atexit.register(shutil.rmtree, self.folder, True)
 
     def write(self, data: bytes) -> Path:
         self.path.write_bytes(data)
         return self.path
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def small_limits() -> None:
