@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 
 FRONTAL, LATERAL, UNKNOWN = "frontal", "lateral", "unknown"
 
@@ -150,7 +151,10 @@ def row_direction(header: Dataset | None) -> str:
     if header is None:
         return ""
     value = header.get("PatientOrientation")
-    values = list(value) if value is not None and not isinstance(value, str) else [value]
+    if isinstance(value, (list, tuple, MultiValue)):
+        values = list(value)
+    else:  # a single value, or one of another VR (a damaged file: an int from VR UL)
+        values = [value]
     first = _text(values[0] if values else "").upper()
     return first[:1] if first[:1] in ("L", "R", "A", "P", "H", "F") else ""
 
