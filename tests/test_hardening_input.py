@@ -219,3 +219,31 @@ def test_a_study_error_from_the_decoder_process_arrives_as_itself(tmp_path):
             decoder(path)
     finally:
         decoder.shutdown()
+
+
+def _decode_forever(path, frame):  # run in the decoder's child process
+    import time
+
+    time.sleep(600)
+
+
+def test_a_decode_that_never_ends_is_given_up_and_the_next_film_decodes(demo_study):
+    """A codec looping forever (pydicom's JPEG 2000 box walk did, on a 27 KB file) must not
+    stall the viewer's decoding for good."""
+    import time
+
+    from knowmvg_viewer.study.process_decoder import ProcessDecoder
+
+    stuck = ProcessDecoder(timeout_s=2.0, decode=_decode_forever)
+    start = time.monotonic()
+    try:
+        with pytest.raises(StudyError, match="decoding took longer than 2 s and was given up"):
+            stuck(demo_study / "image.dcm")
+    finally:
+        stuck.shutdown()
+    assert time.monotonic() - start < 30
+    decoder = ProcessDecoder(timeout_s=60.0)
+    try:
+        assert decoder(demo_study / "image.dcm").width == 1700
+    finally:
+        decoder.shutdown()
