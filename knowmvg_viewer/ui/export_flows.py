@@ -116,32 +116,45 @@ class ExportFlows:
         )
 
     def choose_sr_export(self) -> None:
-        if self.session.image is None:
-            return
-        image = self.session.image
-        source = image.path
-        if image.header is None:
-            self.show_error(f"{source.name}: DICOM SR export needs a DICOM image; this is not one")
-            return
-        path = self._ask_path(
-            "Export DICOM SR", source.with_suffix(".sr.dcm").name, "DICOM SR (*.dcm)"
+        written = self._choose_dicom_export(
+            "DICOM SR export needs a DICOM image; this is not one",
+            ("Export DICOM SR", ".sr.dcm", "DICOM SR (*.dcm)"),
+            self.export_sr_to,
         )
-        overwrite = None if path is None else self._may_replace(path)
-        if overwrite is None:
-            return
-        try:
-            written = self.export_sr_to(path, overwrite)
-        except StudyError as exc:
-            self.show_error(str(exc))
-            return
-        except OSError as exc:
-            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+        if written is None:
             return
         problem = self.session.verification_problem()
         if problem is not None:  # written, but the user expects a verified SR
             self.show_error(f"exported {written.name}, {problem}")
             return
         self.show_status(f"exported {written.name}")
+
+    def _choose_dicom_export(
+        self,
+        not_dicom: str,
+        dialog: tuple[str, str, str],
+        write: Callable[[Path, bool], Path],
+    ) -> Path | None:
+        """Ask where (title, suffix, filter of `dialog`), whether to replace, then write; one
+        message for a raster image or a failure. The path written, else None."""
+        image = self.session.image
+        if image is None:
+            return None
+        if image.header is None:
+            self.show_error(f"{image.path.name}: {not_dicom}")
+            return None
+        title, suffix, file_filter = dialog
+        path = self._ask_path(title, image.path.with_suffix(suffix).name, file_filter)
+        overwrite = None if path is None else self._may_replace(path)
+        if overwrite is None:
+            return None
+        try:
+            return write(path, overwrite)
+        except StudyError as exc:
+            self.show_error(str(exc))
+        except OSError as exc:
+            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
+        return None
 
     # -- DICOM presentation state (GSPS) ---------------------------------------------------
     def export_presentation_state_to(
@@ -173,31 +186,17 @@ class ExportFlows:
         return self.session.export_findings(threshold=True)
 
     def choose_presentation_state_export(self) -> None:
-        if self.session.image is None:
-            return
-        image = self.session.image
-        if image.header is None:
-            self.show_error(
-                f"{image.path.name}: a presentation state needs a DICOM image; this is not one"
-            )
-            return
-        path = self._ask_path(
-            "Export presentation state (GSPS)",
-            image.path.with_suffix(".pr.dcm").name,
-            "DICOM presentation state (*.dcm)",
+        written = self._choose_dicom_export(
+            "a presentation state needs a DICOM image; this is not one",
+            (
+                "Export presentation state (GSPS)",
+                ".pr.dcm",
+                "DICOM presentation state (*.dcm)",
+            ),
+            self.export_presentation_state_to,
         )
-        overwrite = None if path is None else self._may_replace(path)
-        if overwrite is None:
-            return
-        try:
-            written = self.export_presentation_state_to(path, overwrite)
-        except StudyError as exc:
-            self.show_error(str(exc))
-            return
-        except OSError as exc:
-            self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
-            return
-        self.show_status(f"exported {written.name}")
+        if written is not None:
+            self.show_status(f"exported {written.name}")
 
     # -- clipboard and PACS ----------------------------------------------------------------
     def copy_annotated(self) -> None:
