@@ -301,3 +301,25 @@ def test_dicomweb_credentials_in_the_url_are_percent_decoded():
 def test_dicomweb_credentials_move_out_of_an_ipv6_url():
     node = DicomwebNode("http://u:p@[::1]:8042/dicom-web/")
     assert (node.url, node.username, node.password) == ("http://[::1]:8042/dicom-web", "u", "p")
+
+
+def test_a_rejection_the_acse_never_read_still_names_the_called_ae():
+    """Orthanc rejects and closes at once; on a loaded machine pynetdicom can see the socket
+    closed before reading the queued A-ASSOCIATE-RJ, and aborts. The reason must survive."""
+    import queue
+    from types import SimpleNamespace
+
+    from pynetdicom.pdu_primitives import A_ASSOCIATE
+
+    from knowmvg_viewer.pacs.dimse import DimseClient, _Probe
+
+    reject = A_ASSOCIATE()
+    reject.result, reject.result_source, reject.diagnostic = 0x01, 0x01, 0x07
+    unread: queue.Queue = queue.Queue()
+    unread.put(reject)
+    assoc = SimpleNamespace(dul=SimpleNamespace(to_user_queue=unread))
+    node = DimseNode.parse("WRONGAE@127.0.0.1:104")
+    probe = _Probe(connected=True)
+    probe.read_unread_reply(assoc)
+    error = DimseClient(node)._association_error(probe, elapsed=0.01)
+    assert error.reason == "association rejected: called AE title 'WRONGAE' not recognised"

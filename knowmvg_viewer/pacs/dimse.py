@@ -133,7 +133,19 @@ class _Probe:
         self.connected = True
 
     def _on_acse(self, event: evt.Event) -> None:
-        primitive = event.primitive  # type: ignore[attr-defined]
+        self._note(event.primitive)  # type: ignore[attr-defined]
+
+    def read_unread_reply(self, assoc: Association) -> None:
+        """Note a reply the DUL queued but the ACSE never read.
+
+        A node that rejects and closes at once (Orthanc does) can close before pynetdicom's
+        ACSE checks the socket; it then aborts without reading the queued A-ASSOCIATE-RJ,
+        and the rejection's reason would be lost on a loaded machine.
+        """
+        for primitive in list(assoc.dul.to_user_queue.queue):
+            self._note(primitive)
+
+    def _note(self, primitive: object) -> None:
         if isinstance(primitive, A_ASSOCIATE) and primitive.result in (0x01, 0x02):
             self.reject = primitive
         elif isinstance(primitive, (A_ABORT, A_P_ABORT)):
@@ -223,6 +235,7 @@ class DimseClient(PacsClient):
             reason = f"cannot resolve host {self.node.host!r} ({exc.strerror or exc})"
             raise NodeUnreachable(self.node, reason) from None
         if not assoc.is_established:
+            probe.read_unread_reply(assoc)
             raise self._association_error(probe, time.monotonic() - started)
         try:
             yield assoc, probe
