@@ -21,7 +21,7 @@ from .knowledge import KnowledgeBase
 from .modeling.knowmvg import KnowMVGModel
 from .phrase_selection import MAX_EXTRACT_CHARS, Query, query_phrases, report_phrases
 from .postprocess import FindingPostprocessor
-from .resources import resources_dir
+from .resources import DEFAULT_MODEL, default_model_dir
 from .results import GroundingResult
 from .text.extraction import PhraseExtractor
 from .text.tokenizer import ReportTokenizer
@@ -37,13 +37,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "knowmvg-tiny"
 MODEL_CARD = "MODEL_CARD.md"
 UNTRAINED_MARKER = "UNTRAINED"
-
-
-def default_model_dir() -> Path:
-    return resources_dir() / "models" / DEFAULT_MODEL
 
 
 def pick_device(name: str = "auto") -> torch.device:

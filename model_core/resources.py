@@ -11,6 +11,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 
 _MARKER = "demo"
+DEFAULT_MODEL = "knowmvg-tiny"
 
 
 def resources_dir() -> Path:
@@ -39,3 +40,8 @@ def _installed_resources() -> Path | None:
         return Path(str(importlib_resources.files("knowmvg_viewer") / "_resources"))
     except ModuleNotFoundError:
         return None
+
+
+def default_model_dir() -> Path:
+    """The bundled default model (torch-free, so the viewer's settings can list it)."""
+    return resources_dir() / "models" / DEFAULT_MODEL

@@ -154,6 +154,12 @@ class WindowActions:
             review.start_add,
             ["Ctrl+Shift+A"],
         )
+        self.fine_tune = add(
+            "Fine-tune a site model on the reviewed studies…",
+            "fa5s.graduation-cap",
+            self.window.finetune.start,
+            [],
+        )
 
     def needing_review(self) -> list[QAction]:
         return [
@@ -229,6 +235,8 @@ class WindowActions:
         )
         review_menu.addSeparator()
         review_menu.addActions([*self.assertions, self.relink, self.add_finding])
+        review_menu.addSeparator()
+        review_menu.addAction(self.fine_tune)
         bar.addMenu("&Help").addAction(self.model_info)
 
     def build_toolbar(self) -> None:

@@ -1,11 +1,12 @@
-"""Settings (model directory, device, threads, PACS cache limits, box confidence threshold,
-anonymised exports, the reviewer's name and organisation) and model information."""
+"""Settings (the model, chosen among the installed ones, device, threads, PACS cache limits,
+box confidence threshold, anonymised exports, the reviewer's name and organisation) and model
+information."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..pacs.cache import DEFAULT_MAX_AGE_DAYS
+from ..site_models import InstalledModel, installed_models, read_model
 from .forms import ok_cancel_buttons
+from .grounding_flow import MODEL_DIR_KEY
 from .pacs_panel import CACHE_AGE_KEY, CACHE_LIMIT_KEY, DEFAULT_CACHE_LIMIT_GB
 from .review_flow import ORGANISATION_KEY, REVIEWER_KEY, reviewer_settings
 
@@ -40,18 +44,28 @@ def anonymise_exports(settings: QSettings) -> bool:
 
 
 class SettingsDialog(QDialog):
-    """Writes model/dir, model/device, model/threads into QSettings on OK."""
+    """Writes the settings into QSettings on OK. The model is chosen among the installed
+    ones (the bundled default and the site's fine-tuned models, newest first); rolling back
+    a fine-tune is choosing an older one. Browse… adds a model directory from elsewhere."""
 
     def __init__(self, settings: QSettings, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.settings = settings
-        self.model_dir = QLineEdit(str(settings.value("model/dir", "")))
-        self.model_dir.setPlaceholderText("bundled default model")
+        self.model = QComboBox()
+        self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_summary = QLabel()
+        self.model_summary.setWordWrap(True)
+        self.model.currentIndexChanged.connect(self._show_model_summary)
+        chosen = str(settings.value(MODEL_DIR_KEY, "") or "").strip()
+        for model in installed_models([chosen] if chosen else []):
+            self._add_model(model)
+        self._choose_model(chosen)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
-        row.addWidget(self.model_dir)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.model, 1)
         row.addWidget(browse)
         holder = QWidget()
         holder.setLayout(row)
@@ -101,7 +115,8 @@ class SettingsDialog(QDialog):
         self.organisation = QLineEdit(organisation)
         self.organisation.setPlaceholderText("the verifying organisation of a reviewed SR")
         form = QFormLayout()
-        form.addRow("Model directory", holder)
+        form.addRow("Model", holder)
+        form.addRow("", self.model_summary)
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
         form.addRow("PACS cache limit", self.cache_limit)
@@ -115,13 +130,62 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def _add_model(self, model: InstalledModel) -> None:
+        self.model.addItem(model.label, model)
+        self.model.setItemData(self.model.count() - 1, str(model.path), Qt.ItemDataRole.ToolTipRole)
+
+    def _model_index(self, directory: str) -> int:
+        """The entry of DIRECTORY (empty: the bundled default), or -1."""
+        for index in range(self.model.count()):
+            model: InstalledModel = self.model.itemData(index)
+            if model.bundled and not directory:
+                return index
+            if directory and model.path.resolve() == Path(directory).resolve():
+                return index
+        return -1
+
+    def _choose_model(self, directory: str) -> None:
+        index = self._model_index(directory)
+        if index >= 0:
+            self.model.setCurrentIndex(index)
+        elif directory:  # gone, or no longer a model directory
+            self.model_summary.setText(
+                f"{directory} is not a model directory; OK uses the model selected above"
+            )
+
+    def _show_model_summary(self, index: int) -> None:
+        model = self.model.itemData(index)
+        self.model_summary.setText(model.summary() if model is not None else "")
+
+    def chosen_model_dir(self) -> str:
+        """What goes into model/dir: empty for the bundled default."""
+        model: InstalledModel | None = self.model.currentData()
+        if model is None or model.bundled:
+            return ""
+        return str(model.path)
+
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Model directory", self.model_dir.text())
+        start = self.chosen_model_dir()
+        path = QFileDialog.getExistingDirectory(self, "Model directory", start)
         if path:
-            self.model_dir.setText(path)
+            self.add_model_dir(Path(path))
+
+    def add_model_dir(self, path: Path) -> bool:
+        """Add and select the model directory PATH; False (and a line saying why) if it is not
+        one."""
+        model = read_model(path)
+        if model is None:
+            self.model_summary.setText(
+                f"{path} is not a model directory (it needs config.json and model.safetensors)"
+            )
+            return False
+        if self._model_index(str(path)) < 0:
+            self._add_model(model)
+        self._choose_model(str(path))
+        return True
 
     def accept(self) -> None:
-        self.settings.setValue("model/dir", self.model_dir.text().strip())
+        self.settings.setValue(MODEL_DIR_KEY, self.chosen_model_dir())
         self.settings.setValue("model/device", self.device.currentText())
         self.settings.setValue("model/threads", self.threads.value())
         self.settings.setValue(CACHE_LIMIT_KEY, self.cache_limit.value())

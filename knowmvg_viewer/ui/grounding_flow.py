@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from ..session import Session
 from ..study import Report
 
+MODEL_DIR_KEY = "model/dir"  # the chosen model directory; empty: the bundled default
+
 
 class GroundingFlow(QObject):
     finished = Signal()  # a grounding request ended (result, failure or cancel)
@@ -44,7 +46,7 @@ class GroundingFlow(QObject):
     # -- the model ---------------------------------------------------------------------------
     def load_model(self, model_dir: Path | None = None, device: str | None = None) -> None:
         """Load in the background; `None` arguments fall back to the saved settings."""
-        directory = model_dir or self.settings.value("model/dir", "") or None
+        directory = model_dir or self.settings.value(MODEL_DIR_KEY, "") or None
         device = device or str(self.settings.value("model/device", "auto"))
         threads = int(self.settings.value("model/threads", 0) or 0) or None
         self.session.model_loading()

@@ -29,8 +29,9 @@ from .actions import WindowActions
 from .dialogs import MIN_CONFIDENCE_KEY, ModelInfoDialog, SettingsDialog
 from .export_flows import ExportFlows
 from .findings_panel import FindingsPanel
+from .finetune_flow import FineTuneFlow
 from .grounding_controls import GroundingControls
-from .grounding_flow import GroundingFlow
+from .grounding_flow import MODEL_DIR_KEY, GroundingFlow
 from .image_view import RadiographView
 from .pacs_panel import PacsPanel, study_cache
 from .report_panel import ReportPanel
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "KnowMVG Viewer"
 IMAGE_FILTER = "Images (*.dcm *.dicom *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)"
 GEOMETRY_KEY = "window/geometry"
+MODEL_KEYS = (MODEL_DIR_KEY, "model/device", "model/threads")  # a change reloads the model
 SCREEN_FRACTION = 0.9
 DEFAULT_SIZE = (1400, 900)  # without a screen to size by, and for headless screenshots
 # overlay options kept in the settings: heatmap/<key>, and the confidence threshold
@@ -94,6 +96,9 @@ class MainWindow(QMainWindow):
         )
         self.review = ReviewFlow(
             self.session, self.settings, self.view, self.report_panel, self.show_error, status, self
+        )
+        self.finetune = FineTuneFlow(
+            self.session, self.settings, self.switch_model, self.show_error, status, self
         )
         self.actions = WindowActions(self)
         self.actions.build_menus()
@@ -288,14 +293,19 @@ class MainWindow(QMainWindow):
             self.settings.setValue(key, getattr(self.session.overlays, name))
 
     def open_settings(self) -> None:
-        model = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
+        model = [self.settings.value(k) for k in MODEL_KEYS]
         if SettingsDialog(self.settings, self).exec():
             self.pacs_panel.apply_settings(self.settings)
             self.review.apply_settings()
             self._restore_overlay_settings()
-            after = [self.settings.value(k) for k in ("model/dir", "model/device", "model/threads")]
+            after = [self.settings.value(k) for k in MODEL_KEYS]
             if after != model:  # a threshold change needs no reload of the model
                 self.grounding.load_model()
+
+    def switch_model(self, directory: Path) -> None:
+        """Use DIRECTORY from now on (a new site model); Settings lists the others."""
+        self.settings.setValue(MODEL_DIR_KEY, str(directory))
+        self.grounding.load_model()
 
     def show_model_info(self) -> None:
         ModelInfoDialog(self.session.model_info, self.session.model_error, self).exec()
@@ -319,6 +329,7 @@ class MainWindow(QMainWindow):
         if self.remember_geometry:
             self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.grounding.stop()
+        self.finetune.stop()
         self.loader.stop()
         self.pacs_panel.stop()
         self.exports.cleanup()

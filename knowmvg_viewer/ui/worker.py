@@ -1,5 +1,5 @@
-"""The one worker module: background threads for decoding studies, the GroundingEngine and
-the PACS.
+"""The one worker module: background threads for decoding studies, the GroundingEngine, the
+PACS and fine-tuning a site model.
 
 Widgets never decode a film, call torch or touch the network; they post requests here. Each
 request carries an id, and the session drops results whose id is no longer current (the user
@@ -161,6 +161,81 @@ class PacsThread(QObject):
         self._thread.join(wait_s)
         if self._thread.is_alive():
             log.info("leaving a PACS request to end with the process")
+
+
+class FineTuneJob(QObject):
+    """Fine-tunes a site model from the review store in one daemon thread (issue 13).
+
+    A daemon Python thread, not a QThread, for the PACS thread's reason: closing the window
+    sets `cancel`, waits a little, and never destroys a running QThread. The job checks the
+    event between training steps; a job cut off by the process ending leaves only a hidden
+    `.part` folder, never a half model.
+    """
+
+    progress = Signal(str, int, int)  # phase, done, total
+    finished = Signal(object)  # FineTuneResult
+    cancelled = Signal()
+    failed = Signal(str)  # one line
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.cancel_event = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, store, base, out, settings: dict) -> None:
+        """SETTINGS: FineTuneSettings fields (device, threads, ...)."""
+        if self.running:
+            raise RuntimeError("a fine-tuning job is already running")
+        self.cancel_event = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(store, base, out, settings, self.cancel_event),
+            name="fine-tune",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def _run(self, store, base, out, settings: dict, cancel: threading.Event) -> None:
+        from model_core.finetune import FineTuneCancelled, FineTuneError
+
+        from ..site_dataset import SiteDatasetError
+        from ..site_models import fine_tune_from_reviews
+
+        try:
+            result = fine_tune_from_reviews(
+                store,
+                base,
+                out,
+                cancel=cancel,
+                progress=self.progress.emit,
+                **settings,
+            )
+        except FineTuneCancelled:
+            outcome: tuple = (self.cancelled,)
+        except (FineTuneError, SiteDatasetError, OSError) as exc:
+            outcome = (self.failed, str(exc))
+        except Exception as exc:
+            log.error("fine-tuning failed: %s", traceback.format_exc())
+            outcome = (self.failed, f"fine-tuning failed: {exc}")
+        else:
+            outcome = (self.finished, result)
+        try:
+            outcome[0].emit(*outcome[1:])
+        except RuntimeError:  # the window (and this object's signals) is gone
+            log.info("fine-tuning ended after the window closed")
+
+    def stop(self, wait_s: float = 5.0) -> None:
+        """Cancel a running job and wait a little for it to clean up."""
+        if self.running:
+            self.cancel()
+            self._thread.join(wait_s)
 
 
 class StudyLoader(QObject):
