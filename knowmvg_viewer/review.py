@@ -113,7 +113,8 @@ class ReviewedFinding:
     def as_grounded(self) -> GroundedFinding:
         """The finding for the exporters (SR, GSPS, PNG): the reviewer's box and assertion.
         A model box keeps its score, confidence and wrong-side flag (accepted with a flag, it
-        may be the report's side that is wrong); a reviewer's box has none."""
+        may be the report's side that is wrong); a reviewer's box (drawn or edited) has none,
+        and its source is "reviewer", so exports can tell it from the model's."""
         model_box = not self.box_edited
         return GroundedFinding(
             phrase=self.phrase,
@@ -126,7 +127,7 @@ class ReviewedFinding:
             assertion=self.assertion,
             category=self.category,
             code=self.code,
-            source="reviewer" if self.state is ReviewState.ADDED else "report",
+            source="report" if model_box and self.state is not ReviewState.ADDED else "reviewer",
             confidence=self.confidence if model_box else None,
             laterality_conflict=self.laterality_conflict and model_box,
         )

@@ -75,7 +75,8 @@ def test_the_final_findings_leave_out_rejected_ones_and_take_the_reviewers_box()
         "left apical pneumothorax",
     ]
     assert final[0].box == (1000.0, 1300.0, 1450.0, 1800.0)
-    assert final[0].score is None  # the reviewer's box is not the model's
+    assert final[0].score is None and final[0].source == "reviewer"  # not the model's box
+    assert final[1].source == "report"  # the model's, accepted
     assert final[0].code == Code("SCT", "60046008", "Pleural effusion")
     assert final[2].source == "reviewer" and added.action == "add" and added.before is None
     assert review.findings[0].state is ReviewState.EDITED
@@ -207,3 +208,16 @@ def test_a_model_box_keeps_its_scores_and_wrong_side_flag_a_reviewers_box_does_n
     assert not moved.laterality_conflict and moved.score is None and moved.confidence is None
     restored = StudyReview.from_json(json.loads(json.dumps(review.to_json())))
     assert restored.final_findings() == review.final_findings()
+
+
+def test_the_reviewers_boxes_are_labelled_as_theirs_in_every_export():
+    from knowmvg_viewer.render.annotate import REVIEWER_MARKER, finding_label
+
+    review = _review()
+    review.move_box(0, (1000, 1300, 1450, 1800), "Dr A")
+    review.accept(1, "Dr A")
+    review.add("left apical pneumothorax", (90, 114), (900, 200, 1300, 600), "Dr A")
+    labels = [finding_label(f) for f in review.final_findings() if f.box is not None]
+    assert labels[0] == f"small left pleural effusion {REVIEWER_MARKER}"
+    assert labels[-1] == f"left apical pneumothorax {REVIEWER_MARKER}"
+    assert all(REVIEWER_MARKER not in label for label in labels[1:-1])

@@ -23,6 +23,7 @@ DISCLAIMER = "AI output - not a diagnosis"
 # The wrong-side flag on a label (the box lies in the other hemithorax from the side the
 # report names); OpenCV's Hershey fonts draw ASCII only, so no warning sign.
 SIDE_MARKER = "[SIDE?]"
+REVIEWER_MARKER = "[reviewer]"  # the box was drawn or edited by the reviewer, not the model
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,12 @@ class Annotation:
 
 
 def finding_label(finding: GroundedFinding) -> str:
-    """'phrase (score)', with a leading '?' for a finding the report hedges and a trailing
-    SIDE_MARKER for one whose box lies on the other side from the one its phrase names."""
+    """'phrase (score)', with a leading '?' for a finding the report hedges, REVIEWER_MARKER
+    in place of the score for a box the reviewer drew or edited, and a trailing SIDE_MARKER
+    for one whose box lies on the other side from the one its phrase names."""
     score = f" ({finding.score:.2f})" if finding.score is not None else ""
+    if finding.source == "reviewer":
+        score = f" {REVIEWER_MARKER}"
     hedge = "? " if finding.uncertain else ""
     side = f" {SIDE_MARKER}" if finding.laterality_conflict else ""
     return f"{hedge}{finding.phrase}{score}{side}"
