@@ -16,6 +16,11 @@
   box moved and resized by the reviewer and selected (its handles showing), the progress in
   the status bar.
 
+- `--fine-tune PNG --reviews DIR --site-model DIR`: Review > Fine-tune under way on the
+  reviews in DIR (a real job, grabbed at its first training steps, then cancelled); and
+  beside it (`<PNG stem>-settings.png`) File > Settings listing the installed models, with
+  the fine-tuned model DIR (e.g. the one `bench/site_adaptation.py --work` keeps) installed.
+
 Settings and caches go to a scratch folder; nothing of the user's is read or written.
 """
 
@@ -203,6 +208,37 @@ def review_picture(out: Path) -> None:
     window.close()
 
 
+def fine_tune_pictures(out: Path, reviews: Path, site_model: Path) -> None:
+    from knowmvg_viewer.review import ReviewStore
+    from knowmvg_viewer.site_models import models_folder
+    from knowmvg_viewer.ui.dialogs import SettingsDialog
+
+    shutil.copytree(site_model, models_folder() / site_model.name)
+    window = headless_window()
+    open_grounded(window, demo_study_dir())
+    window.session.review_store = ReviewStore(reviews)
+    flow = window.finetune
+    flow.confirm_start = lambda text: True
+    flow.start()
+    while flow.job.running and "Training" not in flow.dialog.labelText():
+        settle(500)
+    settle(3000)
+    window.grab().save(str(out))
+    print(f"{out}: {flow.dialog.labelText()} {flow.dialog.value()}%")
+    flow.cancel()
+    while flow.job.running:
+        settle(500)
+    dialog = SettingsDialog(window.settings, window)
+    dialog.model.setCurrentIndex(1)  # the site model, newest first after the bundled one
+    dialog.show()
+    settle()
+    settings_out = out.with_name(f"{out.stem}-settings.png")
+    dialog.grab().save(str(settings_out))
+    print(f"{settings_out}: {dialog.model.currentText()}; {dialog.model_summary.text()}")
+    dialog.close()
+    window.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", type=Path, metavar="PNG")
@@ -211,7 +247,12 @@ def main() -> int:
     parser.add_argument("--wrong-side", type=Path, metavar="PNG")
     parser.add_argument("--own-gsps", type=Path, metavar="PNG")
     parser.add_argument("--review", type=Path, metavar="PNG")
+    parser.add_argument("--fine-tune", type=Path, metavar="PNG")
+    parser.add_argument("--reviews", type=Path, metavar="DIR", help="for --fine-tune")
+    parser.add_argument("--site-model", type=Path, metavar="DIR", help="for --fine-tune")
     args = parser.parse_args()
+    if args.fine_tune is not None and (args.reviews is None or args.site_model is None):
+        parser.error("--fine-tune needs --reviews and --site-model")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
@@ -230,6 +271,8 @@ def main() -> int:
             own_gsps_picture(args.own_gsps, Path(tmp))
         if args.review is not None:
             review_picture(args.review)
+        if args.fine_tune is not None:
+            fine_tune_pictures(args.fine_tune, args.reviews, args.site_model)
     return 0
 
 

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import torch
 
 from knowmvg_viewer.cli import main as knowmvg
 from model_core.data.synthetic import write_ms_cxr
@@ -203,3 +204,46 @@ def test_cli_site_problems_are_listed_and_exit_2(model_dir, site, tmp_path, caps
     problems = json.loads((out / "metrics.json").read_text())["problems"]
     assert len(problems) == 1 and "bad number" in problems[0]
     assert "bad number" in (out / "MODEL_CARD.md").read_text()
+
+
+def test_a_base_size_model_fine_tunes_its_lora_adapters(site, tmp_path):
+    """The `base` path (LoRA on a local LLaVA, a local SAM) at toy shapes on a CPU: the
+    adapters and heads train, the frozen LM stays out of the checkpoint, the result loads."""
+    from safetensors.torch import load_file
+
+    from model_core.knowledge import KnowledgeBase
+    from model_core.modeling.configuration import KnowMVGConfig
+    from model_core.modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
+    from model_core.text.tokenizer import ReportTokenizer
+
+    from .conftest import ENGINE_TEST_REPORT
+    from .test_model import _tiny_llava_and_sam
+
+    llava, sam = _tiny_llava_and_sam(tmp_path)
+    knowledge = KnowledgeBase.load()
+    tokenizer = ReportTokenizer.train([ENGINE_TEST_REPORT] * 20, vocab_size=160)
+    config = KnowMVGConfig.named(
+        "base",
+        mllm_path=str(llava),
+        grounding_encoder_path=str(sam),
+        image_size=128,
+        feature_dim=32,
+        decoder_heads=4,
+        top_k=3,
+        knowledge_tokens=2,
+        lora_rank=4,
+        dtype="float32",
+        vocab_size=tokenizer.vocab_size,
+        region_ids=list(knowledge.region_ids),
+        region_boxes=[list(r.box) for r in knowledge.regions],
+    )
+    torch.manual_seed(0)
+    KnowMVGModel(config, load_pretrained=True).eval().save_pretrained(tmp_path / "base", tokenizer)
+    out = tmp_path / "site-base"
+    result = finetune(tmp_path / "base", site, out, FineTuneSettings(held_out=0.25, **FAST))
+    before, after = load_file(tmp_path / "base" / WEIGHTS_NAME), load_file(out / WEIGHTS_NAME)
+    assert before.keys() == after.keys() and result.steps == FAST["steps"]
+    lora = [k for k in after if "lora_" in k]
+    assert lora and any(not torch.equal(before[k], after[k]) for k in lora)
+    assert not any("q_proj.base_layer" in k for k in after)  # the frozen LM is not saved
+    assert GroundingEngine.load(out, device="cpu").describe()["size"] == "base"
