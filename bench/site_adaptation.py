@@ -24,7 +24,7 @@ site, and what does it cost on the data the default model was made for?
    with `ReviewStore.save`/`save_film` (`site_dataset.film_pixels`), and exported with
    `export_site_dataset` as `knowmvg dataset export` does.
 3. `model_core.finetune.finetune` with its defaults (600 steps or 20 minutes, learning rate
-   2e-4, 20 % of the site held out inside the job, two synthetic training studies replayed
+   2e-4, 20 % of the site held out inside the job, three synthetic training studies replayed
    per site training study) on 2 CPU threads; then both models are scored, phrase given, on HELD_OUT
    further site studies (the viewer's protocol: the phrase within its full report) and on
    the original synthetic test split (runs/v2/data/test when present, else seeds
@@ -53,6 +53,7 @@ import numpy as np
 import torch
 
 from knowmvg_viewer import __version__
+from knowmvg_viewer.export.anonymise import masked_text, patient_identifiers
 from knowmvg_viewer.export.atomic import encode_png
 from knowmvg_viewer.review import ReviewStore, StudyReview
 from knowmvg_viewer.site_dataset import export_site_dataset, film_pixels
@@ -192,7 +193,10 @@ def review_study(
     result = engine.ground(model_input(image), site.report)
     study_uid, image_uid = site.uids
     model = {"name": engine.name, "version": __version__}
-    review = StudyReview.start(study_uid, [image_uid], image_uid, model, result.findings)
+    report = masked_text(result.report, patient_identifiers(image.header))  # as the session
+    review = StudyReview.start(
+        study_uid, [image_uid], image_uid, model, result.findings, report=report
+    )
     used: set[int] = set()
     for index, finding in enumerate(result.findings):
         match = _best_truth(finding.span, site.phrases, used)

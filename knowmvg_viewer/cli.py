@@ -167,6 +167,12 @@ def add_dataset_parser(commands: argparse._SubParsersAction) -> None:
         help="also partly reviewed studies (their reviewed findings only)",
     )
     export.add_argument(
+        "--no-reports",
+        action="store_true",
+        help="leave the report text out (its patient names, IDs and birth date are masked, "
+        "but free text can name others); phrases then train as their own reports",
+    )
+    export.add_argument(
         "--overwrite", action="store_true", help="replace a site dataset already at OUT"
     )
     export.set_defaults(handler=run_dataset_export)
@@ -179,7 +185,11 @@ def run_dataset_export(args: argparse.Namespace) -> int:
     store = ReviewStore(args.reviews)
     try:
         summary = export_site_dataset(
-            store, args.out, include_partial=args.include_partial, overwrite=args.overwrite
+            store,
+            args.out,
+            include_partial=args.include_partial,
+            include_reports=not args.no_reports,
+            overwrite=args.overwrite,
         )
     except SiteDatasetError as exc:
         raise StudyError(None, str(exc)) from None
@@ -219,7 +229,7 @@ def add_finetune_parser(commands: argparse._SubParsersAction) -> None:
         "--replay",
         type=int,
         metavar="N",
-        help="synthetic training studies replayed beside the site's (default: two per site "
+        help="synthetic training studies replayed beside the site's (default: three per site "
         "training study; 0: none)",
     )
     tune.add_argument("--json", action="store_true", help="the result as JSON on stdout")

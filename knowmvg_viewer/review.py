@@ -190,6 +190,7 @@ class StudyReview:
     findings: list[ReviewedFinding] = field(default_factory=list)
     changes: list[ReviewChange] = field(default_factory=list)
     mirrored: bool = False
+    report: str = ""  # the text the spans index, the patient's identifiers masked
 
     @classmethod
     def start(
@@ -201,9 +202,11 @@ class StudyReview:
         ai_findings: list[GroundedFinding],
         *,
         mirrored: bool = False,
+        report: str = "",
     ) -> StudyReview:
         """A new review of the model's output: every finding pending. `mirrored`: the film's
-        `image.view.mirrored`."""
+        `image.view.mirrored`; `report`: the report the findings' spans index (the site
+        dataset trains on phrases in it), its patient identifiers masked by the caller."""
         return cls(
             study_uid=study_uid,
             sop_instance_uids=tuple(sorted(sop_instance_uids)),
@@ -212,6 +215,7 @@ class StudyReview:
             ai_findings=[finding.to_json() for finding in ai_findings],
             findings=[ReviewedFinding.from_ai(f, i) for i, f in enumerate(ai_findings)],
             mirrored=bool(mirrored),
+            report=str(report),
         )
 
     # -- progress ------------------------------------------------------------------------
@@ -337,6 +341,7 @@ class StudyReview:
             "findings": [finding.to_json() for finding in self.findings],
             "changes": [asdict(change) for change in self.changes],
             "mirrored": self.mirrored,
+            "report": self.report,
         }
 
     @classmethod
@@ -354,6 +359,7 @@ class StudyReview:
             findings=[ReviewedFinding.from_json(item) for item in data["findings"]],
             changes=[ReviewChange(**item) for item in data["changes"]],
             mirrored=_flag(data.get("mirrored", False)),
+            report=str(data.get("report") or ""),
         )
 
 

@@ -28,6 +28,7 @@ from psygnal import Signal
 from model_core.results import GroundedFinding, GroundingResult
 
 from .export.annotated import annotated_image
+from .export.anonymise import masked_text, patient_identifiers
 from .export.verification import ANONYMISED_NAME, Verification, reviewed_by
 from .findings import FindingsState
 from .measurement import Measurement, Point
@@ -367,6 +368,7 @@ class Session:
                 self.model_info or {},
                 result.findings,
                 mirrored=image.view.mirrored,
+                report=masked_text(result.report, patient_identifiers(image.header)),
             )
         self._shown_review, self._film_saved = len(result.findings), False
         self.review = review

@@ -4,7 +4,9 @@ our own MS-CXR reader (and so `knowmvg evaluate` and the fine-tune) loads them. 
 Layout of OUT (DESIGN section 5, the MS-CXR reader's columns exactly)::
 
     MS_CXR_Local_Alignment_site.csv   dicom_id, category_name, label_text, path, x, y, w, h,
-                                      image_width, image_height; one row per box
+                                      image_width, image_height; one row per box; and
+                                      report_text, span_start, span_end: the report the
+                                      phrase is in (our reader's optional columns)
     files/<dicom_id>.png              the reviewed film, 8-bit grey, as the model saw it
     dataset.json, README.md           the dataset card
 
@@ -17,8 +19,11 @@ may be gone. A film stored mirrored is flipped, boxes with it, so every film has
 patient's right on the image left, as the model sees films.
 
 Nothing identifies a patient: no name, ID, birth date, UID, path or study date is written;
-`dicom_id` is a hash of the SOP Instance UID. The dataset is built in a hidden folder beside
-OUT and renamed into place, so a failed export leaves no half dataset.
+`dicom_id` is a hash of the SOP Instance UID. The report text is the review's, in which the
+patient's names, IDs and birth date were masked when the review began; free text can name
+other people or dates, so `include_reports=False` (`--no-reports`) leaves it out. The
+dataset is built in a hidden folder beside OUT and renamed into place, so a failed export
+leaves no half dataset.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from model_core.data.readers.ms_cxr import REQUIRED_COLUMNS
+from model_core.data.readers.ms_cxr import REPORT_COLUMNS, REQUIRED_COLUMNS
 from model_core.knowledge import KnowledgeBase
 
 from .export.atomic import encode_png, write_bytes_atomic
@@ -74,6 +79,8 @@ class SiteDatasetSummary:
     models: list[dict] = field(default_factory=list)
     created: str = ""
     include_partial: bool = False
+    include_reports: bool = True
+    in_report: int = 0  # phrases written with their report and span
     flipped: int = 0  # films stored mirrored, written flipped
     left_out: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -101,6 +108,8 @@ class SiteDatasetSummary:
             "reviewers": self.reviewers,
             "models": self.models,
             "include_partial": self.include_partial,
+            "include_reports": self.include_reports,
+            "phrases_in_their_report": self.in_report,
             "flipped_mirrored_films": self.flipped,
             "left_out": self.left_out,
             "patient_identifiers": False,
@@ -137,6 +146,7 @@ def export_site_dataset(
     out: Path,
     *,
     include_partial: bool = False,
+    include_reports: bool = True,
     overwrite: bool = False,
 ) -> SiteDatasetSummary:
     """Write the store's reviewed studies to `out` (see the module docstring).
@@ -147,7 +157,9 @@ def export_site_dataset(
     """
     out = Path(out)
     _check_out(out, overwrite)
-    summary = SiteDatasetSummary(out, include_partial=include_partial)
+    summary = SiteDatasetSummary(
+        out, include_partial=include_partial, include_reports=include_reports
+    )
     reviews = _readable_reviews(store, summary.problems)
     knowledge = KnowledgeBase.load()
     studies: dict[str, _Study] = {}
@@ -156,7 +168,7 @@ def export_site_dataset(
         if reason is not None:
             summary.left_out[reason] = summary.left_out.get(reason, 0) + 1
             continue
-        study = _study(store, review, knowledge, summary.problems)
+        study = _study(store, review, knowledge, summary.problems, include_reports)
         if study is None:
             continue  # a problem line says why
         if not study.rows:
@@ -192,7 +204,11 @@ def _left_out_reason(review: StudyReview, include_partial: bool) -> str | None:
 
 
 def _study(
-    store: ReviewStore, review: StudyReview, knowledge: KnowledgeBase, problems: list[str]
+    store: ReviewStore,
+    review: StudyReview,
+    knowledge: KnowledgeBase,
+    problems: list[str],
+    include_reports: bool = True,
 ) -> _Study | None:
     """The study's film and rows; None (with a problem line) when its film is unusable."""
     path = store.film_path(review.study_uid)
@@ -215,7 +231,10 @@ def _study(
         if box is None:
             _problem(problems, f"{path}: a box of {finding.phrase!r} lies outside the film")
             continue
-        rows.append(_row(ident, finding, box, (width, height), knowledge))
+        row = _row(ident, finding, box, (width, height), knowledge)
+        if include_reports:
+            row.update(_in_report(review.report, finding))
+        rows.append(row)
     return _Study(ident, data, (width, height), rows, review)
 
 
@@ -265,6 +284,23 @@ def _row(
     }
 
 
+def _in_report(report: str, finding: ReviewedFinding) -> dict:
+    """The report and the phrase's span in it, as the CSV reader will see them (cells are
+    read stripped, so the span moves with the report's leading white space); empty when the
+    phrase has no span there (a query, or a review begun before reports were kept)."""
+    span = finding.span
+    if not report.strip() or span is None or not 0 <= span[0] < span[1] <= len(report):
+        return {}
+    if " ".join(report[span[0] : span[1]].split()) != " ".join(finding.phrase.split()):
+        return {}
+    lead = len(report) - len(report.lstrip())
+    return {
+        "report_text": report.strip(),
+        "span_start": span[0] - lead,
+        "span_end": span[1] - lead,
+    }
+
+
 def _category(finding: ReviewedFinding, knowledge: KnowledgeBase) -> str:
     """MS-CXR's category name of the phrase's finding (the knowledge base's match of the
     phrase as it stands, which a relink or an added finding may have changed)."""
@@ -308,6 +344,10 @@ def _fill(summary: SiteDatasetSummary, studies: list[_Study]) -> None:
     summary.studies = len(studies)
     summary.boxes = sum(len(study.rows) for study in studies)
     summary.phrases = sum(len({row["label_text"] for row in study.rows}) for study in studies)
+    summary.in_report = sum(
+        len({(r["label_text"], r["span_start"]) for r in study.rows if "span_start" in r})
+        for study in studies
+    )
     summary.flipped = sum(study.review.mirrored for study in studies)
     summary.reviewers = list(
         dict.fromkeys(name for study in studies for name in study.review.reviewers)
@@ -381,7 +421,9 @@ def _replace(part: Path, out: Path, overwrite: bool) -> None:
 
 def _csv_bytes(rows: list[dict]) -> bytes:
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=REQUIRED_COLUMNS, lineterminator="\n")
+    with_reports = any("report_text" in row for row in rows)
+    columns = REQUIRED_COLUMNS + (REPORT_COLUMNS if with_reports else ())
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return text.getvalue().encode("utf-8")
@@ -416,8 +458,13 @@ it: `knowmvg evaluate --dataset ms-cxr --root <this folder> --model DIR`.
   findings the reviewers added are in, with the reviewers' boxes.
 - Studies left out: {left}
 - Films stored mirrored, written flipped: {summary.flipped}
+- Phrases written with their report (`report_text`, `span_start`, `span_end`):
+  {summary.in_report if summary.include_reports else "none, reports left out"}
 
-Identifiers: none. No patient name, patient ID, birth date, accession number, study date,
-UID or source path is written; `dicom_id` is a one-way hash of the image's SOP Instance UID
-(only someone holding the UID can match it). Reviewer names are listed above.
+Identifiers: none in the fields. No patient name, patient ID, birth date, accession number,
+study date, UID or source path is written; `dicom_id` is a one-way hash of the image's SOP
+Instance UID (only someone holding the UID can match it). Reviewer names are listed above.
+In the report text the patient's names, IDs and birth date are masked (`*`); free text may
+still name other people or dates: read it, or export with `--no-reports`, before it leaves
+the site.
 """

@@ -64,7 +64,7 @@ MIN_HELD_OUT = 3  # studies: fewer give no before/after worth printing
 MIN_CALIBRATION_PHRASES = 50  # held-out phrases needed to refit calibration.json
 SITE_CARD = "dataset.json"  # the site dataset's card (knowmvg dataset export)
 REPLAY_GENERATE_SIZE = 384  # long side the replayed synthetic studies are drawn at
-REPLAY_PER_STUDY = 2  # default replay: synthetic studies per site training study
+REPLAY_PER_STUDY = 3  # default replay: synthetic studies per site training study
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 PHASES = ("prepare", "before", "train", "after", "write")

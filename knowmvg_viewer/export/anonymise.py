@@ -14,8 +14,10 @@ capture, PNG, JSON):
 - in the JSON, no image path (`image` is null);
 - the reviewing radiologist (a verified SR's Verifying Observer and person observer, the
   JSON's reviewers) named "Anonymised", the verification time kept to its year.
-Not scrubbed: the report text, and text burned into the pixels (the source's Burned In
-Annotation "YES" is logged as a warning), which the user must check.
+The report text is not scrubbed in these exports; a review keeps it with the patient's names,
+IDs and birth date masked (`masked_text`, for the site dataset). Not scrubbed either: text
+burned into the pixels (the source's Burned In Annotation "YES" is logged as a warning),
+which the user must check.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
 from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
 from pydicom.uid import generate_uid
 
 from ..user_folders import user_folder
@@ -179,3 +183,45 @@ def anonymised_record(record: dict) -> dict:
 def _year_only(value: str, width: int) -> str:
     year = value[:4]
     return f"{year}0101" if year.isdigit() and len(value) >= width else ""
+
+
+# -- report text ---------------------------------------------------------------------------
+MASK = "*"
+MIN_NAME_PART = 2  # an initial alone would mask every such letter of the report
+
+
+def patient_identifiers(header: Dataset | None) -> list[str]:
+    """What of the patient's identity a report may repeat: each part of the patient's names
+    (family, given, middle), the patient's IDs, and the birth date in the usual writings."""
+    if header is None:
+        return []
+    found: list[str] = []
+    for keyword in ("PatientName", "OtherPatientNames", "PatientBirthName"):
+        for name in _values(header.get(keyword)):
+            for part in str(name).replace("^", " ").replace("=", " ").split():
+                part = part.strip(".,")
+                if len(part) >= MIN_NAME_PART:
+                    found.append(part)
+    for keyword in ("PatientID", "OtherPatientIDs"):
+        found += [str(v).strip() for v in _values(header.get(keyword)) if str(v).strip()]
+    birth = str(header.get("PatientBirthDate") or "").strip()
+    if len(birth) == 8 and birth.isdigit():
+        y, m, d = birth[:4], birth[4:6], birth[6:]
+        found += [birth, f"{y}-{m}-{d}", f"{d}/{m}/{y}", f"{m}/{d}/{y}", f"{d}.{m}.{y}"]
+    return found
+
+
+def _values(value) -> list:
+    """A DICOM value as a list: empty when absent, its items when multi-valued."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, (list, tuple, MultiValue)) else [value]
+
+
+def masked_text(text: str, identifiers: list[str]) -> str:
+    """TEXT with every occurrence of each identifier (case-insensitive, whole words) replaced
+    by as many MASK characters: the length, and so every phrase span, is kept."""
+    for identifier in sorted(set(identifiers), key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(identifier)}(?!\w)", re.IGNORECASE)
+        text = pattern.sub(lambda m: MASK * len(m.group(0)), text)
+    return text

@@ -5,6 +5,11 @@ and, from v1.1.0, `split`; x, y top-left in the original image's pixels. A phras
 several boxes has several rows: rows are grouped by (dicom_id, label_text). MS-CXR has no
 reports, so each phrase is its own report (span (0, len)), as in the phrase-given protocol;
 one image with two phrases gives two samples.
+
+Our site datasets (`knowmvg dataset export`) may add `report_text, span_start, span_end`:
+the report a phrase was found in and its character span there. A row whose span holds its
+label_text (white space aside) puts the phrase in that report: an image's phrases in one
+report are one sample, as the viewer grounds them. Other rows stay their own report.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from .base import (
     DatasetError,
     ProblemLog,
     checked_phrase,
+    phrase_key,
     read_csv_rows,
     require_columns,
 )
@@ -40,6 +46,7 @@ REQUIRED_COLUMNS = (
     "image_height",
 )
 SPLIT_COLUMN = "split"
+REPORT_COLUMNS = ("report_text", "span_start", "span_end")  # optional: our site datasets
 CSV_PATTERN = "MS_CXR_Local_Alignment*.csv"
 # MS-CXR categories -> our finding names (resources/knowledge/findings.json).
 CATEGORY_FINDINGS = {"Lung Opacity": "opacity", "Pleural Effusion": "effusion"}
@@ -54,6 +61,8 @@ class _Row:
     path: str
     box_xywh: tuple[float, ...]
     size: tuple[int, int]
+    report: str = ""  # the report the phrase is in, with `span` (else its own report)
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -79,12 +88,21 @@ class MsCxrReader(AnnotationReader):
         return self.csv_path
 
     def annotations(self) -> Iterator[Annotation]:
-        groups: dict[str, dict[str, list[_Row]]] = {}
+        groups: dict[str, dict[tuple, list[_Row]]] = {}
         for row in self._rows():
-            groups.setdefault(row.dicom_id, {}).setdefault(row.label_text, []).append(row)
+            key = (row.label_text, row.span, row.report)
+            groups.setdefault(row.dicom_id, {}).setdefault(key, []).append(row)
         for phrases in groups.values():
-            for rows in phrases.values():
-                annotation = self._annotation(rows)
+            in_reports: dict[str, list[list[_Row]]] = {}
+            for (_, span, report), rows in phrases.items():
+                if span is None:
+                    annotation = self._annotation(rows)
+                    if annotation is not None:
+                        yield annotation
+                else:
+                    in_reports.setdefault(report, []).append(rows)
+            for report, phrase_rows in in_reports.items():
+                annotation = self._report_annotation(report, phrase_rows)
                 if annotation is not None:
                     yield annotation
 
@@ -124,6 +142,7 @@ class MsCxrReader(AnnotationReader):
         if size[0] <= 0 or size[1] <= 0:
             self.problems.dropped(where, f"image size {size[0]}x{size[1]}; row skipped")
             return None
+        report, span = self._report_span(where, cells, columns, value["label_text"])
         return _Row(
             line=line,
             dicom_id=value["dicom_id"],
@@ -132,7 +151,34 @@ class MsCxrReader(AnnotationReader):
             path=value["path"],
             box_xywh=box,
             size=size,
+            report=report,
+            span=span,
         )
+
+    def _report_span(
+        self, where: str, cells: list[str], columns: dict[str, int], label_text: str
+    ) -> tuple[str, tuple[int, int] | None]:
+        """The row's report and span, when it has them and the span holds the phrase."""
+        if not all(name in columns for name in REPORT_COLUMNS):
+            return "", None
+        report, start, end = (_cell(cells, columns[name]) for name in REPORT_COLUMNS)
+        if not report:
+            return "", None
+        try:
+            span = (int(start), int(end))
+        except ValueError:
+            span = None
+        if span is None or not 0 <= span[0] < span[1] <= len(report):
+            self.problems.fixed(
+                where, "no usable span in report_text; the phrase is its own report"
+            )
+            return "", None
+        if phrase_key(report[span[0] : span[1]]) != phrase_key(label_text):
+            self.problems.fixed(
+                where, "report_text at the span is not label_text; the phrase is its own report"
+            )
+            return "", None
+        return report, span
 
     def _annotation(self, rows: list[_Row]) -> Annotation | None:
         first = rows[0]
@@ -146,6 +192,27 @@ class MsCxrReader(AnnotationReader):
             return None
         image_path = self.image_root / first.path
         return Annotation(first.dicom_id, image_path, text, [checked], first.size, where)
+
+    def _report_annotation(self, report: str, phrase_rows: list[list[_Row]]) -> Annotation | None:
+        """One sample: an image's phrases in the report they were found in."""
+        first = phrase_rows[0][0]
+        phrases = []
+        for rows in phrase_rows:
+            where = f"{self.csv_path}:{rows[0].line}"
+            boxes = box_xywh_to_xyxy_np(np.array([r.box_xywh for r in rows], np.float64))
+            finding = CATEGORY_FINDINGS.get(rows[0].category, rows[0].category.lower())
+            span = rows[0].span
+            phrase = PhraseAnnotation(report[span[0] : span[1]], span, boxes.tolist(), finding)
+            checked = checked_phrase(phrase, rows[0].size, where, self.problems)
+            if checked is not None:
+                phrases.append(checked)
+        if not phrases:
+            return None
+        phrases.sort(key=lambda phrase: phrase.span)
+        where = f"{self.csv_path}:{first.line}"
+        return Annotation(
+            first.dicom_id, self.image_root / first.path, report, phrases, first.size, where
+        )
 
 
 def _cell(cells: list[str], index: int) -> str:
