@@ -149,3 +149,27 @@ def test_an_anonymised_review_names_no_radiologist():
     }
     text = json.dumps(anonymised_record(record))
     assert "Smith" not in text and "Elsewhere" not in text
+
+
+def test_a_reports_patient_identity_is_masked_and_every_span_kept():
+    from pydicom.dataset import Dataset
+
+    from knowmvg_viewer.export.anonymise import MASK, masked_text, patient_identifiers
+
+    header = Dataset()
+    header.PatientName = "Smith^John^A"
+    header.OtherPatientNames = ["Smyth^Jon", "Smith-Jones^J"]
+    header.PatientID = "MRN12345"
+    header.PatientBirthDate = "19500203"
+    report = (
+        "Patient: John SMITH (MRN12345), DOB 03/02/1950, also Jon Smyth. "
+        "Small left effusion. Smithfield catheter. A. Jones reviewed."
+    )
+    masked = masked_text(report, patient_identifiers(header))
+    assert len(masked) == len(report)
+    for identifier in ("John", "SMITH", "MRN12345", "03/02/1950", "Jon", "Smyth"):
+        assert identifier not in masked
+    assert "Smithfield" in masked and "Small left effusion" in masked  # whole words only
+    assert "A. Jones" in masked  # single initials and other names are not the patient's
+    assert MASK * len("MRN12345") in masked
+    assert patient_identifiers(None) == [] and masked_text(report, []) == report

@@ -93,6 +93,57 @@ def test_ms_cxr_groups_rows_into_phrases_and_loads_images(ms_cxr_root, caplog):
     assert image[0, 0] < image[0, -1]  # the ramp keeps its direction: air stays dark
 
 
+SITE_REPORT = "FINDINGS: Small rt effn. Patchy LLZ opac.\nIMPRESSION: Small rt effn."
+
+
+def _site_csv(root: Path, rows: list[tuple]) -> Path:
+    """Our site dataset's extra columns: each row (label_text, report, start, end, x)."""
+    header = "dicom_id,category_name,label_text,path,x,y,w,h,image_width,image_height,"
+    lines = [header + "report_text,span_start,span_end"]
+    for text, report, start, end, x in rows:
+        quoted = report.replace('"', '""')
+        lines.append(f'{CXR_1},,{text},a.png,{x},4,6,6,64,48,"{quoted}",{start},{end}')
+    csv_path = root / "MS_CXR_Local_Alignment_site.csv"
+    csv_path.write_text("\n".join(lines) + "\n")
+    write_image(root / "a.png")
+    return csv_path
+
+
+def test_site_rows_with_their_report_are_one_sample_with_spans(tmp_path, caplog):
+    first, second = SITE_REPORT.index("Small rt effn"), SITE_REPORT.index("Patchy LLZ opac")
+    restated = SITE_REPORT.rindex("Small rt effn")
+    _site_csv(
+        tmp_path,
+        [
+            ("Patchy LLZ opac", SITE_REPORT, second, second + 15, 40),
+            ("Small rt effn", SITE_REPORT, first, first + 13, 2),
+            ("Small rt effn", SITE_REPORT, first, first + 13, 10),  # a second box
+            ("Small rt effn", SITE_REPORT, restated, restated + 13, 20),  # the impression's
+            ("Small rt effn", SITE_REPORT, 0, 9, 30),  # a span that is not the phrase
+            ("Patchy LLZ opac", "", "", "", 50),  # no report: its own
+        ],
+    )
+    reader = open_dataset("ms-cxr", tmp_path)
+    samples = list(reader.samples())
+    in_report = [s for s in samples if s.report == SITE_REPORT]
+    assert len(in_report) == 1 and len(samples) == 3  # and two phrases as their own reports
+    phrases = in_report[0].phrases
+    assert [p.span for p in phrases] == [
+        (first, first + 13),
+        (second, second + 15),
+        (restated, restated + 13),
+    ]
+    assert all(SITE_REPORT[p.span[0] : p.span[1]] == p.text for p in phrases)
+    assert [len(p.boxes) for p in phrases] == [2, 1, 1]
+    assert sorted(s.report for s in samples if s.report != SITE_REPORT) == [
+        "Patchy LLZ opac",
+        "Small rt effn",
+    ]
+    assert [p.reason for p in reader.problems.problems] == [
+        "report_text at the span is not label_text; the phrase is its own report"
+    ]
+
+
 def test_ms_cxr_reports_each_problem_once_and_goes_on(ms_cxr_root, caplog):
     reader = open_dataset("ms-cxr", ms_cxr_root)
     samples = by_text(reader.samples())

@@ -132,6 +132,17 @@ def test_the_store_saves_atomically_outside_the_study_and_restores(tmp_path):
     assert store.load("9.9.9", UIDS) is None
 
 
+def test_the_report_is_kept_and_a_review_saved_without_one_still_loads(tmp_path):
+    store = ReviewStore(tmp_path / "reviews")
+    review = StudyReview.start("1.2.3", UIDS, "1.2.3.1", {}, AI, report="FINDINGS: effusion.")
+    path = store.save(review)
+    assert store.load("1.2.3", UIDS).report == "FINDINGS: effusion."
+    data = json.loads(path.read_text())
+    del data["report"]  # written before reviews kept their report
+    path.write_text(json.dumps(data))
+    assert store.load("1.2.3", UIDS).report == ""
+
+
 def test_the_default_store_is_in_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert ReviewStore().folder == tmp_path / "data" / "knowmvg-viewer" / "reviews"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -259,6 +260,14 @@ def test_a_review_starts_when_the_findings_arrive_keyed_by_the_study_uids(review
     assert reviewing.review_progress() == (0, 3)
     assert reviewing.findings.review_states == {0: "pending", 1: "pending", 2: "pending"}
     assert not reviewing.review_store.path_for(review.study_uid).exists()  # nothing done yet
+    assert review.report == reviewing.report_text and review.report  # the spans' text
+
+
+def test_the_review_keeps_the_report_with_the_patients_name_masked(reviewing):
+    name = str(reviewing.image.header.PatientName).split("^")[0]  # DEMO^CHEST
+    result = replace(_result(reviewing, *BOXES), report=f"{name} has a small left effusion.")
+    assert reviewing.finish_grounding(reviewing.begin_grounding(), result)
+    assert reviewing.review.report == "*" * len(name) + " has a small left effusion."
 
 
 def test_each_review_action_is_shown_and_saved_at_once(reviewing):

@@ -329,3 +329,55 @@ def test_a_damaged_review_is_skipped_and_the_command_exits_2_at_the_end(store, t
     assert main(["dataset", "export", "--reviews", str(store.folder), "--out", str(out)]) == 2
     assert "0123.json: skipped" in caplog.text
     assert len(list(open_dataset("ms-cxr", out).annotations())) == 3  # the rest is written
+
+
+# the report FIRST's spans and the complete review's added finding index
+FIRST_REPORT = (
+    "FINDINGS: small left pleural effusion.  right lower lobe opacity. No pneumothorax. "
+    "mild cardiomegaly.\nIMPRESSION: Small left apical pneumothorax."
+)
+
+
+def test_phrases_go_with_their_report_and_read_back_as_one_sample(
+    tmp_path, demo_images, demo_films
+):
+    review = _complete_review(demo_images[0])
+    review.report = FIRST_REPORT
+    store = ReviewStore(tmp_path / "reviews")
+    store.save(review)
+    store.save_film(review.study_uid, demo_films[0])
+    summary = export_site_dataset(store, tmp_path / "site")
+    assert summary.in_report == 3 and summary.to_json()["phrases_in_their_report"] == 3
+    samples = list(open_dataset("ms-cxr", tmp_path / "site").samples())
+    assert len(samples) == 1 and samples[0].report == FIRST_REPORT
+    assert [FIRST_REPORT[p.span[0] : p.span[1]] for p in samples[0].phrases] == [
+        "small left pleural effusion",
+        "right lower lobe opacity",
+        "left apical pneumothorax",
+    ]
+    export_site_dataset(store, tmp_path / "plain", include_reports=False)
+    header = (tmp_path / "plain" / DATASET_CSV).read_text().splitlines()[0]
+    assert header == ",".join(REQUIRED_COLUMNS)
+    assert all(
+        s.report == s.phrases[0].text for s in open_dataset("ms-cxr", tmp_path / "plain").samples()
+    )
+
+
+def test_the_command_leaves_reports_out_when_asked(store, tmp_path, capsys):
+    status = main(
+        [
+            "dataset",
+            "export",
+            "--reviews",
+            str(store.folder),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-reports",
+        ]
+    )
+    assert status == EXIT_OK
+    card = json.loads((tmp_path / "o" / "dataset.json").read_text())
+    assert (
+        card["include_reports"] is False
+        and "report_text" not in (tmp_path / "o" / DATASET_CSV).read_text()
+    )
