@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QRectF, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPainter
 from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parent.parent
@@ -223,7 +223,13 @@ def fine_tune_pictures(out: Path, reviews: Path, site_model: Path) -> None:
     while flow.job.running and "Training" not in flow.dialog.labelText():
         settle(500)
     settle(3000)
-    window.grab().save(str(out))
+    picture = window.grab()  # the progress window is its own top-level: drawn over it
+    dialog_picture = flow.dialog.grab()
+    painter = QPainter(picture)
+    corner = picture.rect().center() - dialog_picture.rect().center()
+    painter.drawPixmap(corner, dialog_picture)
+    painter.end()
+    picture.save(str(out))
     print(f"{out}: {flow.dialog.labelText()} {flow.dialog.value()}%")
     flow.cancel()
     while flow.job.running:
