@@ -5,8 +5,8 @@ UIDs replaced consistently across objects, and the objects still valid DICOM."""
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 import stat
 
 import numpy as np
