@@ -25,6 +25,7 @@ QT_FREE = [
     "knowmvg_viewer/limits.py",
     "knowmvg_viewer/review.py",
     "knowmvg_viewer/site_dataset.py",
+    "knowmvg_viewer/site_models.py",
     "knowmvg_viewer/grounding.py",
     "knowmvg_viewer/cli.py",
     "knowmvg_viewer/_logging.py",
@@ -45,6 +46,7 @@ TORCH_FREE = [
     "knowmvg_viewer/limits.py",
     "knowmvg_viewer/review.py",
     "knowmvg_viewer/site_dataset.py",
+    "knowmvg_viewer/site_models.py",
     "knowmvg_viewer/_logging.py",
     "knowmvg_viewer/__init__.py",
     "model_core/knowledge",
@@ -65,11 +67,18 @@ TORCH_MODULES = {
     "model_core.postprocess",
     "model_core.train",
     "model_core.warm_start",
+    "model_core.finetune",
 }
 # The command line grounds in-process, so it may load the engine; nothing else in the viewer.
 ENGINE_USERS = ["knowmvg_viewer/grounding.py", "knowmvg_viewer/cli.py"]
-# The one worker module owns the engine and imports it lazily, off the GUI thread.
-ALLOWED = {("knowmvg_viewer/ui/worker.py", "model_core.engine")}
+# The one worker module owns the engine and imports it lazily, off the GUI thread; the
+# fine-tune job it runs (site_models.fine_tune_from_reviews) imports the trainer lazily too,
+# so Settings can list the installed models without torch.
+ALLOWED = {
+    ("knowmvg_viewer/ui/worker.py", "model_core.engine"),
+    ("knowmvg_viewer/ui/worker.py", "model_core.finetune"),
+    ("knowmvg_viewer/site_models.py", "model_core.finetune"),
+}
 
 
 def _modules(entry: str) -> list[Path]:

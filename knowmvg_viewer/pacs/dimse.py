@@ -136,20 +136,26 @@ class _Probe:
         self._note(event.primitive)  # type: ignore[attr-defined]
 
     def read_unread_reply(self, assoc: Association) -> None:
-        """Note a reply the DUL queued but the ACSE never read.
+        """Note a rejection the DUL queued but the ACSE never read.
 
         A node that rejects and closes at once (Orthanc does) can close before pynetdicom's
         ACSE checks the socket; it then aborts without reading the queued A-ASSOCIATE-RJ,
-        and the rejection's reason would be lost on a loaded machine.
+        and the rejection's reason would be lost on a loaded machine. (Only a rejection: a
+        refused connection queues an A-P-ABORT of our own transport, not the node's.)
         """
         for primitive in list(assoc.dul.to_user_queue.queue):
-            self._note(primitive)
+            if _is_rejection(primitive):
+                self.reject = primitive
 
     def _note(self, primitive: object) -> None:
-        if isinstance(primitive, A_ASSOCIATE) and primitive.result in (0x01, 0x02):
+        if _is_rejection(primitive):
             self.reject = primitive
         elif isinstance(primitive, (A_ABORT, A_P_ABORT)):
             self.aborted_by_peer = True
+
+
+def _is_rejection(primitive: object) -> bool:
+    return isinstance(primitive, A_ASSOCIATE) and primitive.result in (0x01, 0x02)
 
 
 @dataclass
