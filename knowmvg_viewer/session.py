@@ -500,7 +500,9 @@ class Session:
         ones left out, the reviewer's boxes and assertions), else the model's; then the
         findings the user asked for by query (not part of the review). `threshold`: leave out
         the boxes the confidence threshold hides from the overlay (the GSPS draws what is on
-        screen), except those the reviewer accepted or edited."""
+        screen), except those the reviewer accepted or edited. Once the review is verified,
+        the query findings are left out: a verified export holds only what the reviewer
+        checked (`queries_left_out` counts them, for the export's message)."""
         state = self.findings
 
         def hidden(index: int) -> bool:
@@ -513,10 +515,18 @@ class Session:
             for i, finding in enumerate(self.review.findings)
             if finding.kept and (finding.reviewed or not hidden(i))
         ]
+        if self.verification() is not None:
+            return kept
         queries = [
             f for i, f in enumerate(state.findings) if i >= self._shown_review and not hidden(i)
         ]
         return kept + queries
+
+    def queries_left_out(self) -> int:
+        """How many query findings a verified export leaves out (0 when not verified)."""
+        if self.review is None or self.verification() is None:
+            return 0
+        return len(self.findings.findings) - self._shown_review
 
     def _reviewed_when(self) -> datetime:
         """When the review was last changed (its verification time once complete)."""

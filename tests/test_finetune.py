@@ -212,28 +212,19 @@ def test_a_base_size_model_fine_tunes_its_lora_adapters(site, tmp_path):
     from safetensors.torch import load_file
 
     from model_core.knowledge import KnowledgeBase
-    from model_core.modeling.configuration import KnowMVGConfig
     from model_core.modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
     from model_core.text.tokenizer import ReportTokenizer
 
     from .conftest import ENGINE_TEST_REPORT
-    from .test_model import _tiny_llava_and_sam
+    from .test_model import _tiny_llava_and_sam, toy_base_config
 
     llava, sam = _tiny_llava_and_sam(tmp_path)
     knowledge = KnowledgeBase.load()
     tokenizer = ReportTokenizer.train([ENGINE_TEST_REPORT] * 20, vocab_size=160)
-    config = KnowMVGConfig.named(
-        "base",
-        mllm_path=str(llava),
-        grounding_encoder_path=str(sam),
-        image_size=128,
-        feature_dim=32,
-        decoder_heads=4,
-        top_k=3,
-        knowledge_tokens=2,
-        lora_rank=4,
-        dtype="float32",
-        vocab_size=tokenizer.vocab_size,
+    config = toy_base_config(
+        llava,
+        sam,
+        tokenizer,
         region_ids=list(knowledge.region_ids),
         region_boxes=[list(r.box) for r in knowledge.regions],
     )

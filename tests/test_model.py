@@ -221,10 +221,9 @@ def _tiny_llava_and_sam(tmp_path):
 
 
 @pytest.mark.slow
-def test_base_path_loads_llava_and_sam_from_local_directories(tokenizer, tmp_path):
-    llava_dir, sam_dir = _tiny_llava_and_sam(tmp_path)
-    config = KnowMVGConfig.named(
-        "base",
+def toy_base_config(llava_dir, sam_dir, tokenizer, **overrides) -> KnowMVGConfig:
+    """The `base` architecture (LoRA on a local LLaVA, a local SAM) at toy shapes."""
+    settings = dict(
         mllm_path=str(llava_dir),
         grounding_encoder_path=str(sam_dir),
         image_size=128,
@@ -238,6 +237,12 @@ def test_base_path_loads_llava_and_sam_from_local_directories(tokenizer, tmp_pat
         region_ids=[f"region_{i}" for i in range(len(REGIONS))],
         region_boxes=REGIONS,
     )
+    return KnowMVGConfig.named("base", **{**settings, **overrides})
+
+
+def test_base_path_loads_llava_and_sam_from_local_directories(tokenizer, tmp_path):
+    llava_dir, sam_dir = _tiny_llava_and_sam(tmp_path)
+    config = toy_base_config(llava_dir, sam_dir, tokenizer)
     model = KnowMVGModel(config, load_pretrained=True)
     # LoRA: the LM's own weights are frozen, adapters and the new heads train
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}

@@ -297,6 +297,28 @@ def test_exports_say_what_the_review_stands_by(reviewing):
     assert final[1].score == pytest.approx(0.9)
 
 
+def test_a_verified_export_leaves_the_unreviewed_query_findings_out(reviewing):
+    _ground(reviewing, *BOXES)
+    query = replace(
+        _result(reviewing, (5, 5, 25, 25)),
+        findings=[GroundedFinding("asked for", None, box=(5, 5, 25, 25), source="query")],
+    )
+    assert reviewing.finish_grounding(reviewing.begin_query(), query)
+    for index in range(3):
+        reviewing.accept_finding(index)
+        if index < 2:  # partly reviewed: nothing is verified, the query goes with the rest
+            assert [f.source for f in reviewing.export_findings()][-1] == "query"
+            assert reviewing.queries_left_out() == 0
+    reviewing.reviewer_organisation = "St Elsewhere"
+    assert reviewing.verification() is not None
+    assert [f.phrase for f in reviewing.export_findings()] == [
+        "finding 0",
+        "finding 1",
+        "finding 2",
+    ]
+    assert reviewing.queries_left_out() == 1
+
+
 def test_undo_restores_a_finding_as_it_was(reviewing):
     _ground(reviewing, *BOXES)
     change = reviewing.move_finding_box(1, (0.0, 0.0, 5.0, 5.0))

@@ -93,7 +93,7 @@ class ExportFlows:
         except OSError as exc:
             self.show_error(f"{path}: cannot write ({exc.strerror or exc})")
             return
-        self.show_status(f"exported {png.name} and {sidecar.name}")
+        self.show_status(self._written(f"exported {png.name} and {sidecar.name}"))
 
     # -- DICOM SR --------------------------------------------------------------------------
     def export_sr_to(
@@ -127,7 +127,14 @@ class ExportFlows:
         if problem is not None:  # written, but the user expects a verified SR
             self.show_error(f"exported {written.name}, {problem}")
             return
-        self.show_status(f"exported {written.name}")
+        self.show_status(self._written(f"exported {written.name}"))
+
+    def _written(self, text: str) -> str:
+        """TEXT, and what a verified export left out."""
+        left_out = self.session.queries_left_out()
+        if left_out:
+            text += f"; {left_out} query finding(s) left out (not part of the verified review)"
+        return text
 
     def _choose_dicom_export(
         self,
@@ -196,7 +203,7 @@ class ExportFlows:
             self.export_presentation_state_to,
         )
         if written is not None:
-            self.show_status(f"exported {written.name}")
+            self.show_status(self._written(f"exported {written.name}"))
 
     # -- clipboard and PACS ----------------------------------------------------------------
     def copy_annotated(self) -> None:
