@@ -104,9 +104,9 @@ def ground_radiograph(
     """Ground the report's findings (or `queries`) on one frontal film.
 
     A lateral film is not grounded (`skipped` says so); a film smaller than MIN_FILM_SIDE
-    is a StudyError. A film stored mirrored
-    (PatientOrientation "R\\...") is flipped for the model, which always sees the patient's
-    right on the image left, and its result is mirrored back onto the stored pixels.
+    is a StudyError. A film stored mirrored (PatientOrientation "R\\...") or upside down
+    ("...\\H") is flipped for the model, which always sees the patient's right on the image
+    left and the head at the top, and its result is flipped back onto the stored pixels.
     """
     if min(image.width, image.height) < MIN_FILM_SIDE:
         raise StudyError(
@@ -118,13 +118,15 @@ def ground_radiograph(
     if view.is_lateral:
         return GroundedImage(image, None, SKIPPED_LATERAL)
     pixels = model_input(image)
+    if view.upside_down:
+        pixels = np.ascontiguousarray(pixels[::-1])
     if view.mirrored:
         pixels = np.ascontiguousarray(pixels[:, ::-1])
     if queries:
         result = engine.ground_phrase(pixels, report, list(queries))
     else:
         result = engine.ground(pixels, report)
-    return GroundedImage(image, result.mirrored() if view.mirrored else result)
+    return GroundedImage(image, result.flipped(view.mirrored, view.upside_down))
 
 
 @dataclass

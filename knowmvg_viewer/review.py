@@ -179,7 +179,8 @@ class StudyReview:
     """The review of one study's AI findings (see the module docstring).
 
     `mirrored`: the film is stored mirrored (patient's right on the image right); the model
-    saw it flipped, and every box here is in stored pixels, as the saved film is.
+    saw it flipped, and every box here is in stored pixels, as the saved film is. Likewise
+    `upside_down` (the head at the bottom of the stored film).
     """
 
     study_uid: str
@@ -190,6 +191,7 @@ class StudyReview:
     findings: list[ReviewedFinding] = field(default_factory=list)
     changes: list[ReviewChange] = field(default_factory=list)
     mirrored: bool = False
+    upside_down: bool = False
     report: str = ""  # the text the spans index, the patient's identifiers masked
 
     @classmethod
@@ -202,6 +204,7 @@ class StudyReview:
         ai_findings: list[GroundedFinding],
         *,
         mirrored: bool = False,
+        upside_down: bool = False,
         report: str = "",
     ) -> StudyReview:
         """A new review of the model's output: every finding pending. `mirrored`: the film's
@@ -215,6 +218,7 @@ class StudyReview:
             ai_findings=[finding.to_json() for finding in ai_findings],
             findings=[ReviewedFinding.from_ai(f, i) for i, f in enumerate(ai_findings)],
             mirrored=bool(mirrored),
+            upside_down=bool(upside_down),
             report=str(report),
         )
 
@@ -341,6 +345,7 @@ class StudyReview:
             "findings": [finding.to_json() for finding in self.findings],
             "changes": [asdict(change) for change in self.changes],
             "mirrored": self.mirrored,
+            "upside_down": self.upside_down,
             "report": self.report,
         }
 
@@ -359,6 +364,7 @@ class StudyReview:
             findings=[ReviewedFinding.from_json(item) for item in data["findings"]],
             changes=[ReviewChange(**item) for item in data["changes"]],
             mirrored=_flag(data.get("mirrored", False)),
+            upside_down=_flag(data.get("upside_down", False)),
             report=str(data.get("report") or ""),
         )
 

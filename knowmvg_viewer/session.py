@@ -368,6 +368,7 @@ class Session:
                 self.model_info or {},
                 result.findings,
                 mirrored=image.view.mirrored,
+                upside_down=image.view.upside_down,
                 report=masked_text(result.report, patient_identifiers(image.header)),
             )
         self._shown_review, self._film_saved = len(result.findings), False

@@ -15,8 +15,8 @@ have no box; reviewer-added ones are in with the reviewer's box. Only complete r
 unless `include_partial`: then a partly reviewed study adds its reviewed findings (its
 pending ones are the model's unchecked output, never ground truth). Films come from the
 review store (`ReviewStore.save_film`), never from the source files or the PACS cache, which
-may be gone. A film stored mirrored is flipped, boxes with it, so every film has the
-patient's right on the image left, as the model sees films.
+may be gone. A film stored mirrored or upside down is flipped, boxes with it, so every film
+has the patient's right on the image left and the head at the top, as the model sees films.
 
 Nothing identifies a patient: no name, ID, birth date, UID, path or study date is written;
 `dicom_id` is a hash of the SOP Instance UID. The report text is the review's, in which the
@@ -43,6 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from model_core.box_geometry import box_xyxy_flipped
 from model_core.data.readers.ms_cxr import REPORT_COLUMNS, REQUIRED_COLUMNS
 from model_core.knowledge import KnowledgeBase
 
@@ -81,7 +82,7 @@ class SiteDatasetSummary:
     include_partial: bool = False
     include_reports: bool = True
     in_report: int = 0  # phrases written with their report and span
-    flipped: int = 0  # films stored mirrored, written flipped
+    flipped: int = 0  # films stored mirrored or upside down, written flipped
     left_out: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -130,8 +131,8 @@ class _Study:
 
 def film_pixels(image: RadiographImage) -> np.ndarray:
     """The film as the model sees it (default window, air dark), 8-bit grey (H, W), in the
-    image's stored orientation (a mirrored film is not flipped: review boxes are in stored
-    pixels). `ReviewStore.save_film` keeps it."""
+    image's stored orientation (a film stored mirrored or upside down is not flipped:
+    review boxes are in stored pixels). `ReviewStore.save_film` keeps it."""
     values = np.clip(model_input(image), 0.0, 1.0)
     return np.rint(values * np.float32(255.0)).astype(np.uint8)
 
@@ -222,12 +223,13 @@ def _study(
     if film is None or film.ndim != 2 or film.dtype != np.uint8:
         return _problem(problems, f"{path}: not an 8-bit grey PNG film; skipped")
     height, width = film.shape
-    if review.mirrored:
-        data = encode_png(np.ascontiguousarray(film[:, ::-1]))
+    if review.mirrored or review.upside_down:
+        rows_step, columns_step = (-1 if review.upside_down else 1), (-1 if review.mirrored else 1)
+        data = encode_png(np.ascontiguousarray(film[::rows_step, ::columns_step]))
     ident = image_id(review.image_uid)
     rows = []
     for finding in _boxed(review):
-        box = _in_film(finding.box, width, height, mirrored=review.mirrored)
+        box = _in_film(finding.box, width, height, review.mirrored, review.upside_down)
         if box is None:
             _problem(problems, f"{path}: a box of {finding.phrase!r} lies outside the film")
             continue
@@ -251,12 +253,15 @@ def _boxed(review: StudyReview) -> list[ReviewedFinding]:
 
 
 def _in_film(
-    box: tuple[float, float, float, float], width: int, height: int, *, mirrored: bool
+    box: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    mirrored: bool = False,
+    upside_down: bool = False,
 ) -> tuple[float, float, float, float] | None:
-    """The box clipped to the film, flipped with a mirrored film; None when nothing is left."""
-    x0, y0, x1, y1 = box
-    if mirrored:
-        x0, x1 = width - x1, width - x0
+    """The box clipped to the film, flipped with a film stored mirrored or upside down; None
+    when nothing is left."""
+    x0, y0, x1, y1 = box_xyxy_flipped(box, width, height, mirrored, upside_down)
     x0, x1 = min(max(x0, 0.0), width), min(max(x1, 0.0), width)
     y0, y1 = min(max(y0, 0.0), height), min(max(y1, 0.0), height)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
@@ -348,7 +353,7 @@ def _fill(summary: SiteDatasetSummary, studies: list[_Study]) -> None:
         len({(r["label_text"], r["span_start"]) for r in study.rows if "span_start" in r})
         for study in studies
     )
-    summary.flipped = sum(study.review.mirrored for study in studies)
+    summary.flipped = sum(s.review.mirrored or s.review.upside_down for s in studies)
     summary.reviewers = list(
         dict.fromkeys(name for study in studies for name in study.review.reviewers)
     )
@@ -457,7 +462,7 @@ it: `knowmvg evaluate --dataset ms-cxr --root <this folder> --model DIR`.
 - Holds: {scope}. Rejected findings are left out, negated findings have no box;
   findings the reviewers added are in, with the reviewers' boxes.
 - Studies left out: {left}
-- Films stored mirrored, written flipped: {summary.flipped}
+- Films stored mirrored or upside down, written flipped: {summary.flipped}
 - Phrases written with their report (`report_text`, `span_start`, `span_end`):
   {summary.in_report if summary.include_reports else "none, reports left out"}
 

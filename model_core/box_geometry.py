@@ -30,12 +30,21 @@ def box_xywh_to_xyxy_np(boxes: np.ndarray) -> np.ndarray:
     return np.concatenate((boxes[..., :2], boxes[..., :2] + boxes[..., 2:]), axis=-1)
 
 
-def box_xyxy_mirrored(
-    box: tuple[float, float, float, float], width: float
+def box_xyxy_flipped(
+    box: tuple[float, float, float, float],
+    width: float,
+    height: float,
+    left_right: bool = False,
+    up_down: bool = False,
 ) -> tuple[float, float, float, float]:
-    """An (x0, y0, x1, y1) pixel box of an image `width` pixels wide, mirrored left-right."""
+    """An (x0, y0, x1, y1) pixel box of a `width` x `height` image, the image flipped
+    left-right and/or upside down (both: turned by 180 degrees)."""
     x0, y0, x1, y1 = box
-    return (width - x1, y0, width - x0, y1)
+    if left_right:
+        x0, x1 = width - x1, width - x0
+    if up_down:
+        y0, y1 = height - y1, height - y0
+    return (x0, y0, x1, y1)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 import cv2
 import numpy as np
 
-from .box_geometry import Letterbox, box_xyxy_mirrored
+from .box_geometry import Letterbox, box_xyxy_flipped
 from .knowledge.records import Code
 
 
@@ -111,15 +111,22 @@ class GroundingResult:
             return None
         return cv2.resize(content, (self.width, self.height), interpolation=cv2.INTER_LINEAR)
 
-    def mirrored(self) -> GroundingResult:
-        """This result for the image mirrored left-right: each box x -> width - x, each
-        heatmap flipped on the model grid (the letterbox pads both sides alike, so the
-        grid's mirror is the image's). A new result; this one is left as it is."""
+    def flipped(self, left_right: bool = False, up_down: bool = False) -> GroundingResult:
+        """This result for the image flipped left-right and/or upside down: boxes mapped,
+        each heatmap flipped on the model grid (the letterbox pads opposite sides alike, so
+        the grid's flip is the image's). A new result; this one is left as it is."""
+        if not (left_right or up_down):
+            return self
+        axes = tuple(axis for axis, flip in ((0, up_down), (1, left_right)) if flip)
         findings = [
             replace(
                 finding,
-                box=None if finding.box is None else box_xyxy_mirrored(finding.box, self.width),
-                heatmap=None if finding.heatmap is None else np.fliplr(finding.heatmap).copy(),
+                box=None
+                if finding.box is None
+                else box_xyxy_flipped(finding.box, self.width, self.height, left_right, up_down),
+                heatmap=None
+                if finding.heatmap is None
+                else np.flip(finding.heatmap, axis=axes).copy(),
             )
             for finding in self.findings
         ]

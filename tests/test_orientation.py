@@ -1,5 +1,6 @@
-"""ground_radiograph: laterals are not grounded; a film stored mirrored is flipped for the
-model and its boxes and heatmaps are mapped back; GroundingResult.mirrored."""
+"""ground_radiograph: laterals are not grounded; a film stored mirrored, upside down or both
+(turned by 180 degrees) is flipped for the model and its boxes and heatmaps are mapped back;
+GroundingResult.flipped."""
 
 from __future__ import annotations
 
@@ -24,20 +25,34 @@ def _result(width=200, height=100) -> GroundingResult:
     return GroundingResult(width, height, "report", findings, Letterbox(height, width, 128))
 
 
-def test_mirrored_result_mirrors_boxes_and_heatmaps_and_leaves_the_original():
+@pytest.mark.parametrize(
+    ("left_right", "up_down", "box"),
+    [
+        (True, False, (150.0, 20.0, 190.0, 60.0)),
+        (False, True, (10.0, 40.0, 50.0, 80.0)),
+        (True, True, (150.0, 40.0, 190.0, 80.0)),
+    ],
+)
+def test_a_flipped_result_flips_boxes_and_heatmaps_and_leaves_the_original(
+    left_right, up_down, box
+):
     result = _result()
-    mirrored = result.mirrored()
-    assert mirrored.findings[0].box == (150.0, 20.0, 190.0, 60.0)
-    assert np.array_equal(mirrored.findings[0].heatmap, result.findings[0].heatmap[:, ::-1])
-    assert mirrored.findings[1].box is None and mirrored.findings[1].negated
+    flipped = result.flipped(left_right, up_down)
+    heatmap = result.findings[0].heatmap
+    expected = heatmap[:: -1 if up_down else 1, :: -1 if left_right else 1]
+    assert flipped.findings[0].box == box
+    assert np.array_equal(flipped.findings[0].heatmap, expected)
+    assert flipped.findings[1].box is None and flipped.findings[1].negated
     assert result.findings[0].box == (10.0, 20.0, 50.0, 60.0)  # untouched
-    twice = mirrored.mirrored()
+    twice = flipped.flipped(left_right, up_down)
     assert twice.findings[0].box == result.findings[0].box
-    assert np.array_equal(twice.findings[0].heatmap, result.findings[0].heatmap)
-    # in image space too: the heatmap laid on the image is the mirror image
+    assert np.array_equal(twice.findings[0].heatmap, heatmap)
+    # in image space too: the heatmap laid on the image is the flipped image
     in_image = result.heatmap_in_image(result.findings[0])
-    back = mirrored.heatmap_in_image(mirrored.findings[0])
-    assert np.abs(back - in_image[:, ::-1]).max() < 0.1
+    back = flipped.heatmap_in_image(flipped.findings[0])
+    flipped_in_image = in_image[:: -1 if up_down else 1, :: -1 if left_right else 1]
+    assert np.abs(back - flipped_in_image).max() < 0.1
+    assert result.flipped() is result
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +62,29 @@ def engine(model_dir):
     return GroundingEngine.load(model_dir, device="cpu")
 
 
-@pytest.fixture
-def film_pair(tmp_path, chest_film_raw):
-    """The real CR film as stored, and a copy stored mirrored (pixels flipped left-right,
-    PatientOrientation R\\F), as some systems send it."""
+STORED = {  # PatientOrientation -> (rows step, columns step) of the stored pixels
+    ("R", "F"): (1, -1),  # mirrored
+    ("L", "H"): (-1, 1),  # upside down
+    ("R", "H"): (-1, -1),  # turned by 180 degrees
+}
+
+
+@pytest.fixture(params=list(STORED), ids=["mirrored", "upside-down", "turned-180"])
+def film_pair(request, tmp_path, chest_film_raw):
+    """The real CR film as stored, and a copy stored otherwise (pixels flipped, its
+    PatientOrientation saying so), as some systems send it."""
     ds = pydicom.dcmread(chest_film_raw)
-    ds.PixelData = np.ascontiguousarray(ds.pixel_array[:, ::-1]).tobytes()
-    ds.PatientOrientation = ["R", "F"]
-    ds.save_as(tmp_path / "mirrored.dcm")
-    return load_image(chest_film_raw), load_image(tmp_path / "mirrored.dcm")
+    rows, columns = STORED[request.param]
+    ds.PixelData = np.ascontiguousarray(ds.pixel_array[::rows, ::columns]).tobytes()
+    ds.PatientOrientation = list(request.param)
+    ds.save_as(tmp_path / "stored.dcm")
+    return load_image(chest_film_raw), load_image(tmp_path / "stored.dcm"), (rows, columns)
 
 
-def test_a_mirrored_film_is_grounded_in_standard_orientation_and_mapped_back(
-    engine, film_pair, monkeypatch
-):
-    original, mirrored = film_pair
-    assert not original.view.mirrored and mirrored.view.mirrored
+def test_a_film_stored_flipped_is_grounded_upright_and_mapped_back(engine, film_pair, monkeypatch):
+    original, stored, (rows, columns) = film_pair
+    assert (original.view.mirrored, original.view.upside_down) == (False, False)
+    assert (stored.view.mirrored, stored.view.upside_down) == (columns < 0, rows < 0)
     seen = []
     real = engine.ground_phrase
 
@@ -72,16 +94,20 @@ def test_a_mirrored_film_is_grounded_in_standard_orientation_and_mapped_back(
 
     monkeypatch.setattr(engine, "ground_phrase", spy)
     plain = ground_radiograph(engine, original, "", QUERIES)
-    flipped = ground_radiograph(engine, mirrored, "", QUERIES)
-    assert np.array_equal(seen[0], seen[1])  # the model saw the same, standard film
-    assert np.array_equal(seen[1], model_input(mirrored)[:, ::-1])
-    width = original.width
+    flipped = ground_radiograph(engine, stored, "", QUERIES)
+    assert np.array_equal(seen[0], seen[1])  # the model saw the same, upright film
+    assert np.array_equal(seen[1], model_input(stored)[::rows, ::columns])
+    width, height = original.width, original.height
     for a, b in zip(plain.result.findings, flipped.result.findings, strict=True):
         assert a.box is not None and b.box is not None
-        expected = (width - a.box[2], a.box[1], width - a.box[0], a.box[3])
-        assert np.allclose(b.box, expected, atol=1.0), (a.box, b.box)
-        assert np.allclose(b.heatmap, a.heatmap[:, ::-1])
-    assert flipped.skipped is None and flipped.view.mirrored
+        x0, y0, x1, y1 = a.box
+        if columns < 0:
+            x0, x1 = width - x1, width - x0
+        if rows < 0:
+            y0, y1 = height - y1, height - y0
+        assert np.allclose(b.box, (x0, y0, x1, y1), atol=1.0), (a.box, b.box)
+        assert np.allclose(b.heatmap, a.heatmap[::rows, ::columns])
+    assert flipped.skipped is None
 
 
 def test_a_lateral_film_is_not_grounded(chest_film_raw, tmp_path):

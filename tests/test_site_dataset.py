@@ -204,6 +204,23 @@ def test_a_mirrored_film_is_written_flipped_with_its_boxes(tmp_path, demo_images
     assert np.array_equal(np.rint(image * 255).astype(np.uint8), demo_films[1][:, ::-1])
 
 
+def test_a_film_turned_by_180_degrees_is_written_upright_with_its_boxes(
+    tmp_path, demo_images, demo_films
+):
+    store = ReviewStore(tmp_path / "reviews")
+    review = _start(demo_images[1], SECOND, mirrored=True)
+    review.upside_down = True
+    review.accept(0, "Dr A")
+    review.reject(1, "Dr A")
+    store.save(review)
+    store.save_film(review.study_uid, demo_films[1])
+    assert store.load(review.study_uid, list(review.sop_instance_uids)).upside_down
+    assert export_site_dataset(store, tmp_path / "site").flipped == 1
+    ((boxes, _, image, _),) = _samples(tmp_path / "site").values()
+    assert boxes == [(1280 - 450.0, 1536 - 450.0, 1280 - 300.0, 1536 - 300.0)]
+    assert np.array_equal(np.rint(image * 255).astype(np.uint8), demo_films[1][::-1, ::-1])
+
+
 def test_no_patient_identifier_is_written_anywhere(store, tmp_path, demo_images):
     out = tmp_path / "site"
     export_site_dataset(store, out, include_partial=True)

@@ -61,6 +61,27 @@ def test_view_from_rewritten_real_header(tmp_path, chest_film_raw, tags, label, 
     )
 
 
+@pytest.mark.parametrize(
+    ("orientation", "mirrored", "upside_down", "described"),
+    [
+        (["L", "F"], False, False, "frontal PA (ViewPosition)"),
+        (["L", "H"], False, True, "frontal PA (ViewPosition), upside down"),
+        (["R", "H"], True, True, "frontal PA (ViewPosition), mirrored, upside down"),
+        (["L", "FR"], False, False, "frontal PA (ViewPosition)"),  # oblique, feet first
+        (["L"], False, False, "frontal PA (ViewPosition)"),  # one value: no column direction
+    ],
+)
+def test_the_column_direction_says_upside_down(
+    tmp_path, chest_film_raw, orientation, mirrored, upside_down, described
+):
+    path = rewritten(
+        chest_film_raw, tmp_path / "f.dcm", ViewPosition="PA", PatientOrientation=orientation
+    )
+    view = load_image(path).view
+    assert (view.mirrored, view.upside_down, view.describe()) == (mirrored, upside_down, described)
+    assert view.to_json()["upside_down"] is upside_down
+
+
 def test_the_real_chest_film_is_a_frontal_pa_in_standard_orientation(chest_film_raw):
     view = load_image(chest_film_raw).view
     assert view == FilmView("frontal", "PA", "ViewPosition", mirrored=False)

@@ -1,4 +1,5 @@
-"""Which view a radiograph is (frontal PA/AP, lateral) and whether it is stored mirrored.
+"""Which view a radiograph is (frontal PA/AP, lateral) and whether it is stored mirrored or
+upside down.
 
 The engine grounds frontal chest films. `detect_view` decides from the header, in this
 order: ViewPosition, the series/image description (SeriesDescription, ImageComments,
@@ -8,7 +9,11 @@ R a frontal); where all of these are missing or silent, from the pixels (`image_
 Orientation. PatientOrientation's first value is the patient direction of increasing column
 index. A frontal chest film is displayed with the patient's right on the viewer's left, so
 its first value is "L" (PA and AP alike); an image whose rows run towards the patient's
-right ("R") is stored mirrored, and is flipped before the model sees it.
+right ("R") is stored mirrored, and is flipped before the model sees it. The second value
+is the direction of increasing row index: "F" (feet) on an upright film; an image whose
+columns run towards the head ("H") is stored upside down and is flipped too ("R\\H" is a
+film turned by 180 degrees). A film turned by 90 degrees (rows along H or F) is not
+detected: it is grounded as stored.
 """
 
 from __future__ import annotations
@@ -57,13 +62,15 @@ class FilmView:
 
     kind: "frontal", "lateral" or "unknown"; position: the detail ("PA", "AP", "LL"...) or
     ""; source: "ViewPosition", "description", "PatientOrientation", "image" or "" (nothing
-    said); mirrored: the rows run towards the patient's right (PatientOrientation "R\\...").
+    said); mirrored: the rows run towards the patient's right (PatientOrientation "R\\...");
+    upside_down: the columns run towards the head (PatientOrientation "...\\H").
     """
 
     kind: str = UNKNOWN
     position: str = ""
     source: str = ""
     mirrored: bool = False
+    upside_down: bool = False
 
     @property
     def label(self) -> str:
@@ -79,7 +86,12 @@ class FilmView:
     def describe(self) -> str:
         """One line: "frontal PA (ViewPosition)", "lateral (image), mirrored"..."""
         text = f"{self.label} ({self.source})" if self.source else self.label
-        return f"{text}, mirrored" if self.mirrored else text
+        stored = [
+            word
+            for word, on in (("mirrored", self.mirrored), ("upside down", self.upside_down))
+            if on
+        ]
+        return ", ".join([text, *stored])
 
     def to_json(self) -> dict:
         return {
@@ -88,6 +100,7 @@ class FilmView:
             "position": self.position or None,
             "source": self.source or None,
             "mirrored": self.mirrored,
+            "upside_down": self.upside_down,
         }
 
     @property
@@ -100,12 +113,13 @@ def detect_view(header: Dataset | None, pixels: Callable[[], np.ndarray] | None)
     """The view of an image from its DICOM header (None for a raster file) and, only when
     the header is silent, from `pixels()`: the engine's input, air dark, at any size."""
     mirrored = row_direction(header) == "R"
+    upside_down = column_direction(header) == "H"
     view = header_view(header)
     if view is None and pixels is not None:
         kind = image_view(pixels())
         view = FilmView(kind, "", "image" if kind != UNKNOWN else "")
     view = view or FilmView()
-    return FilmView(view.kind, view.position, view.source, mirrored)
+    return FilmView(view.kind, view.position, view.source, mirrored, upside_down)
 
 
 def header_view(header: Dataset | None) -> FilmView | None:
@@ -148,6 +162,15 @@ def description_view(text: str) -> FilmView | None:
 
 def row_direction(header: Dataset | None) -> str:
     """The main patient direction along the rows ("L", "R", "A", "P", "H", "F") or ""."""
+    return _direction(header, 0)
+
+
+def column_direction(header: Dataset | None) -> str:
+    """The main patient direction down the columns ("L", "R", "A", "P", "H", "F") or ""."""
+    return _direction(header, 1)
+
+
+def _direction(header: Dataset | None, index: int) -> str:
     if header is None:
         return ""
     value = header.get("PatientOrientation")
@@ -155,8 +178,8 @@ def row_direction(header: Dataset | None) -> str:
         values = list(value)
     else:  # a single value, or one of another VR (a damaged file: an int from VR UL)
         values = [value]
-    first = _text(values[0] if values else "").upper()
-    return first[:1] if first[:1] in ("L", "R", "A", "P", "H", "F") else ""
+    text = _text(values[index] if len(values) > index else "").upper()
+    return text[:1] if text[:1] in ("L", "R", "A", "P", "H", "F") else ""
 
 
 def image_view(pixels: np.ndarray) -> str:
