@@ -104,9 +104,10 @@ def ground_radiograph(
     """Ground the report's findings (or `queries`) on one frontal film.
 
     A lateral film is not grounded (`skipped` says so); a film smaller than MIN_FILM_SIDE
-    is a StudyError. A film stored mirrored (PatientOrientation "R\\...") or upside down
-    ("...\\H") is flipped for the model, which always sees the patient's right on the image
-    left and the head at the top, and its result is flipped back onto the stored pixels.
+    is a StudyError. A film stored mirrored (PatientOrientation "R\\..."), upside down
+    ("...\\H") or turned by 90 degrees ("F\\L"...) is transposed and flipped for the model,
+    which always sees the patient's right on the image left and the head at the top, and
+    its result is mapped back onto the stored pixels.
     """
     if min(image.width, image.height) < MIN_FILM_SIDE:
         raise StudyError(
@@ -118,6 +119,8 @@ def ground_radiograph(
     if view.is_lateral:
         return GroundedImage(image, None, SKIPPED_LATERAL)
     pixels = model_input(image)
+    if view.transposed:
+        pixels = np.ascontiguousarray(pixels.T)
     if view.upside_down:
         pixels = np.ascontiguousarray(pixels[::-1])
     if view.mirrored:
@@ -126,7 +129,8 @@ def ground_radiograph(
         result = engine.ground_phrase(pixels, report, list(queries))
     else:
         result = engine.ground(pixels, report)
-    return GroundedImage(image, result.flipped(view.mirrored, view.upside_down))
+    result = result.flipped(view.mirrored, view.upside_down)
+    return GroundedImage(image, result.transposed() if view.transposed else result)
 
 
 @dataclass

@@ -180,7 +180,8 @@ class StudyReview:
 
     `mirrored`: the film is stored mirrored (patient's right on the image right); the model
     saw it flipped, and every box here is in stored pixels, as the saved film is. Likewise
-    `upside_down` (the head at the bottom of the stored film).
+    `upside_down` (the head at the bottom of the stored film) and `transposed` (a film
+    turned by 90 degrees; the model saw it transposed, then flipped as the other two say).
     """
 
     study_uid: str
@@ -192,6 +193,7 @@ class StudyReview:
     changes: list[ReviewChange] = field(default_factory=list)
     mirrored: bool = False
     upside_down: bool = False
+    transposed: bool = False
     report: str = ""  # the text the spans index, the patient's identifiers masked
 
     @classmethod
@@ -205,6 +207,7 @@ class StudyReview:
         *,
         mirrored: bool = False,
         upside_down: bool = False,
+        transposed: bool = False,
         report: str = "",
     ) -> StudyReview:
         """A new review of the model's output: every finding pending. `mirrored`: the film's
@@ -219,6 +222,7 @@ class StudyReview:
             findings=[ReviewedFinding.from_ai(f, i) for i, f in enumerate(ai_findings)],
             mirrored=bool(mirrored),
             upside_down=bool(upside_down),
+            transposed=bool(transposed),
             report=str(report),
         )
 
@@ -346,6 +350,7 @@ class StudyReview:
             "changes": [asdict(change) for change in self.changes],
             "mirrored": self.mirrored,
             "upside_down": self.upside_down,
+            "transposed": self.transposed,
             "report": self.report,
         }
 
@@ -365,6 +370,7 @@ class StudyReview:
             changes=[ReviewChange(**item) for item in data["changes"]],
             mirrored=_flag(data.get("mirrored", False)),
             upside_down=_flag(data.get("upside_down", False)),
+            transposed=_flag(data.get("transposed", False)),
             report=str(data.get("report") or ""),
         )
 

@@ -369,6 +369,7 @@ class Session:
                 result.findings,
                 mirrored=image.view.mirrored,
                 upside_down=image.view.upside_down,
+                transposed=image.view.transposed,
                 report=masked_text(result.report, patient_identifiers(image.header)),
             )
         self._shown_review, self._film_saved = len(result.findings), False

@@ -15,8 +15,9 @@ have no box; reviewer-added ones are in with the reviewer's box. Only complete r
 unless `include_partial`: then a partly reviewed study adds its reviewed findings (its
 pending ones are the model's unchecked output, never ground truth). Films come from the
 review store (`ReviewStore.save_film`), never from the source files or the PACS cache, which
-may be gone. A film stored mirrored or upside down is flipped, boxes with it, so every film
-has the patient's right on the image left and the head at the top, as the model sees films.
+may be gone. A film stored mirrored, upside down or turned by 90 degrees is turned upright,
+boxes with it, so every film has the patient's right on the image left and the head at the
+top, as the model sees films.
 
 Nothing identifies a patient: no name, ID, birth date, UID, path or study date is written;
 `dicom_id` is a hash of the SOP Instance UID. The report text is the review's, in which the
@@ -43,7 +44,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from model_core.box_geometry import box_xyxy_flipped
+from model_core.box_geometry import box_xyxy_flipped, box_xyxy_transposed
 from model_core.data.readers.ms_cxr import REPORT_COLUMNS, REQUIRED_COLUMNS
 from model_core.knowledge import KnowledgeBase
 
@@ -82,7 +83,7 @@ class SiteDatasetSummary:
     include_partial: bool = False
     include_reports: bool = True
     in_report: int = 0  # phrases written with their report and span
-    flipped: int = 0  # films stored mirrored or upside down, written flipped
+    flipped: int = 0  # films stored mirrored, upside down or turned, written upright
     left_out: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -131,8 +132,8 @@ class _Study:
 
 def film_pixels(image: RadiographImage) -> np.ndarray:
     """The film as the model sees it (default window, air dark), 8-bit grey (H, W), in the
-    image's stored orientation (a film stored mirrored or upside down is not flipped:
-    review boxes are in stored pixels). `ReviewStore.save_film` keeps it."""
+    image's stored orientation (a film stored mirrored, upside down or turned is not turned
+    upright: review boxes are in stored pixels). `ReviewStore.save_film` keeps it."""
     values = np.clip(model_input(image), 0.0, 1.0)
     return np.rint(values * np.float32(255.0)).astype(np.uint8)
 
@@ -222,14 +223,15 @@ def _study(
     film = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if film is None or film.ndim != 2 or film.dtype != np.uint8:
         return _problem(problems, f"{path}: not an 8-bit grey PNG film; skipped")
+    stored = (film.shape[1], film.shape[0])
+    if _reoriented(review):
+        film = upright_film(film, review)
+        data = encode_png(film)
     height, width = film.shape
-    if review.mirrored or review.upside_down:
-        rows_step, columns_step = (-1 if review.upside_down else 1), (-1 if review.mirrored else 1)
-        data = encode_png(np.ascontiguousarray(film[::rows_step, ::columns_step]))
     ident = image_id(review.image_uid)
     rows = []
     for finding in _boxed(review):
-        box = _in_film(finding.box, width, height, review.mirrored, review.upside_down)
+        box = _in_film(upright_box(finding.box, review, stored), width, height)
         if box is None:
             _problem(problems, f"{path}: a box of {finding.phrase!r} lies outside the film")
             continue
@@ -252,16 +254,33 @@ def _boxed(review: StudyReview) -> list[ReviewedFinding]:
     ]
 
 
+def _reoriented(review: StudyReview) -> bool:
+    return review.transposed or review.mirrored or review.upside_down
+
+
+def upright_film(film: np.ndarray, review: StudyReview) -> np.ndarray:
+    """The film as stored, turned as the model saw it: transposed, then flipped."""
+    if review.transposed:
+        film = film.T
+    rows, columns = (-1 if review.upside_down else 1), (-1 if review.mirrored else 1)
+    return np.ascontiguousarray(film[::rows, ::columns])
+
+
+def upright_box(
+    box: tuple[float, float, float, float], review: StudyReview, stored: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """A box in stored pixels (a `stored` (width, height) film), in the upright film."""
+    width, height = stored
+    if review.transposed:
+        box, width, height = box_xyxy_transposed(box), height, width
+    return box_xyxy_flipped(box, width, height, review.mirrored, review.upside_down)
+
+
 def _in_film(
-    box: tuple[float, float, float, float],
-    width: int,
-    height: int,
-    mirrored: bool = False,
-    upside_down: bool = False,
+    box: tuple[float, float, float, float], width: int, height: int
 ) -> tuple[float, float, float, float] | None:
-    """The box clipped to the film, flipped with a film stored mirrored or upside down; None
-    when nothing is left."""
-    x0, y0, x1, y1 = box_xyxy_flipped(box, width, height, mirrored, upside_down)
+    """The box clipped to a `width` x `height` film; None when nothing is left."""
+    x0, y0, x1, y1 = box
     x0, x1 = min(max(x0, 0.0), width), min(max(x1, 0.0), width)
     y0, y1 = min(max(y0, 0.0), height), min(max(y1, 0.0), height)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
@@ -353,7 +372,7 @@ def _fill(summary: SiteDatasetSummary, studies: list[_Study]) -> None:
         len({(r["label_text"], r["span_start"]) for r in study.rows if "span_start" in r})
         for study in studies
     )
-    summary.flipped = sum(s.review.mirrored or s.review.upside_down for s in studies)
+    summary.flipped = sum(_reoriented(study.review) for study in studies)
     summary.reviewers = list(
         dict.fromkeys(name for study in studies for name in study.review.reviewers)
     )
@@ -462,7 +481,7 @@ it: `knowmvg evaluate --dataset ms-cxr --root <this folder> --model DIR`.
 - Holds: {scope}. Rejected findings are left out, negated findings have no box;
   findings the reviewers added are in, with the reviewers' boxes.
 - Studies left out: {left}
-- Films stored mirrored or upside down, written flipped: {summary.flipped}
+- Films stored mirrored, upside down or turned, written upright: {summary.flipped}
 - Phrases written with their report (`report_text`, `span_start`, `span_end`):
   {summary.in_report if summary.include_reports else "none, reports left out"}
 

@@ -30,6 +30,14 @@ def box_xywh_to_xyxy_np(boxes: np.ndarray) -> np.ndarray:
     return np.concatenate((boxes[..., :2], boxes[..., :2] + boxes[..., 2:]), axis=-1)
 
 
+def box_xyxy_transposed(
+    box: tuple[float, float, float, float],
+) -> tuple[float, float, float, float]:
+    """An (x0, y0, x1, y1) pixel box of an image, in the image transposed (rows as columns)."""
+    x0, y0, x1, y1 = box
+    return (y0, x0, y1, x1)
+
+
 def box_xyxy_flipped(
     box: tuple[float, float, float, float],
     width: float,

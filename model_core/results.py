@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 import cv2
 import numpy as np
 
-from .box_geometry import Letterbox, box_xyxy_flipped
+from .box_geometry import Letterbox, box_xyxy_flipped, box_xyxy_transposed
 from .knowledge.records import Code
 
 
@@ -131,6 +131,24 @@ class GroundingResult:
             for finding in self.findings
         ]
         return replace(self, findings=findings)
+
+    def transposed(self) -> GroundingResult:
+        """This result for the image transposed (rows as columns): width and height swap,
+        boxes and heatmaps are transposed (the letterbox pads opposite sides alike, so the
+        grid's transpose is the image's). With `flipped`, it maps a result back onto a film
+        stored turned by 90 degrees. A new result; this one is left as it is."""
+        findings = [
+            replace(
+                finding,
+                box=None if finding.box is None else box_xyxy_transposed(finding.box),
+                heatmap=None if finding.heatmap is None else finding.heatmap.T.copy(),
+            )
+            for finding in self.findings
+        ]
+        letterbox = Letterbox(self.letterbox.width, self.letterbox.height, self.letterbox.size)
+        return replace(
+            self, width=self.height, height=self.width, findings=findings, letterbox=letterbox
+        )
 
     def to_json(self) -> dict:
         return {

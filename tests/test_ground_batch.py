@@ -253,6 +253,7 @@ def test_ground_json_grounds_the_frontal_film_and_skips_a_lateral(
         "source": "ViewPosition",
         "mirrored": False,
         "upside_down": False,
+        "transposed": False,
     }
     assert frontal["skipped"] is None and frontal["error"] is None
     assert frontal["findings"][0]["phrase"] == PHRASE

@@ -62,29 +62,46 @@ def engine(model_dir):
     return GroundingEngine.load(model_dir, device="cpu")
 
 
-STORED = {  # PatientOrientation -> (rows step, columns step) of the stored pixels
-    ("R", "F"): (1, -1),  # mirrored
-    ("L", "H"): (-1, 1),  # upside down
-    ("R", "H"): (-1, -1),  # turned by 180 degrees
+# PatientOrientation -> how the stored pixels S come from the upright film U:
+# S = U[::rows, ::columns], transposed afterwards when the last item says so
+STORED = {
+    ("R", "F"): (1, -1, False),  # mirrored
+    ("L", "H"): (-1, 1, False),  # upside down
+    ("R", "H"): (-1, -1, False),  # turned by 180 degrees
+    ("F", "L"): (1, 1, True),  # turned by 90 degrees: rows along the body axis
+    ("H", "L"): (-1, 1, True),
+    ("F", "R"): (1, -1, True),
+    ("H", "R"): (-1, -1, True),
 }
 
 
-@pytest.fixture(params=list(STORED), ids=["mirrored", "upside-down", "turned-180"])
+def _stored(upright: np.ndarray, rows: int, columns: int, transposed: bool) -> np.ndarray:
+    flipped = upright[::rows, ::columns]
+    return np.ascontiguousarray(flipped.T if transposed else flipped)
+
+
+@pytest.fixture(params=list(STORED), ids=["\\".join(o) for o in STORED])
 def film_pair(request, tmp_path, chest_film_raw):
-    """The real CR film as stored, and a copy stored otherwise (pixels flipped, its
-    PatientOrientation saying so), as some systems send it."""
+    """The real CR film as stored, and a copy stored otherwise (pixels flipped or turned,
+    its PatientOrientation saying so), as some systems send it."""
     ds = pydicom.dcmread(chest_film_raw)
-    rows, columns = STORED[request.param]
-    ds.PixelData = np.ascontiguousarray(ds.pixel_array[::rows, ::columns]).tobytes()
+    how = STORED[request.param]
+    pixels = _stored(ds.pixel_array, *how)
+    ds.Rows, ds.Columns = pixels.shape
+    ds.PixelData = pixels.tobytes()
     ds.PatientOrientation = list(request.param)
     ds.save_as(tmp_path / "stored.dcm")
-    return load_image(chest_film_raw), load_image(tmp_path / "stored.dcm"), (rows, columns)
+    return load_image(chest_film_raw), load_image(tmp_path / "stored.dcm"), how
 
 
-def test_a_film_stored_flipped_is_grounded_upright_and_mapped_back(engine, film_pair, monkeypatch):
-    original, stored, (rows, columns) = film_pair
+def test_a_film_stored_flipped_or_turned_is_grounded_upright_and_mapped_back(
+    engine, film_pair, monkeypatch
+):
+    original, stored, (rows, columns, transposed) = film_pair
     assert (original.view.mirrored, original.view.upside_down) == (False, False)
-    assert (stored.view.mirrored, stored.view.upside_down) == (columns < 0, rows < 0)
+    view = stored.view
+    assert (view.mirrored, view.upside_down, view.transposed) == (columns < 0, rows < 0, transposed)
+    assert view.label == "frontal PA"
     seen = []
     real = engine.ground_phrase
 
@@ -94,20 +111,24 @@ def test_a_film_stored_flipped_is_grounded_upright_and_mapped_back(engine, film_
 
     monkeypatch.setattr(engine, "ground_phrase", spy)
     plain = ground_radiograph(engine, original, "", QUERIES)
-    flipped = ground_radiograph(engine, stored, "", QUERIES)
+    turned = ground_radiograph(engine, stored, "", QUERIES)
     assert np.array_equal(seen[0], seen[1])  # the model saw the same, upright film
-    assert np.array_equal(seen[1], model_input(stored)[::rows, ::columns])
+    assert np.array_equal(_stored(seen[1], rows, columns, transposed), model_input(stored))
+    assert (turned.result.width, turned.result.height) == (stored.width, stored.height)
     width, height = original.width, original.height
-    for a, b in zip(plain.result.findings, flipped.result.findings, strict=True):
+    for a, b in zip(plain.result.findings, turned.result.findings, strict=True):
         assert a.box is not None and b.box is not None
         x0, y0, x1, y1 = a.box
         if columns < 0:
             x0, x1 = width - x1, width - x0
         if rows < 0:
             y0, y1 = height - y1, height - y0
-        assert np.allclose(b.box, (x0, y0, x1, y1), atol=1.0), (a.box, b.box)
-        assert np.allclose(b.heatmap, a.heatmap[::rows, ::columns])
-    assert flipped.skipped is None
+        expected = (y0, x0, y1, x1) if transposed else (x0, y0, x1, y1)
+        assert np.allclose(b.box, expected, atol=1.0), (a.box, b.box)
+        assert np.allclose(b.heatmap, _stored(a.heatmap, rows, columns, transposed))
+        on_stored = turned.result.heatmap_in_image(b)
+        assert on_stored.shape == (stored.height, stored.width)
+    assert turned.skipped is None
 
 
 def test_a_lateral_film_is_not_grounded(chest_film_raw, tmp_path):

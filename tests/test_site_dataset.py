@@ -221,6 +221,26 @@ def test_a_film_turned_by_180_degrees_is_written_upright_with_its_boxes(
     assert np.array_equal(np.rint(image * 255).astype(np.uint8), demo_films[1][::-1, ::-1])
 
 
+def test_a_film_turned_by_90_degrees_is_written_upright_with_its_boxes(
+    tmp_path, demo_images, demo_films
+):
+    """Stored "H\\L": the upright film is the stored one transposed, then upside down."""
+    store = ReviewStore(tmp_path / "reviews")
+    review = _start(demo_images[1], SECOND)
+    review.transposed, review.upside_down = True, True
+    review.accept(0, "Dr A")
+    review.reject(1, "Dr A")
+    store.save(review)
+    store.save_film(review.study_uid, demo_films[1])
+    assert export_site_dataset(store, tmp_path / "site").flipped == 1
+    ((boxes, _, image, _),) = _samples(tmp_path / "site").values()
+    upright = demo_films[1].T[::-1]
+    assert image.shape == upright.shape == (1280, 1536)
+    assert np.array_equal(np.rint(image * 255).astype(np.uint8), upright)
+    # stored (300, 300, 450, 450) -> transposed (300, 300, 450, 450) -> upside down in 1280 rows
+    assert boxes == [(300.0, 1280 - 450.0, 450.0, 1280 - 300.0)]
+
+
 def test_no_patient_identifier_is_written_anywhere(store, tmp_path, demo_images):
     out = tmp_path / "site"
     export_site_dataset(store, out, include_partial=True)

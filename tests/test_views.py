@@ -69,9 +69,11 @@ def test_view_from_rewritten_real_header(tmp_path, chest_film_raw, tags, label, 
         (["R", "H"], True, True, "frontal PA (ViewPosition), mirrored, upside down"),
         (["L", "FR"], False, False, "frontal PA (ViewPosition)"),  # oblique, feet first
         (["L"], False, False, "frontal PA (ViewPosition)"),  # one value: no column direction
+        (["F", "L"], False, False, "frontal PA (ViewPosition), turned 90°"),
+        (["H", "R"], True, True, "frontal PA (ViewPosition), turned 90°, mirrored, upside down"),
     ],
 )
-def test_the_column_direction_says_upside_down(
+def test_the_patient_orientation_says_how_the_film_is_stored(
     tmp_path, chest_film_raw, orientation, mirrored, upside_down, described
 ):
     path = rewritten(
@@ -80,6 +82,22 @@ def test_the_column_direction_says_upside_down(
     view = load_image(path).view
     assert (view.mirrored, view.upside_down, view.describe()) == (mirrored, upside_down, described)
     assert view.to_json()["upside_down"] is upside_down
+    assert view.transposed is (orientation[0] in ("F", "H"))
+
+
+def test_a_turned_film_without_a_view_position_is_a_frontal_by_its_orientation(
+    tmp_path, chest_film_raw
+):
+    path = rewritten(chest_film_raw, tmp_path / "f.dcm", PatientOrientation=["F", "R"])
+    view = load_image(path).view
+    assert (view.label, view.source, view.transposed, view.mirrored) == (
+        "frontal",
+        "PatientOrientation",
+        True,
+        True,
+    )
+    lateral = rewritten(chest_film_raw, tmp_path / "l.dcm", PatientOrientation=["F", "A"])
+    assert load_image(lateral).view.label == "lateral" and not load_image(lateral).view.transposed
 
 
 def test_the_real_chest_film_is_a_frontal_pa_in_standard_orientation(chest_film_raw):

@@ -12,8 +12,9 @@ its first value is "L" (PA and AP alike); an image whose rows run towards the pa
 right ("R") is stored mirrored, and is flipped before the model sees it. The second value
 is the direction of increasing row index: "F" (feet) on an upright film; an image whose
 columns run towards the head ("H") is stored upside down and is flipped too ("R\\H" is a
-film turned by 180 degrees). A film turned by 90 degrees (rows along H or F) is not
-detected: it is grounded as stored.
+film turned by 180 degrees). A film turned by 90 degrees has its rows along the body axis
+and its columns across it ("F\\L", "H\\R"...): it is transposed for the model first, and
+then flipped as its directions, swapped, say.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ class FilmView:
     kind: "frontal", "lateral" or "unknown"; position: the detail ("PA", "AP", "LL"...) or
     ""; source: "ViewPosition", "description", "PatientOrientation", "image" or "" (nothing
     said); mirrored: the rows run towards the patient's right (PatientOrientation "R\\...");
-    upside_down: the columns run towards the head (PatientOrientation "...\\H").
+    upside_down: the columns run towards the head (PatientOrientation "...\\H");
+    transposed: the rows run along the body axis (a film turned by 90 degrees). The model
+    sees the film transposed first (when `transposed`), then flipped as the other two say.
     """
 
     kind: str = UNKNOWN
@@ -71,6 +74,7 @@ class FilmView:
     source: str = ""
     mirrored: bool = False
     upside_down: bool = False
+    transposed: bool = False
 
     @property
     def label(self) -> str:
@@ -88,7 +92,11 @@ class FilmView:
         text = f"{self.label} ({self.source})" if self.source else self.label
         stored = [
             word
-            for word, on in (("mirrored", self.mirrored), ("upside down", self.upside_down))
+            for word, on in (
+                ("turned 90°", self.transposed),
+                ("mirrored", self.mirrored),
+                ("upside down", self.upside_down),
+            )
             if on
         ]
         return ", ".join([text, *stored])
@@ -101,6 +109,7 @@ class FilmView:
             "source": self.source or None,
             "mirrored": self.mirrored,
             "upside_down": self.upside_down,
+            "transposed": self.transposed,
         }
 
     @property
@@ -112,14 +121,16 @@ class FilmView:
 def detect_view(header: Dataset | None, pixels: Callable[[], np.ndarray] | None) -> FilmView:
     """The view of an image from its DICOM header (None for a raster file) and, only when
     the header is silent, from `pixels()`: the engine's input, air dark, at any size."""
-    mirrored = row_direction(header) == "R"
-    upside_down = column_direction(header) == "H"
+    rows, columns = row_direction(header), column_direction(header)
+    transposed = rows in ("H", "F") and columns in ("L", "R")
+    if transposed:  # the model sees the film transposed: the directions swap
+        rows, columns = columns, rows
     view = header_view(header)
     if view is None and pixels is not None:
         kind = image_view(pixels())
         view = FilmView(kind, "", "image" if kind != UNKNOWN else "")
     view = view or FilmView()
-    return FilmView(view.kind, view.position, view.source, mirrored, upside_down)
+    return FilmView(view.kind, view.position, view.source, rows == "R", columns == "H", transposed)
 
 
 def header_view(header: Dataset | None) -> FilmView | None:
@@ -136,10 +147,11 @@ def header_view(header: Dataset | None) -> FilmView | None:
         view = description_view(_text(header.get(key)))
         if view is not None:
             return view
-    row = row_direction(header)
-    if row in ("A", "P"):
+    row, column = row_direction(header), column_direction(header)
+    across = row if row not in ("H", "F") else column  # a film turned by 90 degrees
+    if across in ("A", "P"):
         return FilmView(LATERAL, "", "PatientOrientation")
-    if row in ("L", "R"):
+    if across in ("L", "R"):
         return FilmView(FRONTAL, "", "PatientOrientation")
     return None
 
