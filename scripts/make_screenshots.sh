@@ -20,6 +20,25 @@ cp "$film" "$scratch/film/RG1_J2KR.dcm"
 printf 'FINDINGS: Patchy airspace opacities in the left lower zone. No pleural effusion. No pneumothorax.\n' \
     > "$scratch/film/report.txt"
 "$viewer" "$scratch/film" --screenshot docs/images/viewer-real-film.png --select 0
+# the same film stored turned by 90 degrees (PatientOrientation H\L), as a landscape cassette
+# may send it: grounded upright, boxes drawn on the film as stored
+mkdir -p "$scratch/turned"
+cp "$scratch/film/report.txt" "$scratch/turned/"
+.venv/bin/python - "$film" "$scratch/turned/turned.dcm" <<'PY'
+import sys
+
+import numpy as np
+import pydicom
+
+ds = pydicom.dcmread(sys.argv[1])
+pixels = np.ascontiguousarray(ds.pixel_array[::-1].T)  # upright = stored.T, upside down
+ds.Rows, ds.Columns = pixels.shape
+ds.PixelData = pixels.tobytes()
+ds.file_meta.TransferSyntaxUID = pydicom.uid.ExplicitVRLittleEndian
+ds.PatientOrientation = ["H", "L"]
+ds.save_as(sys.argv[2])
+PY
+"$viewer" "$scratch/turned" --screenshot docs/images/viewer-turned-film.png --select 0
 # the viewer's own export of a film with a dozen findings and a ruler
 .venv/bin/python scripts/make_window_pictures.py --export docs/images/export-twelve-findings.png
 rm -f docs/images/export-twelve-findings.json
