@@ -42,6 +42,7 @@ from .study import (
     load_text_report,
     model_input,
     open_study,
+    upright_pixels,
 )
 
 if TYPE_CHECKING:
@@ -118,13 +119,7 @@ def ground_radiograph(
     view = image.view
     if view.is_lateral:
         return GroundedImage(image, None, SKIPPED_LATERAL)
-    pixels = model_input(image)
-    if view.transposed:
-        pixels = np.ascontiguousarray(pixels.T)
-    if view.upside_down:
-        pixels = np.ascontiguousarray(pixels[::-1])
-    if view.mirrored:
-        pixels = np.ascontiguousarray(pixels[:, ::-1])
+    pixels = upright_pixels(model_input(image), view.transposed, view.mirrored, view.upside_down)
     if queries:
         result = engine.ground_phrase(pixels, report, list(queries))
     else:

@@ -50,7 +50,7 @@ from model_core.knowledge import KnowledgeBase
 
 from .export.atomic import encode_png, write_bytes_atomic
 from .review import ReviewedFinding, ReviewStore, StudyReview
-from .study import RadiographImage, model_input
+from .study import RadiographImage, model_input, upright_pixels
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def _study(
         return _problem(problems, f"{path}: not an 8-bit grey PNG film; skipped")
     stored = (film.shape[1], film.shape[0])
     if _reoriented(review):
-        film = upright_film(film, review)
+        film = upright_pixels(film, review.transposed, review.mirrored, review.upside_down)
         data = encode_png(film)
     height, width = film.shape
     ident = image_id(review.image_uid)
@@ -256,14 +256,6 @@ def _boxed(review: StudyReview) -> list[ReviewedFinding]:
 
 def _reoriented(review: StudyReview) -> bool:
     return review.transposed or review.mirrored or review.upside_down
-
-
-def upright_film(film: np.ndarray, review: StudyReview) -> np.ndarray:
-    """The film as stored, turned as the model saw it: transposed, then flipped."""
-    if review.transposed:
-        film = film.T
-    rows, columns = (-1 if review.upside_down else 1), (-1 if review.mirrored else 1)
-    return np.ascontiguousarray(film[::rows, ::columns])
 
 
 def upright_box(

@@ -6,7 +6,7 @@ from .presentation_reader import read_presentation_state
 from .presentation_state import PresentationState
 from .report import Report, ReportSection, load_sr_report, load_text_report
 from .study import Study, discover_studies, load_image, open_study
-from .views import FilmView, detect_view
+from .views import FilmView, detect_view, upright_pixels
 from .window import DisplayRenderer, auto_window, model_input, view_of, voi_normalized
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "model_input",
     "open_study",
     "read_presentation_state",
+    "upright_pixels",
     "view_of",
     "voi_normalized",
 ]

@@ -118,6 +118,16 @@ class FilmView:
         return {FRONTAL: 0, UNKNOWN: 1, LATERAL: 2}[self.kind]
 
 
+def upright_pixels(
+    pixels: np.ndarray, transposed: bool = False, mirrored: bool = False, upside_down: bool = False
+) -> np.ndarray:
+    """A film as stored, turned as the model sees films: transposed first, then flipped."""
+    if transposed:
+        pixels = pixels.T
+    rows, columns = (-1 if upside_down else 1), (-1 if mirrored else 1)
+    return np.ascontiguousarray(pixels[::rows, ::columns])
+
+
 def detect_view(header: Dataset | None, pixels: Callable[[], np.ndarray] | None) -> FilmView:
     """The view of an image from its DICOM header (None for a raster file) and, only when
     the header is silent, from `pixels()`: the engine's input, air dark, at any size."""
