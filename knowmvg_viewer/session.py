@@ -339,9 +339,10 @@ class Session:
 
     def _review_result(self, result: GroundingResult) -> None:
         """The model's findings for the film on screen: show the study's saved review in
-        their place, or start a new one. A review made on other images, or one that cannot
-        be read and is still there, is not applied and never overwritten: the study stays
-        unreviewed (one message)."""
+        their place, or start a new one. A review made on other images or on another report
+        text (its spans would point elsewhere), or one that cannot be read and is still
+        there, is not applied and never overwritten: the study stays unreviewed (one
+        message)."""
         self.review, self._ai_findings = None, list(result.findings)
         study, image = self.study, self.image
         if study is None or image is None:
@@ -360,6 +361,13 @@ class Session:
         if review is not None and review.image_uid != image_uid:
             log.info("%s: the saved review is of another film of the study", study.name)
             return
+        report = masked_text(result.report, patient_identifiers(image.header))
+        if review is not None and review.report and review.report != report:
+            self.review_problem.emit(
+                f"{study.name}: the saved review was made on another report text (changed "
+                "since); the study opens unreviewed, and the review is kept as it was"
+            )
+            return
         if review is None:
             review = StudyReview.start(
                 study_uid,
@@ -370,7 +378,7 @@ class Session:
                 mirrored=image.view.mirrored,
                 upside_down=image.view.upside_down,
                 transposed=image.view.transposed,
-                report=masked_text(result.report, patient_identifiers(image.header)),
+                report=report,
             )
         self._shown_review, self._film_saved = len(result.findings), False
         self.review = review

@@ -369,6 +369,22 @@ def test_a_review_made_on_other_images_is_not_applied_and_kept(reviewing):
         reviewing.accept_finding(0)
 
 
+def test_a_review_made_on_another_report_text_is_not_applied_and_kept(reviewing):
+    _ground(reviewing, *BOXES)
+    reviewing.accept_finding(0)
+    path = reviewing.review_store.path_for(reviewing.review.study_uid)
+    saved = path.read_text()
+    problems: list[str] = []
+    reviewing.review_problem.connect(problems.append)
+    _ground(reviewing, *BOXES)  # the same report: the review comes back
+    assert reviewing.review is not None and reviewing.findings.review_states[0] == "accepted"
+    edited = replace(_result(reviewing, *BOXES), report=reviewing.report_text + " Addendum.")
+    assert reviewing.finish_grounding(reviewing.begin_grounding(), edited)
+    assert reviewing.review is None and len(problems) == 1
+    assert "another report text" in problems[0] and "unreviewed" in problems[0]
+    assert path.read_text() == saved  # never overwritten
+
+
 def test_a_damaged_review_is_reported_kept_aside_and_a_new_one_starts(reviewing):
     _ground(reviewing, *BOXES)
     path = reviewing.review_store.path_for(reviewing.review.study_uid)
