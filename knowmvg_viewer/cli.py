@@ -260,6 +260,7 @@ def run_finetune(args: argparse.Namespace) -> int:
             return
         if not bar:
             bar.append(tqdm(total=total or None, desc="fine-tune", unit="step", file=sys.stderr))
+        bar[0].total = total or None  # the time budget may end training before the steps
         bar[0].update(done - bar[0].n)
 
     try:

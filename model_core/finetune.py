@@ -430,13 +430,23 @@ def fit(
             _check_cancel(cancel)
             trainer._train_step(indices[start : start + size])
             step += 1
-            progress(step, total)
+            elapsed = time.monotonic() - trainer.started
+            progress(step, expected_steps(step, total, budget_s, elapsed))
             if step >= (settings.steps or math.inf):
                 return step
             if time.monotonic() - trainer.started > budget_s:
                 log.info("time budget of %.1f min reached at step %d", settings.minutes, step)
                 return step
         epoch += 1
+
+
+def expected_steps(step: int, steps: int, budget_s: float, elapsed_s: float) -> int:
+    """How many steps the job will take, for a progress bar: the step budget, or fewer when
+    the time budget, at the pace so far, ends it first (0: unknown)."""
+    if math.isinf(budget_s) or elapsed_s <= 0:
+        return steps
+    by_time = max(step, math.ceil(step * budget_s / elapsed_s))
+    return min(steps, by_time) if steps else by_time
 
 
 @torch.inference_mode()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import threading
 from pathlib import Path
@@ -95,6 +96,17 @@ def test_finetune_leaves_the_base_untouched_and_trains(finetuned, model_dir):
     _, out, before, _ = finetuned
     assert _hashes(model_dir) == before
     assert _hashes(out)["model.safetensors"] != before["model.safetensors"]  # it did train
+
+
+def test_the_progress_bar_expects_the_steps_the_time_budget_allows():
+    from model_core.finetune import expected_steps
+
+    assert expected_steps(10, 600, math.inf, 5.0) == 600  # no time budget
+    assert expected_steps(10, 600, 60.0, 5.0) == 120  # 2 steps a second for a minute
+    assert expected_steps(10, 600, 600.0, 5.0) == 600  # the steps end it first
+    assert expected_steps(10, 0, 60.0, 5.0) == 120  # a time budget alone
+    assert expected_steps(10, 0, math.inf, 5.0) == 0  # unknown
+    assert expected_steps(50, 600, 60.0, 61.0) == 50  # over time: this is the last step
 
 
 def test_the_held_out_split_is_by_study_and_seeded():

@@ -78,7 +78,7 @@ def test_cancel_in_the_progress_dialog_stops_the_job_and_writes_nothing(window, 
     monkeypatch.setattr(site_models, "fine_tune_from_reviews", fake_job)
     flow = window.finetune
     flow.start()
-    qtbot.waitUntil(lambda: "step 1 of at most 600" in flow.dialog.labelText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "step 1 of about 600" in flow.dialog.labelText(), timeout=10_000)
     assert training.is_set() and 16 <= flow.dialog.value() < 20
     with qtbot.waitSignal(flow.job.cancelled, timeout=10_000):
         flow.dialog.findChild(QPushButton).click()

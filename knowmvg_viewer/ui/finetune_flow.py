@@ -132,7 +132,7 @@ class FineTuneFlow(QObject):
         self.dialog.setValue(round(start + (end - start) * min(1.0, share)))
         text = PHASE_TEXT.get(phase, phase)
         if phase == "train" and total > 0:
-            text = f"Training: step {done} of at most {total}…"
+            text = f"Training: step {done} of about {total}…"
         self.dialog.setLabelText(text)
 
     def _close_dialog(self) -> None:
