@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MODELS_FOLDER = "models"
 MODEL_FILES = ("config.json", "model.safetensors")  # what makes a folder a model directory
+STALE_PART_S = 24 * 3600  # a hidden .part folder this old is a killed job's leftover
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 
@@ -129,6 +132,33 @@ def installed_models(also: Iterable[Path | str] = ()) -> list[InstalledModel]:
     return models
 
 
+def sweep_stale_parts(max_age_s: float = STALE_PART_S) -> list[Path]:
+    """Remove the hidden `.<name>.<hex>.part` folders a fine-tune killed while writing left
+    in the models folder (a cancelled or failed one removes its own); those older than
+    MAX_AGE_S only, so a job writing now is never touched. The folders removed."""
+    folder = models_folder()
+    if not folder.is_dir():
+        return []
+    removed = []
+    now = time.time()
+    for child in folder.iterdir():
+        if not (child.name.startswith(".") and child.name.endswith(".part")):
+            continue
+        try:
+            stale = (
+                child.is_dir()
+                and not child.is_symlink()
+                and now - child.stat().st_mtime > max_age_s
+            )
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(child, ignore_errors=True)
+            log.info("removed %s, left by a fine-tune that did not finish", child)
+            removed.append(child)
+    return removed
+
+
 def new_model_dir(base: Path, now: datetime | None = None) -> Path:
     """A directory name for a model fine-tuned from BASE that nothing holds yet."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
@@ -167,6 +197,7 @@ def fine_tune_from_reviews(
     from .site_dataset import export_site_dataset
 
     report = progress or (lambda phase, done, total: None)
+    sweep_stale_parts()
     with tempfile.TemporaryDirectory(prefix="knowmvg-site-data-") as scratch:
         report("export", 0, 1)
         data = Path(scratch) / "site"

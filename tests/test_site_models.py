@@ -166,3 +166,20 @@ def test_new_model_names_keep_the_first_base_and_never_collide(tmp_path):
     assert second.name == "knowmvg-tiny-site-20261207-1000-2"
     again = new_model_dir(first, now=datetime(2026, 12, 8, 7, 5))
     assert again.name == "knowmvg-tiny-site-20261208-0705"
+
+
+def test_a_killed_jobs_leftover_is_swept_once_stale_and_a_running_one_is_kept():
+    import os
+    import time
+
+    from knowmvg_viewer.site_models import STALE_PART_S, sweep_stale_parts
+
+    folder = models_folder()
+    old, fresh = folder / ".a-site-1.0a1b.part", folder / ".b-site-2.2c3d.part"
+    for part in (old, fresh):
+        (part / "sub").mkdir(parents=True)
+    (folder / "kept-model").mkdir()
+    long_ago = time.time() - STALE_PART_S - 60
+    os.utime(old, (long_ago, long_ago))
+    assert sweep_stale_parts() == [old]
+    assert not old.exists() and fresh.exists() and (folder / "kept-model").exists()
