@@ -37,6 +37,19 @@ def _alone_in_a_folder(name: str, tmp_path: Path) -> Path:
     return folder
 
 
+def _refused_alone_and_in_a_folder(name: str, reason: str, tmp_path: Path) -> None:
+    """NAME read alone is one StudyError line matching REASON; in a folder of its own, the
+    folder is refused in one line naming it."""
+    with pytest.raises(StudyError, match=reason) as caught:
+        read_dicom(DATA / name, header_only=True)
+    _one_line(caught.value)
+    with pytest.raises(
+        StudyError, match=r"no readable images in this folder \(input.dcm: "
+    ) as caught:
+        open_study(_alone_in_a_folder(name, tmp_path))
+    _one_line(caught.value)
+
+
 def _within(seconds: int, call):
     """CALL's result, or TimeoutError after SECONDS: a hang fails the test, not the suite."""
 
@@ -67,14 +80,7 @@ def _within(seconds: int, call):
 )
 def test_an_element_pydicom_cannot_convert_is_a_studyerror_when_read(name, where, tmp_path):
     reason = r"unreadable DICOM \(Unknown Value Representation " + where
-    with pytest.raises(StudyError, match=reason) as caught:
-        read_dicom(DATA / name, header_only=True)
-    _one_line(caught.value)
-    with pytest.raises(
-        StudyError, match=r"no readable images in this folder \(input.dcm: "
-    ) as caught:
-        open_study(_alone_in_a_folder(name, tmp_path))
-    _one_line(caught.value)
+    _refused_alone_and_in_a_folder(name, reason, tmp_path)
 
 
 # A defined-length sequence is parsed when it is first read: a damaged content tree raised
@@ -143,14 +149,7 @@ def test_a_sop_class_uid_holding_a_newline_is_named_on_one_line_when_opening_an_
     "name", ["sr-47cd739f.dcm", "sr-d348e4f2.dcm", "sr-823cd261.dcm", "sr-74f0d1fc.dcm"]
 )
 def test_a_standard_element_written_as_a_sequence_is_read_at_once(name, tmp_path):
-    with pytest.raises(StudyError, match=r"unreadable DICOM \(") as caught:
-        read_dicom(DATA / name, header_only=True)
-    _one_line(caught.value)
-    with pytest.raises(
-        StudyError, match=r"no readable images in this folder \(input.dcm: "
-    ) as caught:
-        open_study(_alone_in_a_folder(name, tmp_path))
-    _one_line(caught.value)
+    _refused_alone_and_in_a_folder(name, r"unreadable DICOM \(", tmp_path)
 
 
 # Items of the VOI and Modality LUT Sequences are converted when first read: an item value
