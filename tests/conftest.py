@@ -81,6 +81,13 @@ ENGINE_TEST_REPORT = (
 )
 
 
+@pytest.fixture(params=["demo", "rg1"])
+def film_source(request, demo_study, chest_film_raw) -> Path:
+    """The demo DX film and pydicom-data's real CR chest film (MONOCHROME1, 1841 x 1955):
+    the sources the DICOM conformance tests write objects from."""
+    return demo_study / "image.dcm" if request.param == "demo" else chest_film_raw
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory):
     """A small random KnowMVG checkpoint (marked untrained) for engine and UI tests."""

@@ -20,6 +20,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 DCIODVFY = "dciodvfy"
 DSRDUMP = "dsrdump"
 NOT_INSTALLED = "{tool} not installed: run scripts/install_dicom_tools.sh"
@@ -58,6 +60,21 @@ def tools_missing_reason(*tools: str) -> str | None:
     return None
 
 
+# What dciodvfy says of the real RG1 film's own header (a one-component Referring Physician's
+# Name): a warning every object copying that header inherits.
+RG1_INHERITED = {
+    "Warning - Value dubious for this VR - (0x0008,0x0090) PN Referring Physician's Name  "
+    "PN [1] = <ward> - Retired Person Name form",
+}
+
+
+def require_tools(*tools: str) -> None:
+    """Skip the calling test, with the reason, when a tool is missing."""
+    reason = tools_missing_reason(*tools)
+    if reason is not None:
+        pytest.skip(reason)
+
+
 def dciodvfy(path: Path) -> list[Message]:
     """Every Error and Warning line dciodvfy prints for PATH (it writes them to stderr and
     exits non-zero when it found any; neither is an error here)."""
@@ -89,6 +106,12 @@ def _ours(path: Path, source: Path | None, severity: str) -> list[str]:
         for m in dciodvfy(path)
         if m.severity == severity and inherited(m, source_messages) is None
     ]
+
+
+def inherited_lines(path: Path, source: Path) -> set[str]:
+    """dciodvfy's lines on PATH that SOURCE's header brings with it (set aside as not ours)."""
+    source_messages = dciodvfy(source)
+    return {m.line for m in dciodvfy(path) if inherited(m, source_messages)}
 
 
 def dciodvfy_errors(path: Path, source: Path | None = None) -> list[str]:

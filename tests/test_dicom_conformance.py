@@ -28,12 +28,12 @@ from model_core.knowledge.records import Code
 from model_core.results import GroundedFinding
 
 from .dicom_tools import (
-    dciodvfy,
+    RG1_INHERITED,
     dciodvfy_errors,
     dciodvfy_warnings,
     dsrdump,
-    inherited,
-    tools_missing_reason,
+    inherited_lines,
+    require_tools,
 )
 from .pacs_fixtures import (
     DICOMWEB_PASSWORD,
@@ -53,10 +53,6 @@ OUR_DELIBERATE_WARNINGS = {
 }
 # What dciodvfy says about RG1's own header that an SR or SC repeats (tests/dicom_tools.py
 # KNOWN_SOURCE_MESSAGES says why each is not ours).
-RG1_INHERITED = {
-    "Warning - Value dubious for this VR - (0x0008,0x0090) PN Referring Physician's Name  "
-    "PN [1] = <ward> - Retired Person Name form",
-}
 
 # The engine's output as the knowledge base codes it: a negated finding first (the SR makes
 # it a report-level evaluation, not a group), sides, lobes, a hedge, the wrong-side flag, a
@@ -117,18 +113,6 @@ SIDED = {  # tracking identifier -> (Finding Site, Laterality) the SR must carry
 }
 
 
-def _require(*tools: str) -> None:
-    reason = tools_missing_reason(*tools)
-    if reason is not None:
-        pytest.skip(reason)
-
-
-@pytest.fixture(params=["demo", "rg1"])
-def source(request, demo_study, chest_film_raw) -> Path:
-    """The demo DX film and pydicom-data's real CR chest film (MONOCHROME1, 1841 x 1955)."""
-    return demo_study / "image.dcm" if request.param == "demo" else chest_film_raw
-
-
 def _sr(source: Path, out: Path) -> Path:
     image = load_image(source)
     findings = [_fit(f, image.width, image.height) for f in FINDINGS]
@@ -145,24 +129,22 @@ def _fit(finding: GroundedFinding, width: int, height: int) -> GroundedFinding:
 
 
 # -- dciodvfy ------------------------------------------------------------------------------
-def test_the_sr_conforms_to_the_comprehensive_sr_iod(source, tmp_path):
-    _require("dciodvfy")
-    sr = _sr(source, tmp_path / "findings.sr.dcm")
-    assert dciodvfy_errors(sr, source) == []
-    assert set(dciodvfy_warnings(sr, source)) == OUR_DELIBERATE_WARNINGS
-    if source.name.startswith("RG1"):  # what was set aside as the source's is only that
-        source_messages = dciodvfy(source)
-        set_aside = {m.line for m in dciodvfy(sr) if inherited(m, source_messages)}
-        assert set_aside == RG1_INHERITED
+def test_the_sr_conforms_to_the_comprehensive_sr_iod(film_source, tmp_path):
+    require_tools("dciodvfy")
+    sr = _sr(film_source, tmp_path / "findings.sr.dcm")
+    assert dciodvfy_errors(sr, film_source) == []
+    assert set(dciodvfy_warnings(sr, film_source)) == OUR_DELIBERATE_WARNINGS
+    if film_source.name.startswith("RG1"):  # what was set aside as the source's is only that
+        assert inherited_lines(sr, film_source) == RG1_INHERITED
 
 
-def test_the_secondary_capture_conforms_to_the_sc_image_iod(source, tmp_path):
-    _require("dciodvfy")
-    image = load_image(source)
+def test_the_secondary_capture_conforms_to_the_sc_image_iod(film_source, tmp_path):
+    require_tools("dciodvfy")
+    image = load_image(film_source)
     rgb = np.random.default_rng(0).integers(0, 256, (image.height, image.width, 3), np.uint8)
     sc = export_secondary_capture(tmp_path / "annotated.dcm", image, rgb)
-    assert dciodvfy_errors(sc, source) == []
-    assert dciodvfy_warnings(sc, source) == []
+    assert dciodvfy_errors(sc, film_source) == []
+    assert dciodvfy_warnings(sc, film_source) == []
     # the body part comes along, so a reader knows the chest is unpaired (no Laterality)
     assert pydicom.dcmread(sc, stop_before_pixels=True).BodyPartExamined == "CHEST"
 
@@ -170,16 +152,16 @@ def test_the_secondary_capture_conforms_to_the_sc_image_iod(source, tmp_path):
 def test_the_checker_sees_errors_in_the_source_headers(demo_study, chest_film_raw):
     """The zero-error results above mean something: dciodvfy does report the real films'
     own defects (RG1's zero PixelSpacing, the demo DX's missing PositionerType)."""
-    _require("dciodvfy")
+    require_tools("dciodvfy")
     assert any("Pixel Spacing" in line for line in dciodvfy_errors(chest_film_raw))
     assert any("PositionerType" in line for line in dciodvfy_errors(demo_study / "image.dcm"))
 
 
 # -- dsrdump: what OHIF's SR loader reads --------------------------------------------------
-def test_the_sr_tree_has_what_ohif_reads(source, tmp_path):
-    _require("dsrdump")
-    original = pydicom.dcmread(source, stop_before_pixels=True)
-    dump = dsrdump(_sr(source, tmp_path / "findings.sr.dcm"))
+def test_the_sr_tree_has_what_ohif_reads(film_source, tmp_path):
+    require_tools("dsrdump")
+    original = pydicom.dcmread(film_source, stop_before_pixels=True)
+    dump = dsrdump(_sr(film_source, tmp_path / "findings.sr.dcm"))
     assert dump.returncode == 0 and dump.problems == []
 
     (root,) = dump.children()
@@ -256,7 +238,7 @@ def _assert_ruled_out(dump, root, expected: list[tuple[str, str, str, str]]) -> 
 
 
 def test_hedged_and_negated_findings_keep_their_evaluations(demo_study, tmp_path):
-    _require("dsrdump")
+    require_tools("dsrdump")
     dump = dsrdump(_sr(demo_study / "image.dcm", tmp_path / "findings.sr.dcm"))
     by_phrase = {
         dump.named("112039", g)[0].value.strip('"'): dump.children(g) for g in dump.named("125007")
@@ -275,17 +257,17 @@ def test_hedged_and_negated_findings_keep_their_evaluations(demo_study, tmp_path
     ]
 
 
-def test_an_sr_of_negated_findings_only_conforms_and_parses(source, tmp_path):
+def test_an_sr_of_negated_findings_only_conforms_and_parses(film_source, tmp_path):
     """No boxed finding: TID 1500 takes the Qualitative Evaluations instead of measurement
     groups (dcmtk's TID1500_MeasurementReport::isValid: Imaging Measurements or Qualitative
     Evaluations). The Imaging Measurements container stays, empty, because OHIF's loader
     looks it up without a guard."""
-    _require("dciodvfy", "dsrdump")
+    require_tools("dciodvfy", "dsrdump")
     negated = [f for f in FINDINGS if f.negated]
-    image = load_image(source)
+    image = load_image(film_source)
     sr = export_sr(tmp_path / "negated.sr.dcm", image, negated, MODEL)
-    assert dciodvfy_errors(sr, source) == []
-    assert dciodvfy_warnings(sr, source) == []  # no private code, and UMLS is registered
+    assert dciodvfy_errors(sr, film_source) == []
+    assert dciodvfy_warnings(sr, film_source) == []  # no private code, and UMLS is registered
 
     dump = dsrdump(sr)
     assert dump.returncode == 0 and dump.problems == []

@@ -33,12 +33,12 @@ from model_core.knowledge.records import Code
 from model_core.results import GroundedFinding
 
 from .dicom_tools import (
-    dciodvfy,
+    RG1_INHERITED,
     dciodvfy_errors,
     dciodvfy_warnings,
     dsrdump,
-    inherited,
-    tools_missing_reason,
+    inherited_lines,
+    require_tools,
 )
 
 MODEL = {"name": "knowmvg-verified", "version": "0.1.0"}
@@ -63,21 +63,6 @@ AI = [
 REVIEWER_BOX = (320.0, 1150.0, 760.0, 1650.0)  # on the demo film
 ADDED_BOX = (1100.0, 200.0, 1400.0, 500.0)
 # Ours, on purpose (test_dicom_conformance.py says why): none here, no finding is flagged.
-RG1_INHERITED = {
-    "Warning - Value dubious for this VR - (0x0008,0x0090) PN Referring Physician's Name  "
-    "PN [1] = <ward> - Retired Person Name form",
-}
-
-
-def _require(*tools: str) -> None:
-    reason = tools_missing_reason(*tools)
-    if reason is not None:
-        pytest.skip(reason)
-
-
-@pytest.fixture(params=["demo", "rg1"])
-def source(request, demo_study, chest_film_raw) -> Path:
-    return demo_study / "image.dcm" if request.param == "demo" else chest_film_raw
 
 
 def _fit(box, width: int, height: int):
@@ -108,8 +93,8 @@ def _verified_sr(source: Path, out: Path) -> tuple[Path, StudyReview]:
 
 
 # -- the document header ------------------------------------------------------------------
-def test_a_verified_sr_names_its_verifying_observer(source, tmp_path):
-    sr, _ = _verified_sr(source, tmp_path / "verified.sr.dcm")
+def test_a_verified_sr_names_its_verifying_observer(film_source, tmp_path):
+    sr, _ = _verified_sr(film_source, tmp_path / "verified.sr.dcm")
     ds = pydicom.dcmread(sr)
     assert (ds.VerificationFlag, ds.PreliminaryFlag, ds.CompletionFlag) == (
         "VERIFIED",
@@ -125,9 +110,9 @@ def test_a_verified_sr_names_its_verifying_observer(source, tmp_path):
     assert ds.Manufacturer == "KnowMVG Viewer"  # still ours: never read back as the report
 
 
-def test_dsrdump_reads_the_verification_and_both_observers(source, tmp_path):
-    _require("dsrdump")
-    sr, _ = _verified_sr(source, tmp_path / "verified.sr.dcm")
+def test_dsrdump_reads_the_verification_and_both_observers(film_source, tmp_path):
+    require_tools("dsrdump")
+    sr, _ = _verified_sr(film_source, tmp_path / "verified.sr.dcm")
     header = dsrdump(sr, "+U8")  # with the document header: flags, verifying observers
     assert "Verification Flag   : VERIFIED" in header.text
     assert "Preliminary Flag    : FINAL" in header.text
@@ -165,10 +150,10 @@ def _groups(dump) -> dict[str, list]:
     }
 
 
-def test_the_verified_sr_holds_the_reviews_final_findings(source, tmp_path):
-    _require("dsrdump")
-    sr, _ = _verified_sr(source, tmp_path / "verified.sr.dcm")
-    image = load_image(source)
+def test_the_verified_sr_holds_the_reviews_final_findings(film_source, tmp_path):
+    require_tools("dsrdump")
+    sr, _ = _verified_sr(film_source, tmp_path / "verified.sr.dcm")
+    image = load_image(film_source)
     groups = _groups(dsrdump(sr))
     # the rejected smudge is left out; the added finding is in
     assert set(groups) == {
@@ -198,18 +183,17 @@ def test_the_verified_sr_holds_the_reviews_final_findings(source, tmp_path):
         assert _polyline(region(groups[phrase])) == pytest.approx(corners, rel=1e-5), phrase
 
 
-def test_the_verified_sr_conforms_to_the_comprehensive_sr_iod(source, tmp_path):
-    _require("dciodvfy")
-    sr, _ = _verified_sr(source, tmp_path / "verified.sr.dcm")
-    assert dciodvfy_errors(sr, source) == []
-    assert dciodvfy_warnings(sr, source) == []
-    if source.name.startswith("RG1"):  # what was set aside as the source's is only that
-        source_messages = dciodvfy(source)
-        assert {m.line for m in dciodvfy(sr) if inherited(m, source_messages)} == RG1_INHERITED
+def test_the_verified_sr_conforms_to_the_comprehensive_sr_iod(film_source, tmp_path):
+    require_tools("dciodvfy")
+    sr, _ = _verified_sr(film_source, tmp_path / "verified.sr.dcm")
+    assert dciodvfy_errors(sr, film_source) == []
+    assert dciodvfy_warnings(sr, film_source) == []
+    if film_source.name.startswith("RG1"):  # what was set aside as the source's is only that
+        assert inherited_lines(sr, film_source) == RG1_INHERITED
 
 
 def test_without_a_verification_the_sr_is_unverified_with_the_device_alone(demo_study, tmp_path):
-    _require("dsrdump")
+    require_tools("dsrdump")
     image = load_image(demo_study / "image.dcm")
     sr = export_sr(tmp_path / "plain.sr.dcm", image, AI, MODEL)
     ds = pydicom.dcmread(sr)
@@ -229,7 +213,7 @@ def test_without_a_verification_the_sr_is_unverified_with_the_device_alone(demo_
 def test_a_partial_review_exports_unverified_with_the_reviewers_box(demo_study, tmp_path):
     """The exporter does not decide what is verified: a partial review passed without a
     verification is an unverified SR of the findings as they stand."""
-    _require("dsrdump")
+    require_tools("dsrdump")
     image = load_image(demo_study / "image.dcm")
     review = _review(image.width, image.height, complete=False)
     assert not review.complete
