@@ -61,8 +61,8 @@ class _Row:
     path: str
     box_xywh: tuple[float, ...]
     size: tuple[int, int]
-    report: str = ""  # the report the phrase is in, with `span` (else its own report)
-    span: tuple[int, int] | None = None
+    report: str  # the report the phrase is in (its own text when the row names none)
+    span: tuple[int, int]  # where in `report`
 
 
 @dataclass
@@ -88,21 +88,17 @@ class MsCxrReader(AnnotationReader):
         return self.csv_path
 
     def annotations(self) -> Iterator[Annotation]:
-        groups: dict[str, dict[tuple, list[_Row]]] = {}
+        """One sample per image and report: an image's phrases in their report together,
+        each phrase without one alone."""
+        images: dict[str, dict[str, dict[tuple, list[_Row]]]] = {}  # id -> report -> phrase
         for row in self._rows():
-            key = (row.label_text, row.span, row.report)
-            groups.setdefault(row.dicom_id, {}).setdefault(key, []).append(row)
-        for phrases in groups.values():
-            in_reports: dict[str, list[list[_Row]]] = {}
-            for (_, span, report), rows in phrases.items():
-                if span is None:
-                    annotation = self._annotation(rows)
-                    if annotation is not None:
-                        yield annotation
-                else:
-                    in_reports.setdefault(report, []).append(rows)
-            for report, phrase_rows in in_reports.items():
-                annotation = self._report_annotation(report, phrase_rows)
+            samples = images.setdefault(row.dicom_id, {})
+            samples.setdefault(row.report, {}).setdefault((row.label_text, row.span), []).append(
+                row
+            )
+        for samples in images.values():  # an image's samples next to each other
+            for report, phrases in samples.items():
+                annotation = self._annotation(report, list(phrases.values()))
                 if annotation is not None:
                     yield annotation
 
@@ -142,7 +138,8 @@ class MsCxrReader(AnnotationReader):
         if size[0] <= 0 or size[1] <= 0:
             self.problems.dropped(where, f"image size {size[0]}x{size[1]}; row skipped")
             return None
-        report, span = self._report_span(where, cells, columns, value["label_text"])
+        text = value["label_text"]
+        report, span = self._report_span(where, cells, columns, text) or (text, (0, len(text)))
         return _Row(
             line=line,
             dicom_id=value["dicom_id"],
@@ -157,13 +154,13 @@ class MsCxrReader(AnnotationReader):
 
     def _report_span(
         self, where: str, cells: list[str], columns: dict[str, int], label_text: str
-    ) -> tuple[str, tuple[int, int] | None]:
+    ) -> tuple[str, tuple[int, int]] | None:
         """The row's report and span, when it has them and the span holds the phrase."""
         if not all(name in columns for name in REPORT_COLUMNS):
-            return "", None
+            return None
         report, start, end = (_cell(cells, columns[name]) for name in REPORT_COLUMNS)
         if not report:
-            return "", None
+            return None
         try:
             span = (int(start), int(end))
         except ValueError:
@@ -172,29 +169,16 @@ class MsCxrReader(AnnotationReader):
             self.problems.fixed(
                 where, "no usable span in report_text; the phrase is its own report"
             )
-            return "", None
+            return None
         if phrase_key(report[span[0] : span[1]]) != phrase_key(label_text):
             self.problems.fixed(
                 where, "report_text at the span is not label_text; the phrase is its own report"
             )
-            return "", None
+            return None
         return report, span
 
-    def _annotation(self, rows: list[_Row]) -> Annotation | None:
-        first = rows[0]
-        where = f"{self.csv_path}:{first.line}"
-        boxes = box_xywh_to_xyxy_np(np.array([r.box_xywh for r in rows], np.float64)).tolist()
-        finding = CATEGORY_FINDINGS.get(first.category, first.category.lower())
-        text = first.label_text
-        phrase = PhraseAnnotation(text, (0, len(text)), boxes, finding)
-        checked = checked_phrase(phrase, first.size, where, self.problems)
-        if checked is None:
-            return None
-        image_path = self.image_root / first.path
-        return Annotation(first.dicom_id, image_path, text, [checked], first.size, where)
-
-    def _report_annotation(self, report: str, phrase_rows: list[list[_Row]]) -> Annotation | None:
-        """One sample: an image's phrases in the report they were found in."""
+    def _annotation(self, report: str, phrase_rows: list[list[_Row]]) -> Annotation | None:
+        """One sample: an image's phrases (each its rows, one per box) in their report."""
         first = phrase_rows[0][0]
         phrases = []
         for rows in phrase_rows:
