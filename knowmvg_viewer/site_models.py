@@ -126,7 +126,7 @@ def installed_models(also: Iterable[Path | str] = ()) -> list[InstalledModel]:
     listed = {m.path.resolve() for m in models}
     for path in also:
         path = Path(path)
-        if str(path) and path.resolve() not in listed and (model := read_model(path)):
+        if path.resolve() not in listed and (model := read_model(path)):
             models.append(model)
             listed.add(path.resolve())
     return models

@@ -10,6 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from model_core.resources import default_model_dir
+
 from ..session import Session
 from ..site_models import new_model_dir, read_model
 from .grounding_flow import MODEL_DIR_KEY
@@ -69,8 +71,6 @@ class FineTuneFlow(QObject):
 
     # -- the job -------------------------------------------------------------------------
     def base_model(self) -> Path:
-        from model_core.resources import default_model_dir
-
         chosen = str(self.settings.value(MODEL_DIR_KEY, "") or "").strip()
         return Path(chosen) if chosen else default_model_dir()
 
