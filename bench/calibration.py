@@ -56,11 +56,11 @@ def split_data(name: str, n: int, args: argparse.Namespace, image_size: int) -> 
 
 @torch.inference_mode()
 def phrase_given(engine: GroundingEngine, split: PreparedSplit, batch_size: int = 16) -> dict:
-    """Per ground-truth phrase: the raw score, the uncertainty (pixels), the best IoU, and
+    """Per ground-truth phrase: the raw score, the uncertainty (relative spread), the best IoU, and
     whether the wrong-side check flags the predicted box and the ground-truth box."""
     collator = GroundingCollator(engine.tokenizer, engine.knowledge, engine.config)
     columns: dict[str, list] = {
-        k: [] for k in ("score", "uncertainty", "iou", "sided", "flag", "gt_flag")
+        k: [] for k in ("score", "uncertainty", "size", "iou", "sided", "flag", "gt_flag")
     }
     for start in range(0, len(split), batch_size):
         indices = list(range(start, min(start + batch_size, len(split))))
@@ -77,8 +77,9 @@ def phrase_given(engine: GroundingEngine, split: PreparedSplit, batch_size: int 
             box = letterbox.model_to_image_xyxy(boxes[row])
             columns["iou"].append(best_iou(box, phrase.boxes))
             columns["score"].append(float(confidence[row]))
-            columns["uncertainty"].append(
-                float(uncertainty[row]) * letterbox.size / letterbox.scale
+            columns["uncertainty"].append(float(uncertainty[row]))
+            columns["size"].append(
+                float(np.sqrt(max(box[2] - box[0], 0) * max(box[3] - box[1], 0)))
             )
             check = engine.postprocessor.laterality_conflict
             columns["sided"].append(engine.knowledge.side_of(phrase.text) in ("left", "right"))
@@ -88,6 +89,19 @@ def phrase_given(engine: GroundingEngine, split: PreparedSplit, batch_size: int 
                 any(check(_finding(phrase, truth), midline, width) for truth in phrase.boxes)
             )
     return {key: np.array(values) for key, values in columns.items()}
+
+
+def _within_size_quartiles(measured: dict) -> list[float]:
+    """Spearman(uncertainty, 1 - IoU) among boxes of like size (quartiles of the predicted
+    box's sqrt(area)): small boxes have both the larger relative spread and the larger IoU
+    error, so the overall figure alone could be box size speaking."""
+    edges = np.quantile(measured["size"], [0.25, 0.5, 0.75])
+    quartile = np.searchsorted(edges, measured["size"])
+    error = 1.0 - measured["iou"]
+    return [
+        round(spearman(measured["uncertainty"][quartile == q], error[quartile == q]), 4)
+        for q in range(4)
+    ]
 
 
 def _midline(split: PreparedSplit, index: int) -> float:
@@ -219,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         "spearman_uncertainty_vs_1_minus_iou": round(
             spearman(measured["uncertainty"], 1.0 - measured["iou"]), 4
         ),
+        "spearman_uncertainty_within_size_quartiles": _within_size_quartiles(measured),
         "spearman_score_vs_iou": round(spearman(measured["score"], measured["iou"]), 4),
-        "median_uncertainty_px": round(float(np.median(measured["uncertainty"])), 3),
+        "median_uncertainty": round(float(np.median(measured["uncertainty"])), 4),
         "one_sided_phrases": int(measured["sided"].sum()),
         "wrong_side_flags": int(measured["flag"].sum()),
         "wrong_side_flags_AP50": _rate(hits[measured["flag"]]),

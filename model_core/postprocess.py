@@ -89,7 +89,7 @@ class FindingPostprocessor:
         letterbox: Letterbox,
         source: str,
     ) -> list[GroundedFinding]:
-        """One finding with a box, score, uncertainty (pixels), priors and heatmap per row."""
+        """One finding with a box, score, uncertainty, priors and heatmap per row."""
         if output is None or not requests:
             return []
         boxes = letterbox.model_to_image_xyxy(
@@ -97,8 +97,7 @@ class FindingPostprocessor:
         )
         heatmaps = _heatmaps(output)
         scores = output.confidence.float().cpu().numpy()
-        pixel_scale = letterbox.size / letterbox.scale
-        uncertainty = output.uncertainty.float().cpu().numpy() * pixel_scale
+        uncertainty = output.uncertainty.float().cpu().numpy()
         return [
             GroundedFinding(
                 phrase=request.text,

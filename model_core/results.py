@@ -16,7 +16,8 @@ class GroundedFinding:
     """One phrase of the report (or a user query) and where it is in the image.
 
     box: (x0, y0, x1, y1) in original image pixels, None when negated or ungrounded.
-    uncertainty: mean standard deviation of the box hypotheses' coordinates, in pixels.
+    uncertainty: the box hypotheses' spread as a fraction of the box's size (0.1: their
+    coordinates vary by a tenth of the box), scale-free like IoU (`box_ops.hypothesis_spread`).
     assertion: "positive", "negated" or "uncertain" (hedged: "may represent", "versus");
     `negated` stays for readers of the first output format.
     linked_spans: other spans of the report that name the same finding (an IMPRESSION

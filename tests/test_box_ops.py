@@ -13,6 +13,7 @@ from model_core.box_ops import (
     box_xywh_to_xyxy_np,
     box_xyxy_to_cxcywh,
     generalized_box_iou_pairwise,
+    hypothesis_spread,
 )
 
 
@@ -42,6 +43,19 @@ def test_giou_penalises_distance():
     near, far = torch.tensor([1.0, 0.0, 2.0, 1.0]), torch.tensor([3.0, 0.0, 4.0, 1.0])
     assert generalized_box_iou_pairwise(a, near) == pytest.approx(0.0)
     assert generalized_box_iou_pairwise(a, far) == pytest.approx(-0.5)
+
+
+def test_hypothesis_spread_is_in_units_of_the_box_size():
+    # Two hypotheses of a 0.1 x 0.4 box (size 0.2) whose centres differ by 0.04 in x: the
+    # x coordinate's std is 0.02, the mean over the four coordinates 0.005, so 0.025 boxes.
+    hypotheses = torch.tensor([[[0.48, 0.5, 0.1, 0.4], [0.52, 0.5, 0.1, 0.4]]])
+    assert hypothesis_spread(hypotheses).item() == pytest.approx(0.025)
+    # the same wobble scaled with the box (a film drawn larger) is the same spread
+    assert hypothesis_spread(hypotheses * 0.5).item() == pytest.approx(0.025)
+    # collapsed hypotheses have none; a degenerate box gives a large, finite number
+    assert hypothesis_spread(hypotheses[:, :1].repeat(1, 3, 1)).item() == 0.0
+    flat = torch.tensor([[[0.5, 0.5, 0.0, 0.0], [0.6, 0.5, 0.0, 0.0]]])
+    assert torch.isfinite(hypothesis_spread(flat)).all()
 
 
 def test_letterbox_round_trip_on_a_tall_image():

@@ -132,3 +132,17 @@ def test_engine_refuses_a_corrupt_calibration(calibrated_dir, tmp_path):
     (broken / CALIBRATION_FILE).write_text('{"format": "knowmvg-calibration/1"}')
     with pytest.raises(ValueError, match=re.escape(str(broken / CALIBRATION_FILE))):
         GroundingEngine.load(broken, device="cpu")
+
+
+def test_uncertainty_is_a_share_of_the_box_whatever_the_film_size(model_dir):
+    # The same film stored at twice the size: a spread in pixels would double, a spread
+    # relative to the box (what `uncertainty` is, like IoU) stays where it was.
+    engine = GroundingEngine.load(model_dir, device="cpu", threads=1)
+    film = image()
+    small = engine.ground(film, REPORT)
+    large = engine.ground(np.kron(film, np.ones((2, 2), np.float32)), REPORT)
+    pairs = [(a, b) for a, b in zip(small.findings, large.findings, strict=True) if a.box]
+    assert pairs
+    for a, b in pairs:
+        assert b.box[2] == pytest.approx(2 * a.box[2], rel=0.05)  # the boxes did scale
+        assert b.uncertainty == pytest.approx(a.uncertainty, rel=0.05, abs=1e-4)

@@ -88,6 +88,23 @@ def test_findings_list_and_overlay_show_the_hedge(qtbot):
         assert hedged.rect.pen().style() == Qt.PenStyle.DotLine
 
 
+def test_the_list_and_tooltip_give_the_uncertainty_as_a_share_of_the_box(qtbot):
+    from knowmvg_viewer.render.annotate import uncertainty_text
+    from knowmvg_viewer.ui.findings_panel import FindingsPanel
+
+    grounded = result()
+    grounded.findings[0].uncertainty = 0.123
+    assert uncertainty_text(grounded.findings[0]) == "±12 %"
+    assert uncertainty_text(grounded.findings[1]) == ""  # none: no spread shown, no crash
+    state = FindingsState()
+    state.set_result(grounded)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_state(state)
+    assert "(0.80)  ±12 %" in panel.item(0).text()
+    assert "±" not in panel.item(1).text()
+
+
 def test_a_dozen_findings_get_distinct_colours_that_show_on_white():
     from knowmvg_viewer.render.palette import NEGATED_COLOUR, finding_colour
 

@@ -49,6 +49,14 @@ def finding_label(finding: GroundedFinding) -> str:
     return f"{hedge}{finding.phrase}{score}{side}"
 
 
+def uncertainty_text(finding: GroundedFinding) -> str:
+    """'±12 %': how far the box hypotheses spread, as a share of the box's size; '' when the
+    finding has no uncertainty (negated, or a box the reviewer drew)."""
+    if finding.uncertainty is None:
+        return ""
+    return f"±{100 * finding.uncertainty:.0f} %"
+
+
 def annotations_for(
     findings: list[GroundedFinding], colours: list[tuple[int, int, int]] | None = None
 ) -> list[Annotation]:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from ..findings import FindingsState
+from ..render.annotate import uncertainty_text
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 SIDE_MARKER = "\N{WARNING SIGN} side?"
@@ -54,7 +55,8 @@ class FindingsPanel(QListWidget):
             text = f"{finding.phrase}   (negated)"
         else:
             score = f"{finding.score:.2f}" if finding.score is not None else "-"
-            spread = f"  ±{finding.uncertainty:.0f} px" if finding.uncertainty is not None else ""
+            spread = uncertainty_text(finding)
+            spread = f"  {spread}" if spread else ""
             prefix = "query: " if finding.source == "query" else ""
             prefix += "? " if finding.uncertain else ""
             hedge = "  uncertain" if finding.uncertain else ""

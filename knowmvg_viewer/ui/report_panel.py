@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip
 
 from ..findings import FindingsState
+from ..render.annotate import uncertainty_text
 from ..study import Report
 
 NO_REPORT_TEXT = "No report found for this study. Choose Edit report to type or paste one."
@@ -141,7 +142,10 @@ class ReportPanel(QTextEdit):
             start, end = finding.located_by
             lines.append(f"located at: {self.toPlainText()[start:end]}")
         if finding.score is not None:
-            lines.append(f"score {finding.score:.2f}, uncertainty ±{finding.uncertainty:.0f} px")
+            spread = uncertainty_text(finding)
+            lines.append(
+                f"score {finding.score:.2f}" + (f", uncertainty {spread}" if spread else "")
+            )
         if priors:
             lines.append(f"location priors: {priors}")
         return "\n".join(lines)

@@ -11,7 +11,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
-from ..box_ops import box_xyxy_to_cxcywh, image_to_model_cxcywh
+from ..box_ops import box_xyxy_to_cxcywh, hypothesis_spread, image_to_model_cxcywh
 from ..inputs import GroundingInputs, PhraseInputs
 from .box_decoder import BoxDecoder, mlp
 from .configuration import KnowMVGConfig
@@ -32,7 +32,8 @@ class KnowMVGOutput:
 
     lm_logits (B, T, V): lm_logits[:, i] predicts text token i (None in box-only calls).
     boxes (N, 4) cxcywh mean of the last layer's hypotheses; hypotheses (L, N, H, 4);
-    confidence (N,) predicted IoU; uncertainty (N,) mean std of the hypotheses;
+    confidence (N,) predicted IoU; uncertainty (N,) the hypotheses' spread relative to the
+    box's size (`box_ops.hypothesis_spread`);
     mask_logits (N, h, w) or None; attention (N, h, w) softmax cross-attention;
     region_scores (N, R), region_indices / region_weights (N, k), or None.
     """
@@ -152,7 +153,7 @@ class KnowMVGModel(nn.Module):
             boxes=last.mean(dim=1),
             hypotheses=decoded.boxes,
             confidence_logits=decoded.confidence_logits,
-            uncertainty=last.std(dim=1, unbiased=False).mean(dim=-1),
+            uncertainty=hypothesis_spread(last),
             attention=decoded.attention.view(-1, *grid),
             mask_logits=None
             if decoded.mask_logits is None
