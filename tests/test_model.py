@@ -93,13 +93,30 @@ def test_shapes_and_every_parameter_gets_a_gradient(tokenizer, knowledge_prompts
     assert output.lm_logits.shape == (2, 30, tokenizer.vocab_size)
     assert ((output.boxes >= 0) & (output.boxes <= 1)).all()
     losses = GroundingCriterion(config.loss_weights, torch.tensor(REGIONS))(output, targets(inputs))
-    expected = {"l1", "giou", "wta", "lm", "confidence", "loss"}
+    expected = {"l1", "l1_relative", "giou", "wta", "lm", "confidence", "loss"}
     expected |= {"mask"} if global_local else set()
     expected |= {"location"} if knowledge_prompts else set()
     assert set(losses) == expected
     losses["loss"].backward()
     missing = [n for n, p in model.named_parameters() if p.grad is None]
     assert missing == []
+
+
+def test_relative_l1_weighs_a_nodule_box_like_a_lung_box():
+    # Both boxes are drawn 20 % too wide and high: IoU 0.69 each. The plain L1 on normalised
+    # coordinates barely sees the nodule's; the relative L1 gives them the same cost.
+    criterion = GroundingCriterion({})
+    nodule, lung = torch.tensor([[0.5, 0.5, 0.03, 0.03]]), torch.tensor([[0.5, 0.5, 0.3, 0.3]])
+    grown = torch.tensor([1.0, 1.0, 1.2, 1.2])
+    small = criterion.loss_l1(nodule * grown, nodule).item()
+    large = criterion.loss_l1(lung * grown, lung).item()
+    assert small == pytest.approx(large / 10)
+    assert criterion.loss_l1_relative(nodule * grown, nodule).item() == pytest.approx(
+        criterion.loss_l1_relative(lung * grown, lung).item()
+    )
+    assert criterion.loss_l1_relative(nodule * grown, nodule).item() == pytest.approx(0.1)
+    degenerate = torch.zeros((1, 4))  # a zero-size ground truth: a bounded loss, not inf
+    assert torch.isfinite(criterion.loss_l1_relative(nodule, degenerate))
 
 
 def test_switches_remove_their_components(tokenizer):

@@ -18,6 +18,7 @@ FEATURE_STRIDES = (8, 16)
 DEFAULT_LOSS_WEIGHTS = {
     "lm": 1.0,
     "l1": 5.0,
+    "l1_relative": 1.0,
     "giou": 2.0,
     "mask": 1.0,
     "location": 0.5,
