@@ -179,3 +179,34 @@ def test_the_shipped_model_gives_the_recorded_boxes(shipped):
             assert [w for _, w in have["priors"]] == pytest.approx(
                 [w for _, w in want["priors"]], abs=1e-5
             )
+
+
+# -- the shipped model on the real RG1 film: a query that names a side and a level lands
+# there (the patient's left on the image right of a PA film). Any retrained default model
+# must keep this; its boxes on real films are otherwise unvalidated. ---------------------
+RG1_PLACES = {  # query -> (side of the image, upper or lower half)
+    "left pleural effusion": ("right", "lower"),
+    "right pleural effusion": ("left", "lower"),
+    "right upper lobe nodule": ("left", "upper"),
+    "left apical pneumothorax": ("right", "upper"),
+    "right lower lobe opacity": ("left", "lower"),
+    "left upper zone mass": ("right", "upper"),
+    "left lower lobe atelectasis": ("right", "lower"),
+}
+
+
+def test_the_shipped_model_places_queries_where_they_say_on_the_real_film(shipped, chest_film_raw):
+    from knowmvg_viewer.grounding import ground_radiograph
+    from knowmvg_viewer.study import load_image
+
+    film = load_image(chest_film_raw)
+    result = ground_radiograph(shipped, film, "", [*RG1_PLACES, "cardiomegaly"]).result
+    for finding in result.findings:
+        x0, y0, x1, y1 = finding.box
+        across, down = (x0 + x1) / 2 / result.width, (y0 + y1) / 2 / result.height
+        if finding.phrase == "cardiomegaly":
+            assert 0.35 < across < 0.75 and down > 0.45, (across, down)
+            continue
+        side, level = RG1_PLACES[finding.phrase]
+        assert (across < 0.5) == (side == "left"), (finding.phrase, across)
+        assert (down < 0.5) == (level == "upper"), (finding.phrase, down)
