@@ -7,8 +7,8 @@
 #   bash scripts/run_ablation.sh [DATA_DIR] [RUNS_DIR] [STEPS] [SEEDS...]
 # Knobs (environment): PARALLEL (runs at once, default 1: on a 2-core CPU use 2 with
 # THREADS=1), THREADS (torch CPU threads per run), PYTHON, METRICS (a metrics.json to update).
-# Cost: a tiny run takes about 1.7 s a step on 2 CPU cores (stride-8 features), so the
-# default 2000 steps x 12 runs is ~11 CPU hours; a GPU does a run in minutes.
+# Cost: a tiny run takes 1.1-1.7 s a step on 2 idle CPU cores (stride-8 features), so the
+# default 2000 steps x 12 runs is 7-11 hours there; a GPU does a run in minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-data}"
