@@ -5,6 +5,8 @@
 # then `scripts/ablation_table.py` reports mean +/- sd per row and writes it into the model's
 # metrics.json under "ablation".
 #   bash scripts/run_ablation.sh [DATA_DIR] [RUNS_DIR] [STEPS] [SEEDS...]
+# Stopping: Ctrl-C (SIGINT to the trainers) saves each running run's checkpoint; running the
+# script again resumes those runs and skips finished ones.
 # Knobs (environment): PARALLEL (runs at once, default 1: on a 2-core CPU use 2 with
 # THREADS=1), THREADS (torch CPU threads per run), PYTHON, METRICS (a metrics.json to update).
 # Cost: a tiny run takes 1.1-1.7 s a step on 2 idle CPU cores (stride-8 features), so the
@@ -34,13 +36,16 @@ declare -A FLAGS=(
     [full]=""
 )
 run() {  # row seed
-    local out="$RUNS/$1/seed$2"
+    local out="$RUNS/$1/seed$2" resume=""
     if [ ! -f "$out/test_metrics.json" ]; then  # a finished run is not redone
+        # a run stopped part way (Ctrl-C, or killed after an epoch's checkpoint) goes on from
+        # its last checkpoint, so the 12 runs can be spread over several sittings
+        [ -f "$out/last/trainer_state.json" ] && resume="--resume"
         # shellcheck disable=SC2086
         "$PY" -m model_core.train --train-data "$DATA/train" --val-data "$DATA/val" \
             --out "$out" --tokenizer "$RUNS/tokenizer" --max-steps "$STEPS" --epochs 1000 \
-            --batch-size 16 --seed "$2" ${THREADS:+--threads "$THREADS"} ${FLAGS[$1]} \
-            > "$out.log" 2>&1
+            --batch-size 16 --seed "$2" ${THREADS:+--threads "$THREADS"} ${FLAGS[$1]} $resume \
+            >> "$out.log" 2>&1
         "$PY" -m model_core.evaluate_split --model "$out/best" --data "$DATA/test" \
             --protocol phrase --json "$out/test_metrics.json" >> "$out.log" 2>&1
     fi

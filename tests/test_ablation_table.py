@@ -62,3 +62,44 @@ def test_no_runs_is_an_error(tmp_path, capsys):
 def test_every_row_of_the_run_script_is_read(row):
     script = (REPO_ROOT / "scripts" / "run_ablation.sh").read_text()
     assert f"[{row}]=" in script
+
+
+FAKE_PYTHON = """#!/usr/bin/env bash
+# stands in for python: logs each training call; an evaluation writes its scores
+echo "$*" >> "$CALLS"
+if [ "$2" = model_core.evaluate_split ]; then
+    while [ $# -gt 0 ]; do [ "$1" = --json ] && echo '{"phrase_given": {}}' > "$2"; shift; done
+fi
+"""
+
+
+def test_the_run_script_resumes_a_stopped_run_and_skips_a_finished_one(tmp_path):
+    import os
+    import subprocess
+
+    data, runs = tmp_path / "data", tmp_path / "runs"
+    (data / "train").mkdir(parents=True)
+    (runs / "tokenizer").mkdir(parents=True)
+    (runs / "tokenizer" / "tokenizer.json").write_text("{}")
+    (runs / "baseline" / "seed0" / "last").mkdir(parents=True)  # stopped after a checkpoint
+    (runs / "baseline" / "seed0" / "last" / "trainer_state.json").write_text("{}")
+    (runs / "full" / "seed0").mkdir(parents=True)  # finished
+    (runs / "full" / "seed0" / "test_metrics.json").write_text('{"phrase_given": {}}')
+    python = tmp_path / "python"
+    python.write_text(FAKE_PYTHON)
+    python.chmod(0o755)
+    calls = tmp_path / "calls.log"
+    env = {**os.environ, "PYTHON": str(python), "CALLS": str(calls)}
+    script = REPO_ROOT / "scripts" / "run_ablation.sh"
+    subprocess.run(["bash", str(script), str(data), str(runs), "10", "0"], env=env, check=True)
+    trained = {
+        line.split("--out ")[1].split()[0]: line
+        for line in calls.read_text().splitlines()
+        if "model_core.train" in line
+    }
+    assert set(trained) == {
+        str(runs / r / "seed0") for r in ("baseline", "knowledge-prompts", "global-local")
+    }
+    assert "--resume" in trained[str(runs / "baseline" / "seed0")]
+    assert "--resume" not in trained[str(runs / "global-local" / "seed0")]
+    assert all("--max-steps 10" in line for line in trained.values())
