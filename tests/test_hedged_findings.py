@@ -90,7 +90,9 @@ def test_findings_list_and_overlay_show_the_hedge(qtbot):
 
 def test_the_list_and_tooltip_give_the_uncertainty_as_a_share_of_the_box(qtbot):
     from knowmvg_viewer.render.annotate import uncertainty_text
+    from knowmvg_viewer.study import Report
     from knowmvg_viewer.ui.findings_panel import FindingsPanel
+    from knowmvg_viewer.ui.report_panel import ReportPanel
 
     grounded = result()
     grounded.findings[0].uncertainty = 0.123
@@ -103,6 +105,12 @@ def test_the_list_and_tooltip_give_the_uncertainty_as_a_share_of_the_box(qtbot):
     panel.show_state(state)
     assert "(0.80)  ±12 %" in panel.item(0).text()
     assert "±" not in panel.item(1).text()
+    report = ReportPanel()
+    qtbot.addWidget(report)
+    report.show_report(Report.from_text(REPORT))
+    report.show_findings(state)
+    assert "score 0.80, uncertainty ±12 %" in report._explain(0).splitlines()
+    assert "score 0.50" in report._explain(1).splitlines()
 
 
 def test_a_dozen_findings_get_distinct_colours_that_show_on_white():

@@ -143,9 +143,8 @@ class ReportPanel(QTextEdit):
             lines.append(f"located at: {self.toPlainText()[start:end]}")
         if finding.score is not None:
             spread = uncertainty_text(finding)
-            lines.append(
-                f"score {finding.score:.2f}" + (f", uncertainty {spread}" if spread else "")
-            )
+            spread = f", uncertainty {spread}" if spread else ""
+            lines.append(f"score {finding.score:.2f}{spread}")
         if priors:
             lines.append(f"location priors: {priors}")
         return "\n".join(lines)
