@@ -37,6 +37,9 @@ from .user_folders import user_folder
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1  # `mirrored` (optional, default false) needs no new version
+# A finding's uncertainty is a share of its box's size; files written before this key held
+# it in pixels, which would read as nonsense percentages, so theirs is dropped on load.
+UNCERTAINTY_UNIT = "box size"
 REVIEWS_FOLDER = "reviews"
 ASSERTIONS = ("positive", "uncertain", "negated")
 Box = tuple[float, float, float, float]
@@ -137,6 +140,8 @@ class ReviewedFinding:
         data["state"] = self.state.value
         data["span"] = list(self.span) if self.span is not None else None
         data["box"] = [round(float(v), 2) for v in self.box] if self.box is not None else None
+        if self.uncertainty is not None:
+            data["uncertainty_unit"] = UNCERTAINTY_UNIT
         return data
 
     @classmethod
@@ -157,7 +162,9 @@ class ReviewedFinding:
             # files written before the field: an edited or added finding may have a new box
             box_edited=bool(data.get("box_edited", state in _MAY_HAVE_NEW_BOX)),
             confidence=_number(data.get("confidence")),
-            uncertainty=_number(data.get("uncertainty")),
+            uncertainty=_number(data.get("uncertainty"))
+            if data.get("uncertainty_unit") == UNCERTAINTY_UNIT
+            else None,
             laterality_conflict=bool(data.get("laterality_conflict", False)),
         )
 

@@ -10,6 +10,7 @@ import os
 import pytest
 
 from knowmvg_viewer.review import (
+    ReviewedFinding,
     ReviewError,
     ReviewMismatch,
     ReviewState,
@@ -219,6 +220,16 @@ def test_a_model_box_keeps_its_scores_and_wrong_side_flag_a_reviewers_box_does_n
     assert not moved.laterality_conflict and moved.score is None and moved.confidence is None
     restored = StudyReview.from_json(json.loads(json.dumps(review.to_json())))
     assert restored.final_findings() == review.final_findings()
+
+
+def test_an_uncertainty_saved_in_pixels_by_an_older_build_is_dropped_on_load():
+    finding = GroundedFinding("left effusion", (0, 13), box=(1.0, 2.0, 30.0, 40.0), score=0.8)
+    finding.uncertainty = 0.04  # a share of the box
+    saved = ReviewedFinding.from_ai(finding, 0).to_json()
+    assert ReviewedFinding.from_json(saved).uncertainty == 0.04  # round trip: kept
+    older = {k: v for k, v in saved.items() if k != "uncertainty_unit"} | {"uncertainty": 1.8}
+    assert ReviewedFinding.from_json(older).uncertainty is None  # 1.8 px is not "±180 %"
+    assert ReviewedFinding.from_json(older).score == 0.8  # the rest of the finding stays
 
 
 def test_the_reviewers_boxes_are_labelled_as_theirs_in_every_export():
