@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import signal
 import sys
 import time
 from contextlib import nullcontext
@@ -91,14 +92,28 @@ def main(argv: list[str] | None = None) -> int:
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed + rank)
+    previous = _stop_on_signals()
     try:
         return Trainer(config, rank, world, device).run()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if dist.is_initialized():
             dist.destroy_process_group()
+
+
+def _stop_on_signals() -> dict:
+    """Ctrl-C and SIGTERM (a scheduler's stop, or run_ablation.sh's) both end the run with a
+    resumable checkpoint (exit 130). A shell's background job starts with SIGINT ignored,
+    and Python keeps it ignored: it is turned back on, so a trainer started with `&` stops
+    on `kill -INT` too. Returns the handlers it replaced."""
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.signal(number, signal.default_int_handler)
+    return previous
 
 
 def _setup_distributed() -> tuple[int, int, torch.device]:

@@ -5,8 +5,8 @@
 # then `scripts/ablation_table.py` reports mean +/- sd per row and writes it into the model's
 # metrics.json under "ablation".
 #   bash scripts/run_ablation.sh [DATA_DIR] [RUNS_DIR] [STEPS] [SEEDS...]
-# Stopping: Ctrl-C (SIGINT to the trainers) saves each running run's checkpoint; running the
-# script again resumes those runs and skips finished ones.
+# Stopping: Ctrl-C (or SIGTERM to this script) stops the running runs, each saving its
+# checkpoint; running the script again resumes those runs and skips finished ones.
 # Knobs (environment): PARALLEL (runs at once, default 1: on a 2-core CPU use 2 with
 # THREADS=1), THREADS (torch CPU threads per run), PYTHON, METRICS (a metrics.json to update).
 # Cost: a tiny run takes 1.1-1.7 s a step on 2 idle CPU cores (stride-8 features), so the
@@ -27,6 +27,13 @@ if [ ! -d "$DATA/train" ]; then
     "$PY" -m model_core.data.prepare --split train --n 14000 --out "$DATA/train"
 fi
 mkdir -p "$RUNS"
+stop() {  # the runs are background jobs, which ignore the terminal's Ctrl-C: pass it on
+    echo "run_ablation: stopping; each running run saves a checkpoint to resume from" >&2
+    for job in $(jobs -p); do pkill -TERM -P "$job" || true; done
+    wait
+    exit 130
+}
+trap stop INT TERM
 [ -f "$RUNS/tokenizer/tokenizer.json" ] || \
     "$PY" -m model_core.text.train_tokenizer --data "$DATA/train" --out "$RUNS/tokenizer"
 declare -A FLAGS=(

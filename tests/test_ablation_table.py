@@ -103,3 +103,48 @@ def test_the_run_script_resumes_a_stopped_run_and_skips_a_finished_one(tmp_path)
     assert "--resume" in trained[str(runs / "baseline" / "seed0")]
     assert "--resume" not in trained[str(runs / "global-local" / "seed0")]
     assert all("--max-steps 10" in line for line in trained.values())
+
+
+STOPPABLE_PYTHON = """#!/usr/bin/env bash
+# stands in for a trainer that runs until stopped, and says so when it is
+[ "$2" = model_core.train ] || exit 0
+trap 'echo stopped >> "$CALLS"; exit 130' TERM
+echo started >> "$CALLS"
+sleep 60 & wait
+"""
+
+
+def test_stopping_the_run_script_stops_its_runs(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    data, runs = tmp_path / "data", tmp_path / "runs"
+    (data / "train").mkdir(parents=True)
+    (runs / "tokenizer").mkdir(parents=True)
+    (runs / "tokenizer" / "tokenizer.json").write_text("{}")
+    python = tmp_path / "python"
+    python.write_text(STOPPABLE_PYTHON)
+    python.chmod(0o755)
+    calls = tmp_path / "calls.log"
+    env = {**os.environ, "PYTHON": str(python), "CALLS": str(calls), "PARALLEL": "2"}
+    script = REPO_ROOT / "scripts" / "run_ablation.sh"
+    process = subprocess.Popen(
+        ["bash", str(script), str(data), str(runs), "10", "0"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as from a terminal's background: the script's own jobs ignore SIGINT
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (
+        not calls.exists() or calls.read_text().count("started") < 2
+    ):
+        time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert calls.read_text().split() == ["started", "started", "stopped", "stopped"]
+    assert "saves a checkpoint" in stderr

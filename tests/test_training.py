@@ -195,9 +195,9 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(splits, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        # a shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored:
-        # the trainer under test must see Ctrl-C however the suite itself was started
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # started as a shell's background job is (SIGINT ignored, which Python keeps): the
+        # trainer must turn Ctrl-C back on, or `kill -INT` would never stop it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     log = out / "metrics.jsonl"
     deadline = time.monotonic() + 120
