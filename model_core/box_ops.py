@@ -19,6 +19,7 @@ __all__ = [
     "box_iou_matrix",
     "box_iou_np",
     "box_iou_pairwise",
+    "box_size",
     "box_xywh_to_xyxy_np",
     "box_xyxy_to_cxcywh",
     "generalized_box_iou_pairwise",
@@ -68,15 +69,19 @@ def box_iou_matrix(boxes1: Tensor, boxes2: Tensor) -> Tensor:
     return iou
 
 
+def box_size(boxes: Tensor) -> Tensor:
+    """The size of cxcywh boxes, (..., 4) -> (...): the square root of their area, the one
+    length that scales with the box (degenerate boxes count 0)."""
+    return (boxes[..., 2].clamp(min=0) * boxes[..., 3].clamp(min=0)).sqrt()
+
+
 def hypothesis_spread(hypotheses: Tensor) -> Tensor:
     """Spread of H cxcywh box hypotheses, (..., H, 4) -> (...): the coordinates' standard
     deviation over H, averaged, in units of the mean box's size (the square root of its
     area). It is scale-free like IoU: a 3 px wobble is nothing on a lung and everything on a
     nodule, and only the relative spread ranks boxes by the error IoU sees."""
-    mean = hypotheses.mean(dim=-2)
-    size = (mean[..., 2].clamp(min=0) * mean[..., 3].clamp(min=0)).sqrt()
     spread = hypotheses.std(dim=-2, unbiased=False).mean(dim=-1)
-    return spread / size.clamp(min=1e-6)
+    return spread / box_size(hypotheses.mean(dim=-2)).clamp(min=1e-6)
 
 
 def image_to_model_cxcywh(boxes: Tensor, frames: Tensor) -> Tensor:

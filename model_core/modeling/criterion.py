@@ -11,6 +11,7 @@ from torch import Tensor
 from ..box_ops import (
     box_cxcywh_to_xyxy,
     box_iou_matrix,
+    box_size,
     generalized_box_iou_pairwise,
 )
 from .knowmvg import KnowMVGOutput
@@ -79,8 +80,8 @@ class GroundingCriterion:
         """The predicted box's L1 in units of its GT box's size (sqrt of its area). On
         normalised coordinates a nodule's box drawn 20 % too large costs the plain L1 next to
         nothing, while its IoU falls under 0.5; this term weighs every box by its own scale."""
-        size = (matched[..., 2].clamp(min=0) * matched[..., 3].clamp(min=0)).sqrt()
-        error = (boxes.float() - matched).abs() / size.clamp(min=MIN_RELATIVE_SIZE)[..., None]
+        size = box_size(matched).clamp(min=MIN_RELATIVE_SIZE)
+        error = (boxes.float() - matched).abs() / size[..., None]
         return error.mean()
 
     def loss_giou(self, boxes: Tensor, matched: Tensor) -> Tensor:
