@@ -14,6 +14,7 @@ spec = importlib.util.spec_from_file_location(
 )
 ablation_table = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ablation_table)
+RUN_SCRIPT = REPO_ROOT / "scripts" / "run_ablation.sh"
 
 
 def _runs(tmp_path, rows: dict[str, list[float]]):
@@ -60,8 +61,24 @@ def test_no_runs_is_an_error(tmp_path, capsys):
 
 @pytest.mark.parametrize("row", list(ablation_table.ROWS))
 def test_every_row_of_the_run_script_is_read(row):
-    script = (REPO_ROOT / "scripts" / "run_ablation.sh").read_text()
-    assert f"[{row}]=" in script
+    assert f"[{row}]=" in RUN_SCRIPT.read_text()
+
+
+def _run_script_setup(tmp_path, stand_in: str) -> tuple:
+    """A data folder, a runs folder with its tokenizer, and the environment that makes the
+    run script call STAND_IN (a bash script logging to $CALLS) in place of python."""
+    import os
+
+    data, runs = tmp_path / "data", tmp_path / "runs"
+    (data / "train").mkdir(parents=True)
+    (runs / "tokenizer").mkdir(parents=True)
+    (runs / "tokenizer" / "tokenizer.json").write_text("{}")
+    python = tmp_path / "python"
+    python.write_text(stand_in)
+    python.chmod(0o755)
+    calls = tmp_path / "calls.log"
+    env = {**os.environ, "PYTHON": str(python), "CALLS": str(calls)}
+    return data, runs, calls, env
 
 
 FAKE_PYTHON = """#!/usr/bin/env bash
@@ -74,24 +91,14 @@ fi
 
 
 def test_the_run_script_resumes_a_stopped_run_and_skips_a_finished_one(tmp_path):
-    import os
     import subprocess
 
-    data, runs = tmp_path / "data", tmp_path / "runs"
-    (data / "train").mkdir(parents=True)
-    (runs / "tokenizer").mkdir(parents=True)
-    (runs / "tokenizer" / "tokenizer.json").write_text("{}")
+    data, runs, calls, env = _run_script_setup(tmp_path, FAKE_PYTHON)
     (runs / "baseline" / "seed0" / "last").mkdir(parents=True)  # stopped after a checkpoint
     (runs / "baseline" / "seed0" / "last" / "trainer_state.json").write_text("{}")
     (runs / "full" / "seed0").mkdir(parents=True)  # finished
     (runs / "full" / "seed0" / "test_metrics.json").write_text('{"phrase_given": {}}')
-    python = tmp_path / "python"
-    python.write_text(FAKE_PYTHON)
-    python.chmod(0o755)
-    calls = tmp_path / "calls.log"
-    env = {**os.environ, "PYTHON": str(python), "CALLS": str(calls)}
-    script = REPO_ROOT / "scripts" / "run_ablation.sh"
-    subprocess.run(["bash", str(script), str(data), str(runs), "10", "0"], env=env, check=True)
+    subprocess.run(["bash", str(RUN_SCRIPT), str(data), str(runs), "10", "0"], env=env, check=True)
     trained = {
         line.split("--out ")[1].split()[0]: line
         for line in calls.read_text().splitlines()
@@ -115,24 +122,14 @@ sleep 60 & wait
 
 
 def test_stopping_the_run_script_stops_its_runs(tmp_path):
-    import os
     import signal
     import subprocess
     import time
 
-    data, runs = tmp_path / "data", tmp_path / "runs"
-    (data / "train").mkdir(parents=True)
-    (runs / "tokenizer").mkdir(parents=True)
-    (runs / "tokenizer" / "tokenizer.json").write_text("{}")
-    python = tmp_path / "python"
-    python.write_text(STOPPABLE_PYTHON)
-    python.chmod(0o755)
-    calls = tmp_path / "calls.log"
-    env = {**os.environ, "PYTHON": str(python), "CALLS": str(calls), "PARALLEL": "2"}
-    script = REPO_ROOT / "scripts" / "run_ablation.sh"
+    data, runs, calls, env = _run_script_setup(tmp_path, STOPPABLE_PYTHON)
     process = subprocess.Popen(
-        ["bash", str(script), str(data), str(runs), "10", "0"],
-        env=env,
+        ["bash", str(RUN_SCRIPT), str(data), str(runs), "10", "0"],
+        env={**env, "PARALLEL": "2"},
         stderr=subprocess.PIPE,
         text=True,
         # as from a terminal's background: the script's own jobs ignore SIGINT
