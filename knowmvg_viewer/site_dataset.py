@@ -231,7 +231,7 @@ def _study(
     ident = image_id(review.image_uid)
     rows = []
     for finding in _boxed(review):
-        box = _in_film(upright_box(finding.box, review, stored), width, height)
+        box = _in_film(_upright_box(finding.box, review, stored), width, height)
         if box is None:
             _problem(problems, f"{path}: a box of {finding.phrase!r} lies outside the film")
             continue
@@ -258,7 +258,7 @@ def _reoriented(review: StudyReview) -> bool:
     return review.transposed or review.mirrored or review.upside_down
 
 
-def upright_box(
+def _upright_box(
     box: tuple[float, float, float, float], review: StudyReview, stored: tuple[int, int]
 ) -> tuple[float, float, float, float]:
     """A box in stored pixels (a `stored` (width, height) film), in the upright film."""
