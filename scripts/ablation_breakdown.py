@@ -1,14 +1,28 @@
 """Per-finding phrase-given IoU of several models on one prepared split (ablation analysis).
 
 Usage: python scripts/ablation_breakdown.py DATA MODEL_DIR [MODEL_DIR ...]
-Prints, per finding, the number of phrases and each model's mean IoU and AP50, then one
-JSON object with the same figures on the last line.
+           [--prior] [--knowledge {as-is,mirrored,withheld}]
+
+Prints, per finding and then for the phrases that name a location (a side or a region) and
+those that do not, the number of phrases and each model's AP50 / mean IoU, then one JSON
+object with the same figures on the last line.
+
+--prior adds a column for the knowledge prior alone (the box the knowledge base gives the
+phrase before any image is seen). --knowledge changes what models with knowledge prompts are
+told, to measure how far they lean on it: `mirrored` gives each phrase the knowledge of the
+same phrase with right and left swapped (the report text is unchanged), `withheld` the
+knowledge of an empty phrase (no text; both lungs as the prior). Models without knowledge
+prompts are unaffected by it.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,49 +34,116 @@ from model_core.box_ops import box_cxcywh_to_xyxy  # noqa: E402
 from model_core.data.collate import GroundingCollator  # noqa: E402
 from model_core.data.prepared import PreparedSplit  # noqa: E402
 from model_core.engine import GroundingEngine  # noqa: E402
+from model_core.inputs import knowledge_inputs  # noqa: E402
 from model_core.metrics import best_iou  # noqa: E402
+
+PRIOR_COLUMN = "knowledge prior"
+LOCATED, UNLOCATED = "(names a location)", "(no location word)"
+_SIDE_WORD = re.compile(r"\b(right|left)\b", re.IGNORECASE)
+
+
+def mirrored(phrase: str) -> str:
+    """The phrase with right and left swapped, case kept ("Right" -> "Left")."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        other = "left" if word.lower() == "right" else "right"
+        return other.capitalize() if word[0].isupper() else other
+
+    return _SIDE_WORD.sub(swap, phrase)
+
+
+KNOWLEDGE_TEXTS: dict[str, Callable[[str], str]] = {
+    "as-is": lambda phrase: phrase,
+    "mirrored": mirrored,
+    "withheld": lambda phrase: "",
+}
+
+
+@dataclass
+class PhraseRecord:
+    finding: str
+    names_location: bool
+    prior_iou: float  # the knowledge prior alone
+    iou: float  # the model's box
 
 
 @torch.inference_mode()
-def phrase_ious(engine: GroundingEngine, split: PreparedSplit) -> list[tuple[str, float]]:
-    collator = GroundingCollator(engine.tokenizer, engine.knowledge, engine.config)
-    out = []
+def phrase_records(engine: GroundingEngine, split: PreparedSplit, knowledge: str) -> list:
+    """Per phrase, in split order, the model told `knowledge` of each phrase."""
+    kb = engine.knowledge
+    collator = GroundingCollator(engine.tokenizer, kb, engine.config)
+    records = []
     for start in range(0, len(split), 16):
         batch = collator(split, list(range(start, min(start + 16, len(split)))))
         if not batch.phrases:
             continue
+        phrases = batch.inputs.phrases
+        if phrases.knowledge_ids is not None and knowledge != "as-is":
+            texts = [KNOWLEDGE_TEXTS[knowledge](p.text) for p in batch.phrases]
+            phrases.knowledge_ids, phrases.knowledge_mask, phrases.prior_boxes = knowledge_inputs(
+                engine.tokenizer, kb, texts, engine.config.max_knowledge_text_tokens
+            )
         boxes = box_cxcywh_to_xyxy(engine.model(batch.inputs).boxes).numpy()
         for box, phrase, image in zip(boxes, batch.phrases, batch.image_index, strict=True):
-            pixel_box = batch.letterboxes[image].model_to_image_xyxy(box)
-            out.append((phrase.finding, best_iou(pixel_box, phrase.boxes)))
-    return out
+            frame = batch.letterboxes[image]
+            scale = np.array([frame.width, frame.height] * 2, dtype=np.float64)
+            prior = np.array(kb.prior_box(phrase.text)) * scale
+            records.append(
+                PhraseRecord(
+                    phrase.finding,
+                    kb.names_location(phrase.text),
+                    best_iou(prior, phrase.boxes),
+                    best_iou(frame.model_to_image_xyxy(box), phrase.boxes),
+                )
+            )
+    return records
 
 
-def main() -> dict:
-    data, models = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
-    split = PreparedSplit.load(data)
-    table: dict[str, dict] = {}
-    for model in models:
+def summarise(groups: list[tuple[str, bool]], columns: dict[str, list[float]]) -> dict:
+    """AP50 and mean IoU (percent) per finding, then per location group, for each column of
+    per-phrase IoUs (in the order of `groups`: each phrase's finding and names_location)."""
+    rows: dict[str, list[int]] = {}
+    for index, (finding, _) in enumerate(groups):
+        rows.setdefault(finding, []).append(index)
+    for index, (_, located) in enumerate(groups):
+        rows.setdefault(LOCATED if located else UNLOCATED, []).append(index)
+    summary = {}
+    for key in sorted(k for k in rows if k not in (LOCATED, UNLOCATED)) + [LOCATED, UNLOCATED]:
+        if key not in rows:
+            continue
+        summary[key] = {"n": len(rows[key])}
+        for name, ious in columns.items():
+            values = np.array([ious[i] for i in rows[key]])
+            summary[key][name] = {
+                "AP50": round(100 * float(np.mean(values >= 0.5)), 1),
+                "mIoU": round(100 * float(np.mean(values)), 1),
+            }
+    return summary
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("models", type=Path, nargs="+")
+    parser.add_argument("--prior", action="store_true", help="add the knowledge prior alone")
+    parser.add_argument("--knowledge", choices=sorted(KNOWLEDGE_TEXTS), default="as-is")
+    args = parser.parse_args(argv)
+    split = PreparedSplit.load(args.data)
+    columns: dict[str, list[float]] = {}
+    groups: list[tuple[str, bool]] = []
+    for model in args.models:
         engine = GroundingEngine.load(model, device="cpu", threads=1)
-        for finding, iou in phrase_ious(engine, split):
-            row = table.setdefault(finding, {})
-            row.setdefault(str(model), []).append(iou)
-    summary = {
-        finding: {
-            "n": len(next(iter(rows.values()))),
-            **{
-                name: {
-                    "mIoU": round(100 * float(np.mean(v)), 1),
-                    "AP50": round(100 * float(np.mean(np.array(v) >= 0.5)), 1),
-                }
-                for name, v in rows.items()
-            },
-        }
-        for finding, rows in sorted(table.items())
-    }
-    for finding, row in summary.items():
+        records = phrase_records(engine, split, args.knowledge)
+        if not groups:
+            groups = [(r.finding, r.names_location) for r in records]
+            if args.prior:
+                columns[PRIOR_COLUMN] = [r.prior_iou for r in records]
+        columns[str(model)] = [r.iou for r in records]
+    summary = summarise(groups, columns)
+    for key, row in summary.items():
         cells = "  ".join(f"{r['AP50']:5.1f}/{r['mIoU']:5.1f}" for k, r in row.items() if k != "n")
-        print(f"{finding:20s} {row['n']:4d}  {cells}")
+        print(f"{key:20s} {row['n']:4d}  {cells}")
     return summary
 
 

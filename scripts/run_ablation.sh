@@ -8,7 +8,8 @@
 # Stopping: Ctrl-C (or SIGTERM to this script) stops the running runs, each saving its
 # checkpoint; running the script again resumes those runs and skips finished ones.
 # Knobs (environment): PARALLEL (runs at once, default 1: on a 2-core CPU use 2 with
-# THREADS=1), THREADS (torch CPU threads per run), PYTHON, METRICS (a metrics.json to update).
+# THREADS=1), THREADS (torch CPU threads per run), ROWS (the rows to run, default all four),
+# PYTHON, METRICS (a metrics.json to update).
 # Cost: a tiny run takes 1.1-1.7 s a step on 2 idle CPU cores (stride-8 features), so the
 # default 2000 steps x 12 runs is 7-11 hours there; a GPU does a run in minutes.
 set -euo pipefail
@@ -21,6 +22,16 @@ SEEDS=("${@:-0 1 2}")
 read -r -a SEEDS <<< "${SEEDS[*]}"
 PY="${PYTHON:-.venv/bin/python}"
 PARALLEL="${PARALLEL:-1}"
+read -r -a ROWS <<< "${ROWS:-baseline knowledge-prompts global-local full}"
+declare -A FLAGS=(
+    [baseline]="--no-knowledge-prompts --no-global-local"
+    [knowledge-prompts]="--no-global-local"
+    [global-local]="--no-knowledge-prompts"
+    [full]=""
+)
+for row in "${ROWS[@]}"; do
+    [ -v "FLAGS[$row]" ] || { echo "run_ablation: unknown row '$row' (${!FLAGS[*]})" >&2; exit 2; }
+done
 if [ ! -d "$DATA/train" ]; then
     "$PY" -m model_core.data.prepare --split val --n 300 --out "$DATA/val"
     "$PY" -m model_core.data.prepare --split test --n 600 --out "$DATA/test"
@@ -36,12 +47,6 @@ stop() {  # the runs are background jobs, which ignore the terminal's Ctrl-C: pa
 trap stop INT TERM
 [ -f "$RUNS/tokenizer/tokenizer.json" ] || \
     "$PY" -m model_core.text.train_tokenizer --data "$DATA/train" --out "$RUNS/tokenizer"
-declare -A FLAGS=(
-    [baseline]="--no-knowledge-prompts --no-global-local"
-    [knowledge-prompts]="--no-global-local"
-    [global-local]="--no-knowledge-prompts"
-    [full]=""
-)
 run() {  # row seed
     local out="$RUNS/$1/seed$2" resume=""
     if [ ! -f "$out/test_metrics.json" ]; then  # a finished run is not redone
@@ -58,7 +63,7 @@ run() {  # row seed
     fi
 }
 for seed in "${SEEDS[@]}"; do
-    for row in baseline knowledge-prompts global-local full; do
+    for row in "${ROWS[@]}"; do
         mkdir -p "$RUNS/$row"
         run "$row" "$seed" &
         while [ "$(jobs -rp | wc -l)" -ge "$PARALLEL" ]; do wait -n; done

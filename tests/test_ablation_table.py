@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 
 import pytest
 
@@ -112,6 +113,24 @@ def test_the_run_script_resumes_a_stopped_run_and_skips_a_finished_one(tmp_path)
     assert all("--max-steps 10" in line for line in trained.values())
 
 
+def test_the_run_script_runs_only_the_rows_asked_for_and_refuses_an_unknown_one(tmp_path):
+    import subprocess
+
+    data, runs, calls, env = _run_script_setup(tmp_path, FAKE_PYTHON)
+    args = ["bash", str(RUN_SCRIPT), str(data), str(runs), "10", "0", "1"]
+    subprocess.run(args, env={**env, "ROWS": "baseline full"}, check=True)
+    trained = [line for line in calls.read_text().splitlines() if "model_core.train" in line]
+    assert sorted(line.split("--out ")[1].split()[0] for line in trained) == [
+        str(runs / row / f"seed{seed}") for row in ("baseline", "full") for seed in (0, 1)
+    ]
+    calls.unlink()
+    refused = subprocess.run(
+        args, env={**env, "ROWS": "baseline fulll"}, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "unknown row 'fulll'" in refused.stderr
+    assert not calls.exists()  # refused before anything ran
+
+
 STOPPABLE_PYTHON = """#!/usr/bin/env bash
 # stands in for a trainer that runs until stopped, and says so when it is
 [ "$2" = model_core.train ] || exit 0
@@ -145,3 +164,35 @@ def test_stopping_the_run_script_stops_its_runs(tmp_path):
     assert process.returncode == 130, stderr
     assert calls.read_text().split() == ["started", "started", "stopped", "stopped"]
     assert "saves a checkpoint" in stderr
+
+
+breakdown_spec = importlib.util.spec_from_file_location(
+    "ablation_breakdown", REPO_ROOT / "scripts" / "ablation_breakdown.py"
+)
+ablation_breakdown = importlib.util.module_from_spec(breakdown_spec)
+sys.modules["ablation_breakdown"] = ablation_breakdown  # its dataclass looks itself up there
+breakdown_spec.loader.exec_module(ablation_breakdown)
+
+
+@pytest.mark.parametrize(
+    "phrase, swapped",
+    [
+        ("Right lower lobe consolidation", "Left lower lobe consolidation"),
+        ("left effusion, right pneumothorax", "right effusion, left pneumothorax"),
+        ("bright spot in the upper zone", "bright spot in the upper zone"),
+        ("cardiomegaly", "cardiomegaly"),
+    ],
+)
+def test_the_mirrored_knowledge_swaps_only_side_words(phrase, swapped):
+    assert ablation_breakdown.mirrored(phrase) == swapped
+
+
+def test_the_breakdown_groups_by_finding_then_by_whether_a_location_is_named():
+    groups = [("nodule", True), ("nodule", False), ("cardiomegaly", False), ("nodule", True)]
+    columns = {"a": [0.6, 0.4, 0.9, 0.2], "b": [0.1, 0.7, 0.5, 0.5]}
+    summary = ablation_breakdown.summarise(groups, columns)
+    assert list(summary) == ["cardiomegaly", "nodule", "(names a location)", "(no location word)"]
+    assert summary["nodule"]["n"] == 3
+    assert summary["nodule"]["a"] == {"AP50": 33.3, "mIoU": 40.0}
+    assert summary["(names a location)"]["b"] == {"AP50": 50.0, "mIoU": 30.0}
+    assert summary["(no location word)"]["a"] == {"AP50": 50.0, "mIoU": 65.0}

@@ -299,6 +299,22 @@ def test_mentioned_regions(kb, phrase, region_ids):
     assert [r.id for r in kb.mentioned_regions(phrase)] == region_ids
 
 
+@pytest.mark.parametrize(
+    "phrase, names",
+    [
+        ("small right pleural effusion", True),
+        ("retrocardiac opacity", True),
+        ("bibasilar atelectasis", True),
+        ("cardiomegaly", False),
+        ("heart is enlarged", False),  # "heart" is the finding's own wording, not a place
+        ("small pneumothorax", False),
+        ("pulmonary edema", False),
+    ],
+)
+def test_names_location(kb, phrase, names):
+    assert kb.names_location(phrase) is names
+
+
 # ---- knowledge text and prior boxes ----------------------------------------------------
 
 

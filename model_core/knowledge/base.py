@@ -110,6 +110,14 @@ class KnowledgeBase:
         """Which side the phrase names: "right", "left", "bilateral" ("both", "bibasilar"...)."""
         return side_of(phrase)
 
+    def names_location(self, phrase: str) -> bool:
+        """Whether the phrase says where: a side, or a region outside the finding's own words.
+
+        Without one the knowledge prior falls back to where the finding typically lies, which
+        is where location knowledge has to carry the grounding.
+        """
+        return side_of(phrase) is not None or bool(self._located_regions(phrase))
+
     def mentioned_regions(self, phrase: str) -> list[Region]:
         """Atlas regions the phrase names, in order, side-less words given the phrase's side."""
         return self._regions_in(phrase, skip=())
