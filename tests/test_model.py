@@ -155,6 +155,51 @@ def test_save_load_round_trip_gives_identical_outputs(tokenizer, tmp_path):
     assert ReportTokenizer.load(tmp_path).vocab_size == tokenizer.vocab_size
 
 
+def test_the_first_box_starts_at_the_knowledge_cue_and_the_query_can_move_it(tokenizer):
+    torch.manual_seed(0)
+    model = KnowMVGModel(tiny_config(tokenizer, global_local=False))
+    decoder = model.box_decoder
+    query, features = torch.randn(2, 32), torch.randn(2, 32, 4, 4)
+    cue = torch.tensor([[0.3, 0.6, 0.2, 0.2], [0.7, 0.3, 0.1, 0.1]])
+    offsets = decoder.hypothesis_offsets.detach()
+    expected = torch.sigmoid(torch.logit(cue)[:, None, :] + offsets)
+    first = decoder.layers[0]
+    with torch.no_grad():  # with no refinement, the first layer's boxes are the start
+        first.box_delta[-1].weight.zero_()
+        assert torch.allclose(decoder(query, features, None, cue).boxes[0], expected, atol=1e-6)
+        decoder.initial_box[-1].bias.fill_(0.5)  # a learnt correction moves the start
+        moved = decoder(query, features, None, cue).boxes[0]
+    assert torch.allclose(
+        moved, torch.sigmoid(torch.logit(cue)[:, None] + 0.5 + offsets), atol=1e-6
+    )
+
+
+def test_a_knowledge_checkpoint_saved_before_the_cue_correction_loads_unchanged(
+    tokenizer, tmp_path
+):
+    from safetensors.torch import load_file, save_file
+
+    from model_core.modeling.knowmvg import KNOWLEDGE_CUE_CORRECTION, WEIGHTS_NAME
+
+    torch.manual_seed(0)
+    model = KnowMVGModel(tiny_config(tokenizer)).eval()
+    model.save_pretrained(tmp_path, tokenizer)
+    weights = tmp_path / WEIGHTS_NAME
+    old = {k: v for k, v in load_file(str(weights)).items() if KNOWLEDGE_CUE_CORRECTION not in k}
+    save_file(old, str(weights))
+    inputs = batch(model.config, tokenizer, seed=3)
+    with torch.no_grad():
+        assert torch.equal(
+            model(inputs).boxes, KnowMVGModel.from_pretrained(tmp_path)(inputs).boxes
+        )
+    baseline = KnowMVGModel(tiny_config(tokenizer, knowledge_prompts=False))
+    baseline.save_pretrained(tmp_path, tokenizer)  # without a cue, the first box is all it has
+    trained = load_file(str(weights))
+    save_file({k: v for k, v in trained.items() if KNOWLEDGE_CUE_CORRECTION not in k}, str(weights))
+    with pytest.raises(ValueError, match="weights missing"):
+        KnowMVGModel.from_pretrained(tmp_path)
+
+
 def test_config_round_trips_and_rejects_unknown_fields(tokenizer, tmp_path):
     config = tiny_config(tokenizer)
     assert KnowMVGConfig.from_dict(config.to_dict()) == config

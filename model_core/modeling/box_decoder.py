@@ -76,8 +76,13 @@ class BoxDecoder(nn.Module):
         self.num_hypotheses = num_hypotheses
         self.hypothesis_embed = nn.Parameter(torch.randn(num_hypotheses, dim) * 0.02)
         self.hypothesis_offsets = nn.Parameter(torch.randn(num_hypotheses, 4) * 0.1)
-        # without a box cue from the prompts, the first box is predicted from the query
-        self.initial_box = None if uses_box_cue else mlp(dim, dim, 4)
+        # the first box comes from the query: on its own, or as a correction of the knowledge
+        # cue (zero at the start), so image and text can move a prior that is off
+        self.uses_box_cue = uses_box_cue
+        self.initial_box = mlp(dim, dim, 4)
+        if uses_box_cue:
+            nn.init.zeros_(self.initial_box[-1].weight)
+            nn.init.zeros_(self.initial_box[-1].bias)
         self.box_encoding = BoxEncoding(dim)
         self.layers = nn.ModuleList(
             DecoderLayer(dim, heads, global_local, local_margin) for _ in range(layers)
@@ -99,9 +104,12 @@ class BoxDecoder(nn.Module):
         mask_logits = None
         if self.mask_embed is not None:
             mask_logits = torch.einsum("nc,nlc->nl", self.mask_embed(query), flat) * dim**-0.5
-        if (box_cue is None) != (self.initial_box is not None):
+        if (box_cue is not None) != self.uses_box_cue:
             raise ValueError("box_cue must be given exactly when the decoder was built to use one")
-        start = box_cue if box_cue is not None else torch.sigmoid(self.initial_box(query))
+        start_logits = self.initial_box(query)
+        if box_cue is not None:
+            start_logits = inverse_sigmoid(box_cue) + start_logits
+        start = torch.sigmoid(start_logits)
         boxes = torch.sigmoid(inverse_sigmoid(start)[:, None, :] + self.hypothesis_offsets)
         queries = query[:, None, :] + self.hypothesis_embed  # (N, H, C)
         tokens = queries if context is None else torch.cat((queries, context), dim=1)
