@@ -28,6 +28,7 @@ ROWS = {  # run folder -> the row's name in metrics.json and the model card
 }
 METRICS = ("AP10", "AP30", "AP50", "mIoU")
 TARGET_AP50_GAIN = 3.0
+SEEDS_PER_ROW = 3  # the protocol; a table with fewer is recorded as incomplete
 
 
 def row_scores(folder: Path) -> dict:
@@ -52,6 +53,9 @@ def ablation(runs: Path, steps: int | None) -> dict:
         else:
             print(f"{runs / folder}: no finished run, row left out", file=sys.stderr)
     record = {"protocol": "phrase given, test split", "steps_per_run": steps, "rows": rows}
+    record["complete"] = len(rows) == len(ROWS) and all(
+        row["seeds"] >= SEEDS_PER_ROW for row in rows.values()
+    )
     if "baseline" in rows and "full" in rows:
         base, full = rows["baseline"]["AP50"], rows["full"]["AP50"]
         gain = round(full["mean"] - base["mean"], 2)

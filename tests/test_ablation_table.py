@@ -53,6 +53,19 @@ def test_the_record_goes_into_metrics_json_beside_what_is_there(tmp_path):
     assert document["model"] == "knowmvg-tiny"
     assert document["ablation"]["steps_per_run"] == 5
     assert document["ablation"]["rows"]["full"]["AP50"]["sd"] is None  # one seed: no spread
+    assert document["ablation"]["complete"] is False and not document["ablation"]["target_met"]
+
+
+def test_the_table_is_complete_with_four_rows_of_three_seeds(tmp_path):
+    rows = {r: [80.0, 81.0, 82.0] for r in ("baseline", "knowledge-prompts", "global-local")}
+    runs = _runs(tmp_path, {**rows, "full": [85.0, 86.0]})
+    assert ablation_table.ablation(runs, steps=None)["complete"] is False
+    third = runs / "full" / "seed2"
+    third.mkdir()
+    third.joinpath("test_metrics.json").write_text(
+        (runs / "full" / "seed0" / "test_metrics.json").read_text()
+    )
+    assert ablation_table.ablation(runs, steps=None)["complete"] is True
 
 
 def test_no_runs_is_an_error(tmp_path, capsys):
