@@ -35,7 +35,7 @@ from model_core.data.collate import GroundingCollator  # noqa: E402
 from model_core.data.prepared import PreparedSplit  # noqa: E402
 from model_core.engine import GroundingEngine  # noqa: E402
 from model_core.inputs import knowledge_inputs  # noqa: E402
-from model_core.metrics import best_iou  # noqa: E402
+from model_core.metrics import best_iou, grounding_scores  # noqa: E402
 
 PRIOR_COLUMN = "knowledge prior"
 LOCATED, UNLOCATED = "(names a location)", "(no location word)"
@@ -114,11 +114,8 @@ def summarise(groups: list[tuple[str, bool]], columns: dict[str, list[float]]) -
             continue
         summary[key] = {"n": len(rows[key])}
         for name, ious in columns.items():
-            values = np.array([ious[i] for i in rows[key]])
-            summary[key][name] = {
-                "AP50": round(100 * float(np.mean(values >= 0.5)), 1),
-                "mIoU": round(100 * float(np.mean(values)), 1),
-            }
+            scores = grounding_scores(ious[i] for i in rows[key])
+            summary[key][name] = {metric: round(scores[metric], 1) for metric in ("AP50", "mIoU")}
     return summary
 
 
