@@ -29,6 +29,7 @@ from .data.collate import GroundingCollator
 from .data.prepared import PreparedSplit
 from .evaluate_protocols import evaluate_phrase_given
 from .knowledge import KnowledgeBase
+from .knowledge.perturbation import KnowledgeNoise
 from .modeling.configuration import KnowMVGConfig
 from .modeling.criterion import GroundingCriterion
 from .modeling.knowmvg import WEIGHTS_NAME, KnowMVGModel
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sam-path", help="base: local SAM/MedSAM vision checkpoint directory")
     p.add_argument("--no-knowledge-prompts", action="store_true")
     p.add_argument("--no-global-local", action="store_true")
+    p.add_argument(
+        "--knowledge-noise",
+        type=float,
+        default=0.0,
+        help="fraction of training phrases told mirrored or no knowledge (0: none)",
+    )
     p.add_argument("--tokenizer", type=Path, help="reuse this tokenizer.json folder")
     p.add_argument("--vocab-size", type=int, default=2048)
     p.add_argument("--epochs", type=int, default=10)
@@ -286,7 +293,7 @@ class Trainer:
         return False
 
     def _train_step(self, batch_indices: list[int]) -> dict[str, float]:
-        batch = self.collator(self.train_split, batch_indices)
+        batch = self.collator(self.train_split, batch_indices, self._knowledge_noise())
         inputs = batch.inputs.to(self.device)
         targets = batch.targets
         if targets.lm_labels is not None:
@@ -303,6 +310,15 @@ class Trainer:
         self.optimizer.step()
         self.scheduler.step()
         return {k: round(float(v.detach()), 5) for k, v in losses.items()}
+
+    def _knowledge_noise(self) -> KnowledgeNoise | None:
+        """This step's perturbation, drawn from (seed, rank, step) so a resumed run draws
+        what the uninterrupted one would have."""
+        config = self.train_config
+        if not (config.knowledge_noise > 0 and config.knowledge_prompts):
+            return None
+        seed = [config.seed, self.rank, self.progress["step"]]
+        return KnowledgeNoise(config.knowledge_noise, np.random.default_rng(seed))
 
     def _validate(self, epoch: int, log_file) -> None:
         if not self.main_process:

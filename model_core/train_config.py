@@ -17,7 +17,9 @@ SIZES = ("tiny", "base")
 class TrainConfig:
     """Paths: prepared train/val split folders; `out` the run folder (best/, last/,
     metrics.jsonl). Model: `size`, the base's local checkpoints (`mllm_path`, `sam_path`),
-    the two ablation switches, the tokenizer folder to reuse (else one of `vocab_size` is
+    the two ablation switches, `knowledge_noise` (the fraction of training phrases whose
+    knowledge prompt is mirrored or withheld, so the query learns to overrule a wrong
+    prior), the tokenizer folder to reuse (else one of `vocab_size` is
     trained). Optimisation: AdamW (`lr`, `weight_decay`), `warmup_steps` then cosine decay,
     `grad_clip`; `batch_size` is per process. Stopping: `epochs`, or `time_budget_min`
     minutes, or `max_steps` optimiser steps (an ablation's rows get equal steps, not equal
@@ -34,6 +36,7 @@ class TrainConfig:
     sam_path: str | None = None
     knowledge_prompts: bool = True
     global_local: bool = True
+    knowledge_noise: float = 0.0
     tokenizer: Path | None = None
     vocab_size: int = 2048
     epochs: int = 10
@@ -84,6 +87,8 @@ class TrainConfig:
         for name, value in positive.items():
             if value is not None and not value > 0:
                 raise ValueError(f"{name} must be positive, got {value}")
+        if not 0.0 <= self.knowledge_noise <= 1.0:
+            raise ValueError(f"knowledge_noise must lie in [0, 1], got {self.knowledge_noise}")
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be at least 0, got {self.weight_decay}")
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,30 +32,11 @@ from model_core.box_ops import box_cxcywh_to_xyxy  # noqa: E402
 from model_core.data.collate import GroundingCollator  # noqa: E402
 from model_core.data.prepared import PreparedSplit  # noqa: E402
 from model_core.engine import GroundingEngine  # noqa: E402
-from model_core.inputs import knowledge_inputs  # noqa: E402
+from model_core.knowledge.perturbation import KNOWLEDGE_TEXTS  # noqa: E402
 from model_core.metrics import best_iou, grounding_scores  # noqa: E402
 
 PRIOR_COLUMN = "knowledge prior"
 LOCATED, UNLOCATED = "(names a location)", "(no location word)"
-_SIDE_WORD = re.compile(r"\b(right|left)\b", re.IGNORECASE)
-
-
-def mirrored(phrase: str) -> str:
-    """The phrase with right and left swapped, case kept ("Right" -> "Left")."""
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        other = "left" if word.lower() == "right" else "right"
-        return other.capitalize() if word[0].isupper() else other
-
-    return _SIDE_WORD.sub(swap, phrase)
-
-
-KNOWLEDGE_TEXTS: dict[str, Callable[[str], str]] = {
-    "as-is": lambda phrase: phrase,
-    "mirrored": mirrored,
-    "withheld": lambda phrase: "",
-}
 
 
 @dataclass
@@ -75,15 +54,10 @@ def phrase_records(engine: GroundingEngine, split: PreparedSplit, knowledge: str
     collator = GroundingCollator(engine.tokenizer, kb, engine.config)
     records = []
     for start in range(0, len(split), 16):
-        batch = collator(split, list(range(start, min(start + 16, len(split)))))
+        indices = list(range(start, min(start + 16, len(split))))
+        batch = collator(split, indices, KNOWLEDGE_TEXTS[knowledge])
         if not batch.phrases:
             continue
-        phrases = batch.inputs.phrases
-        if phrases.knowledge_ids is not None and knowledge != "as-is":
-            texts = [KNOWLEDGE_TEXTS[knowledge](p.text) for p in batch.phrases]
-            phrases.knowledge_ids, phrases.knowledge_mask, phrases.prior_boxes = knowledge_inputs(
-                engine.tokenizer, kb, texts, engine.config.max_knowledge_text_tokens
-            )
         boxes = box_cxcywh_to_xyxy(engine.model(batch.inputs).boxes).numpy()
         for box, phrase, image in zip(boxes, batch.phrases, batch.image_index, strict=True):
             frame = batch.letterboxes[image]

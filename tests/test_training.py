@@ -83,6 +83,10 @@ def test_the_cli_fills_a_train_config_with_the_same_defaults():
     assert (flipped.knowledge_prompts, flipped.global_local) == (False, False)
     assert (flipped.resume, flipped.val_limit) == (True, 5)
     assert TrainConfig(**flipped.to_dict()) == flipped
+    noisy = TrainConfig.from_args(
+        build_parser().parse_args([*required, "--knowledge-noise", "0.2"])
+    )
+    assert noisy.knowledge_noise == 0.2
 
 
 @pytest.mark.parametrize(
@@ -106,6 +110,8 @@ def test_a_train_config_validates_its_fields(tmp_path):
         TrainConfig(tmp_path, tmp_path, tmp_path, time_budget_min=-1)
     with pytest.raises(ValueError, match="weight_decay must be at least 0, got -0.1"):
         TrainConfig(tmp_path, tmp_path, tmp_path, weight_decay=-0.1)
+    with pytest.raises(ValueError, match=r"knowledge_noise must lie in \[0, 1\], got 1.5"):
+        TrainConfig(tmp_path, tmp_path, tmp_path, knowledge_noise=1.5)
 
 
 # The first step's losses on the toy split. The issue-12 refactor changed no number; these
@@ -226,3 +232,20 @@ def test_max_steps_stops_every_row_at_the_same_step(splits, tmp_path):
     assert (out / "best" / "model.safetensors").is_file()  # validated before stopping
     with pytest.raises(ValueError, match="max_steps must be at least 1"):
         TrainConfig(train, val, out, max_steps=0)
+
+
+def test_knowledge_noise_changes_the_priors_the_same_way_at_the_same_step(splits, tmp_path):
+    train, val = splits
+    noisy = dict(batch_size=4, vocab_size=150, warmup_steps=1, knowledge_noise=1.0)
+    trainer = Trainer(TrainConfig(train, val, tmp_path / "o", **noisy), device=torch.device("cpu"))
+    indices = trainer._epoch_indices(0)[:4]
+    clean = trainer.collator(trainer.train_split, indices).inputs.phrases.prior_boxes
+    first = trainer.collator(trainer.train_split, indices, trainer._knowledge_noise())
+    again = trainer.collator(trainer.train_split, indices, trainer._knowledge_noise())
+    assert not torch.equal(first.inputs.phrases.prior_boxes, clean)
+    assert torch.equal(first.inputs.phrases.prior_boxes, again.inputs.phrases.prior_boxes)
+    draw_now = trainer._knowledge_noise().rng.random()
+    trainer.progress["step"] += 1
+    assert trainer._knowledge_noise().rng.random() != draw_now
+    off = TrainConfig(train, val, tmp_path / "p", batch_size=4, vocab_size=150)
+    assert Trainer(off, device=torch.device("cpu"))._knowledge_noise() is None

@@ -3,6 +3,7 @@ input processor, plus the LM labels and normalised GT boxes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,14 @@ class GroundingCollator:
     ) -> None:
         self.processor = build_input_processor(config, tokenizer, knowledge)
 
-    def __call__(self, split: PreparedSplit, indices: list[int]) -> TrainingBatch:
+    def __call__(
+        self,
+        split: PreparedSplit,
+        indices: list[int],
+        knowledge_of: Callable[[str], str] | None = None,
+    ) -> TrainingBatch:
+        """`knowledge_of` maps a phrase to the text its knowledge prompt is built from (the
+        phrase itself when None): knowledge noise in training, probes in analysis."""
         sequences, phrases, image_index, gt_boxes, letterboxes = [], [], [], [], []
         for row, index in enumerate(indices):
             record_phrases = [p for p in split.phrases(index) if p.span is not None and p.boxes]
@@ -55,7 +63,7 @@ class GroundingCollator:
             letterboxes,
             sequences,
             list(range(len(indices))),
-            [p.text for p in phrases],
+            [knowledge_of(p.text) if knowledge_of else p.text for p in phrases],
         )
         targets = GroundingTargets(_labels(sequences), gt_boxes, inputs.phrases.image_frames)
         return TrainingBatch(inputs, targets, phrases, letterboxes, image_index)
