@@ -53,6 +53,7 @@ TORCH_FREE = [
     "model_core/text",
     "model_core/results.py",
     "model_core/box_geometry.py",
+    "model_core/midline.py",
     "model_core/phrase_selection.py",
     "model_core/calibration.py",
 ]

@@ -28,6 +28,8 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
+from model_core.midline import film_midline
+
 FRONTAL, LATERAL, UNKNOWN = "frontal", "lateral", "unknown"
 
 # ViewPosition defined terms (PS3.3 C.8.11.5.1.1) and the values found in the wild.
@@ -208,11 +210,11 @@ def image_view(pixels: np.ndarray) -> str:
     """Frontal, lateral or unknown from the film itself (air dark, any size, float).
 
     A frontal chest is nearly mirror-symmetric about the spine: two dark lung fields either
-    side of a bright mediastinum. The film is reduced to a 64 x 64 grid and contrast
-    normalised; the mirror axis is where the chest band (rows 25-65 %) best matches its own
-    mirror image; the ridge is the brightness at that axis above the darker of the two
-    bands a fifth to a quarter of the width either side. A lateral's best axis falls inside
-    its single, superimposed lung field: no ridge.
+    side of a bright mediastinum. The mirror axis is the film's midline (`film_midline`, the
+    search the wrong-side check uses); the film is reduced to a 64 x 64 grid and contrast
+    normalised, and the ridge is the chest band's (rows 25-65 %) brightness at that axis
+    above the darker of the two bands a fifth to a quarter of the width either side. A
+    lateral's best axis falls inside its single, superimposed lung field: no ridge.
     """
     ridge = mediastinal_ridge(pixels)
     if ridge is None:
@@ -237,7 +239,7 @@ def mediastinal_ridge(pixels: np.ndarray) -> float | None:
     profile = np.convolve(band.mean(axis=0), np.ones(3) / 3.0, mode="same")
     if float(np.ptp(profile[1:-1])) < MIN_PROFILE_CONTRAST:
         return None
-    axis = _mirror_axis(band)
+    axis = film_midline(pixels) / np.shape(pixels)[1] * n - 0.5  # in grid columns
     centre = profile[max(0, int(round(axis)) - 1) : int(round(axis)) + 2].mean()
     sides = []
     for sign in (-1.0, 1.0):
@@ -246,24 +248,6 @@ def mediastinal_ridge(pixels: np.ndarray) -> float | None:
         lo, hi = max(lo, 0), min(hi, n)
         sides.append(profile[lo:hi].mean() if hi > lo else 1.0)
     return float(centre - max(sides))
-
-
-def _mirror_axis(band: np.ndarray) -> float:
-    """The column (continuous, within the middle 30 %) about which `band` is most nearly
-    its own mirror image (Pearson correlation)."""
-    n = band.shape[1]
-    columns = np.arange(n)
-    best, best_axis = -2.0, (n - 1) / 2.0
-    for twice in range(int(0.7 * n), int(1.3 * n) + 1):  # axis at (twice - 1) / 2
-        mirror = twice - 1 - columns
-        inside = (mirror >= 0) & (mirror < n)
-        a, b = band[:, columns[inside]].ravel(), band[:, mirror[inside]].ravel()
-        if a.std() < 1e-6 or b.std() < 1e-6:
-            continue
-        r = float(np.corrcoef(a, b)[0, 1])
-        if r > best:
-            best, best_axis = r, (twice - 1) / 2.0
-    return best_axis
 
 
 def _text(value: object) -> str:
