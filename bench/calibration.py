@@ -41,7 +41,7 @@ from model_core.data.prepare import prepare_synthetic
 from model_core.data.prepared import PreparedSplit
 from model_core.engine import GroundingEngine, default_model_dir
 from model_core.metrics import best_iou
-from model_core.postprocess import film_midline
+from model_core.midline import film_midline
 from model_core.results import GroundedFinding
 
 BINS = 15
