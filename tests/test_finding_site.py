@@ -8,7 +8,7 @@ from pydicom.dataset import Dataset
 
 from knowmvg_viewer.export.finding_site import finding_site
 from knowmvg_viewer.export.source import SourceImage
-from knowmvg_viewer.export.sr import image_view, structured_report
+from knowmvg_viewer.export.sr import structured_report, view_code
 from model_core.results import GroundedFinding
 
 LUNG, PLEURA, DIAPHRAGM = "39607008", "3120008", "5798000"
@@ -89,17 +89,17 @@ def _code_item(value, scheme, meaning) -> Dataset:
     [("PA", "272479007"), ("AP", "399348003"), ("LL", "399173006"), ("RL", "399198007")],
 )
 def test_the_view_position_is_coded_from_cid_4010(position, code):
-    assert image_view(_header(ViewPosition=position)).value == code
+    assert view_code(_header(ViewPosition=position)).value == code
 
 
 def test_the_headers_view_code_is_used_only_when_view_position_says_nothing():
     lateral = _code_item("399067008", "SCT", "lateral")
-    assert image_view(_header(ViewPosition="", ViewCodeSequence=[lateral])).value == "399067008"
+    assert view_code(_header(ViewPosition="", ViewCodeSequence=[lateral])).value == "399067008"
     # the demo films' code says antero-posterior while ViewPosition says PA: PA wins
     wrong = _code_item("399348003", "SCT", "postero-anterior")
-    assert image_view(_header(ViewPosition="PA", ViewCodeSequence=[wrong])).value == "272479007"
-    assert image_view(_header()) is None
-    assert image_view(_header(ViewPosition="RLD")) is None  # decubitus: no CID 4010 code
+    assert view_code(_header(ViewPosition="PA", ViewCodeSequence=[wrong])).value == "272479007"
+    assert view_code(_header()) is None
+    assert view_code(_header(ViewPosition="RLD")) is None  # decubitus: no CID 4010 code
 
 
 def test_the_image_library_takes_only_what_the_header_has(demo_study):

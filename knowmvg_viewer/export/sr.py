@@ -418,7 +418,7 @@ def _library_descriptors(ds) -> list[hd.sr.ContentItem]:
         code(codes.DCM.ImageLaterality, IMAGE_LATERALITY[ds.ImageLaterality])
     number(codes.DCM.PixelDataRows, ds.Rows, PIXELS)
     number(codes.DCM.PixelDataColumns, ds.Columns, PIXELS)
-    view = image_view(ds)
+    view = view_code(ds)
     if view is not None:
         code(codes.DCM.ImageView, view)
     orientation = list(ds.get("PatientOrientation") or [])
@@ -436,7 +436,7 @@ def _library_descriptors(ds) -> list[hd.sr.ContentItem]:
     return items
 
 
-def image_view(ds) -> hd.sr.CodedConcept | None:
+def view_code(ds) -> hd.sr.CodedConcept | None:
     """The view of the source (CID 4010): from ViewPosition where it is one we can code,
     else the header's own ViewCodeSequence, else None.
 
