@@ -37,9 +37,7 @@ def test_noise_perturbs_about_its_rate_half_mirrored_half_withheld():
     withheld_share = told.count("") / len(told)
     assert mirrored_share == pytest.approx(0.15, abs=0.02)
     assert withheld_share == pytest.approx(0.15, abs=0.02)
-    assert told.count("right apical pneumothorax") + told.count("left apical pneumothorax") + (
-        told.count("")
-    ) == len(told)
+    assert set(told) == {"right apical pneumothorax", "left apical pneumothorax", ""}
 
 
 def test_no_noise_tells_every_phrase_as_it_is():
