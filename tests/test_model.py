@@ -160,18 +160,39 @@ def test_the_first_box_starts_at_the_knowledge_cue_and_the_query_can_move_it(tok
     model = KnowMVGModel(tiny_config(tokenizer, global_local=False))
     decoder = model.box_decoder
     query, features = torch.randn(2, 32), torch.randn(2, 32, 4, 4)
+    image_index = torch.arange(2)
     cue = torch.tensor([[0.3, 0.6, 0.2, 0.2], [0.7, 0.3, 0.1, 0.1]])
     offsets = decoder.hypothesis_offsets.detach()
     expected = torch.sigmoid(torch.logit(cue)[:, None, :] + offsets)
     first = decoder.layers[0]
     with torch.no_grad():  # with no refinement, the first layer's boxes are the start
         first.box_delta[-1].weight.zero_()
-        assert torch.allclose(decoder(query, features, None, cue).boxes[0], expected, atol=1e-6)
+        assert torch.allclose(
+            decoder(query, features, image_index, None, cue).boxes[0], expected, atol=1e-6
+        )
         decoder.initial_box[-1].bias.fill_(0.5)  # a learnt correction moves the start
-        moved = decoder(query, features, None, cue).boxes[0]
+        moved = decoder(query, features, image_index, None, cue).boxes[0]
     assert torch.allclose(
         moved, torch.sigmoid(torch.logit(cue)[:, None] + 0.5 + offsets), atol=1e-6
     )
+
+
+@pytest.mark.parametrize("global_local", [True, False])
+def test_phrases_of_one_image_share_its_keys_as_if_each_had_its_own_copy(tokenizer, global_local):
+    """The decoder projects keys and values once per image; that must be the same model as
+    giving every phrase its own copy of the image's features."""
+    torch.manual_seed(0)
+    decoder = KnowMVGModel(tiny_config(tokenizer, global_local=global_local)).box_decoder
+    query, features = torch.randn(3, 32), torch.randn(2, 32, 4, 4)
+    image_index, cue = torch.tensor([1, 0, 1]), torch.rand(3, 4) * 0.5 + 0.25
+    shared = decoder(query, features, image_index, None, cue)
+    copied = decoder(query, features[image_index], torch.arange(3), None, cue)
+    assert torch.allclose(shared.boxes, copied.boxes, atol=1e-6)
+    assert torch.allclose(shared.attention, copied.attention, atol=1e-6)
+    assert torch.allclose(shared.confidence_logits, copied.confidence_logits, atol=1e-6)
+    other = decoder(query, features, torch.tensor([0, 0, 1]), None, cue)
+    # the index is honoured: phrase 0 looks at image 1 (boxes ignore the image at init)
+    assert not torch.allclose(shared.attention[0], other.attention[0], atol=1e-4)
 
 
 def test_a_knowledge_checkpoint_saved_before_the_cue_correction_loads_unchanged(

@@ -47,13 +47,16 @@ class DecoderLayer(nn.Module):
         nn.init.zeros_(self.box_delta[-1].weight)
         nn.init.zeros_(self.box_delta[-1].bias)
 
-    def forward(self, tokens, n_queries, box_position, keys, values, grid, mask_logits, boxes):
-        """tokens (N, Q + M, C): hypothesis queries first, then context (prompts, knowledge)."""
+    def forward(
+        self, tokens, n_queries, box_position, keys, values, image_index, grid, mask_logits, boxes
+    ):
+        """tokens (N, Q + M, C): hypothesis queries first, then context (prompts, knowledge);
+        keys/values (B, HW, C) per image, image_index (N,) each phrase's image."""
         attended, _ = self.self_attention(tokens, tokens, tokens)
         tokens = self.norms[0](tokens + attended)
         queries, context = tokens[:, :n_queries], tokens[:, n_queries:]
         crossed, attention = self.cross_attention(
-            queries + box_position, keys, values, grid, mask_logits, boxes
+            queries + box_position, keys, values, image_index, grid, mask_logits, boxes
         )
         queries = self.norms[1](queries + crossed)
         queries = self.norms[2](queries + self.ffn(queries))
@@ -94,16 +97,20 @@ class BoxDecoder(nn.Module):
         self,
         query: Tensor,
         features: Tensor,
+        image_index: Tensor,
         context: Tensor | None = None,
         box_cue: Tensor | None = None,
     ) -> DecoderOutput:
-        """query (N, C) from e_box; features (N, C, h, w); context (N, M, C); box_cue (N, 4)."""
-        n, dim, height, width = features.shape
-        flat = features.flatten(2).transpose(1, 2)  # (N, HW, C)
+        """query (N, C) from e_box; features (B, C, h, w), one per image; image_index (N,) the
+        image of each phrase; context (N, M, C); box_cue (N, 4)."""
+        _, dim, height, width = features.shape
+        flat = features.flatten(2).transpose(1, 2)  # (B, HW, C)
         keys = flat + feature_map_encoding(height, width, dim, features.device).to(flat.dtype)
         mask_logits = None
         if self.mask_embed is not None:
-            mask_logits = torch.einsum("nc,nlc->nl", self.mask_embed(query), flat) * dim**-0.5
+            mask_logits = (
+                torch.einsum("nc,nlc->nl", self.mask_embed(query), flat[image_index]) * dim**-0.5
+            )
         if (box_cue is not None) != self.uses_box_cue:
             raise ValueError("box_cue must be given exactly when the decoder was built to use one")
         start_logits = self.initial_box(query)
@@ -121,6 +128,7 @@ class BoxDecoder(nn.Module):
                 self.box_encoding(boxes.detach()),
                 keys,
                 flat,
+                image_index,
                 (height, width),
                 mask_logits,
                 boxes,

@@ -36,20 +36,23 @@ class CrossAttention(nn.Module):
         queries: Tensor,
         keys: Tensor,
         values: Tensor,
+        image_index: Tensor,
         grid: tuple[int, int],
         mask_logits: Tensor | None,
         boxes: Tensor | None,
     ) -> tuple[Tensor, Tensor]:
-        """queries (N, Q, C); keys/values (N, HW, C); mask_logits (N, HW); boxes (N, Q, 4).
+        """queries (N, Q, C); keys/values (B, HW, C), one per image; image_index (N,) the
+        image of each phrase; mask_logits (N, HW); boxes (N, Q, 4).
+
+        Keys and values are projected once per image, then shared by that image's phrases: a
+        report grounds several phrases on one film.
 
         Returns the attended output (N, Q, C) and the attention map (N, Q, HW), heads averaged.
         """
-        n, q_len, _ = queries.shape
-        logits = self._split(self.q_proj(queries)) @ self._split(self.k_proj(keys)).transpose(
-            -1, -2
-        )
+        key_heads = self._split(self.k_proj(keys))[image_index]  # (N, heads, HW, d)
+        value_heads = self._split(self.v_proj(values))[image_index]
+        logits = self._split(self.q_proj(queries)) @ key_heads.transpose(-1, -2)
         logits = logits * self.head_dim**-0.5  # (N, heads, Q, HW)
-        value_heads = self._split(self.v_proj(values))
         if not self.global_local:
             attention = logits.softmax(dim=-1)
             return self._merge(attention @ value_heads), attention.mean(dim=1)

@@ -144,12 +144,11 @@ class KnowMVGModel(nn.Module):
                 f"[BOX] states: {box_hidden.shape[0]}, phrases: {phrases.image_index.shape[0]}"
             )
         query = self.box_query(box_hidden.to(features.dtype))
-        phrase_features = features[phrases.image_index]
         context, box_cue, selection = None, None, None
         if self.config.knowledge_prompts:
             selection, context = self._knowledge_context(query, phrases)
             box_cue = selection.box_cue
-        decoded = self.box_decoder(query, phrase_features, context, box_cue)
+        decoded = self.box_decoder(query, features, phrases.image_index, context, box_cue)
         last = decoded.boxes[-1]  # (N, H, 4)
         grid = features.shape[-2:]
         return KnowMVGOutput(
