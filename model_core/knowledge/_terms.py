@@ -120,6 +120,37 @@ def _side_tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), _GROUP_SIDE[m.lastgroup]) for m in _SIDE_TOKENS.finditer(text)]
 
 
+# the other side's word for each side token. The right middle lobe's left twin is the lingula
+# (the knowledge base places the two as mirror images). Not covered, as the matcher sees only
+# side tokens: "lingula" names no side and stays, and "right middle lobe" becomes "left middle
+# lobe", which the knowledge base still puts on the right (the middle lobe is right-only).
+_MIRRORED_SIDE_TOKEN = {
+    "right": "left",
+    "rt": "lt",
+    "r": "l",
+    "rul": "lul",
+    "rll": "lll",
+    "rml": "lingula",
+}
+_MIRRORED_SIDE_TOKEN |= {v: k for k, v in _MIRRORED_SIDE_TOKEN.items() if v != "lingula"}
+
+
+def mirror_sides(text: str) -> str:
+    """The text with every side token swapped for the other side's ("RLL" -> "LLL", "rt" ->
+    "lt", "Right" -> "Left"), case kept; bilateral words stay as they are."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        other = _MIRRORED_SIDE_TOKEN.get(token.lower())
+        if other is None:  # bilateral
+            return token
+        if token.isupper():
+            return other.upper()
+        return other.capitalize() if token[0].isupper() else other
+
+    return _SIDE_TOKENS.sub(swap, text)
+
+
 def side_of(text: str) -> PhraseSide | None:
     """The side a text speaks of: both sides named, or a bilateral word, make "bilateral"."""
     sides = {side for _, _, side in _side_tokens(text)}

@@ -9,24 +9,18 @@ follows a mirrored one to the wrong lung.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-_SIDE_WORD = re.compile(r"\b(right|left)\b", re.IGNORECASE)
+from ._terms import mirror_sides
 
 
 def mirrored(phrase: str) -> str:
-    """The phrase with right and left swapped, case kept ("Right" -> "Left")."""
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        other = "left" if word.lower() == "right" else "right"
-        return other.capitalize() if word[0].isupper() else other
-
-    return _SIDE_WORD.sub(swap, phrase)
+    """The phrase with its sides swapped, read by the knowledge base's own side matcher, so
+    abbreviations swap too ("RLL" -> "LLL", "rt" -> "lt", "Right" -> "Left")."""
+    return mirror_sides(phrase)
 
 
 def withheld(phrase: str) -> str:
