@@ -10,9 +10,9 @@ object with the same figures on the last line.
 --prior adds a column for the knowledge prior alone (the box the knowledge base gives the
 phrase before any image is seen). --knowledge changes what models with knowledge prompts are
 told, to measure how far they lean on it: `mirrored` gives each phrase the knowledge of the
-same phrase with its sides swapped, abbreviations included (the report text is unchanged), `withheld` the
-knowledge of an empty phrase (no text; both lungs as the prior). Models without knowledge
-prompts are unaffected by it.
+same phrase with its sides swapped, abbreviations included (the report text is unchanged),
+`withheld` the knowledge of an empty phrase (no text; both lungs as the prior). Models without
+knowledge prompts are unaffected by it.
 """
 
 from __future__ import annotations
