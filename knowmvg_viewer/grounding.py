@@ -44,6 +44,7 @@ from .study import (
     open_study,
     upright_pixels,
 )
+from .study.views import LATERAL, OBLIQUE
 
 if TYPE_CHECKING:
     from model_core.engine import GroundingEngine
@@ -54,6 +55,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ("study", "findings", "seconds", "error", "view", "skipped")
 SKIPPED_LATERAL = "lateral view: grounding runs on the frontal film"
+SKIPPED_OBLIQUE = "oblique view: grounding runs on the frontal film"
+SKIPPED = {LATERAL: SKIPPED_LATERAL, OBLIQUE: SKIPPED_OBLIQUE}
 MIN_FILM_SIDE = 32  # pixels; a thumbnail or a 1-pixel-wide file is not a radiograph
 
 
@@ -84,8 +87,8 @@ class ExportOptions:
 @dataclass
 class GroundedImage:
     """One radiograph's grounding: `result` is None when it was not grounded, and
-    `skipped` says why (a lateral film). Boxes and heatmaps are those of the image as
-    stored, mirrored or not."""
+    `skipped` says why (a lateral or oblique film). Boxes and heatmaps are those of the image
+    as stored, mirrored or not."""
 
     image: RadiographImage
     result: GroundingResult | None
@@ -104,8 +107,8 @@ def ground_radiograph(
 ) -> GroundedImage:
     """Ground the report's findings (or `queries`) on one frontal film.
 
-    A lateral film is not grounded (`skipped` says so); a film smaller than MIN_FILM_SIDE
-    is a StudyError. A film stored mirrored (PatientOrientation "R\\..."), upside down
+    A lateral or oblique film is not grounded (`skipped` says so); a film smaller than
+    MIN_FILM_SIDE is a StudyError. A film stored mirrored (PatientOrientation "R\\..."), upside down
     ("...\\H") or turned by 90 degrees ("F\\L"...) is transposed and flipped for the model,
     which always sees the patient's right on the image left and the head at the top, and
     its result is mapped back onto the stored pixels.
@@ -117,8 +120,8 @@ def ground_radiograph(
             f"(at least {MIN_FILM_SIDE} a side)",
         )
     view = image.view
-    if view.is_lateral:
-        return GroundedImage(image, None, SKIPPED_LATERAL)
+    if not view.groundable:
+        return GroundedImage(image, None, SKIPPED[view.kind])
     pixels = upright_pixels(model_input(image), view.transposed, view.mirrored, view.upside_down)
     if queries:
         result = engine.ground_phrase(pixels, report, list(queries))
@@ -221,19 +224,27 @@ def ground_study(
     engine: GroundingEngine, path: Path, override: Report | None, phrases: list[str] | None
 ) -> GroundedStudy:
     """Open, ground and render one study (its frontal film); bad input never raises, it
-    becomes the error. A lateral film is not grounded: the record says why in `skipped`."""
+    becomes the error. A lateral or oblique film is not grounded: the record says why in
+    `skipped`."""
     try:
         study = open_study(path)
         index, image = frontal_image(study)
     except StudyError as exc:
-        record = study_record(path, None, None, "", [], error=exc.reason)
-        return GroundedStudy({**record, "view": None, "skipped": None})
+        return GroundedStudy(study_record(path, None, None, "", [], error=exc.reason))
     report = override or study.report or Report.from_text("")
     try:
         grounded = ground_radiograph(engine, image, report.text, phrases)
     except StudyError as exc:
-        record = study_record(study.images[index], image.width, image.height, report.text, [])
-        return GroundedStudy({**record, "error": exc.reason, "view": None, "skipped": None})
+        record = study_record(
+            study.images[index],
+            image.width,
+            image.height,
+            report.text,
+            [],
+            error=exc.reason,
+            view=image.view,
+        )
+        return GroundedStudy(record)
     result = grounded.result
     record = study_record(
         study.images[index],
@@ -243,10 +254,11 @@ def ground_study(
         [] if result is None else result.findings,
         {} if result is None else result.to_json()["timing_ms"],
         image.spacing,
+        view=image.view,
+        skipped=grounded.skipped,
+        # the model reads a report's first max_report_tokens tokens; said here, not only on stderr
+        report_truncated=bool(result is not None and result.report_truncated),
     )
-    record.update(view=image.view.to_json(), skipped=grounded.skipped)
-    # the model reads a report's first max_report_tokens tokens; said here, not only on stderr
-    record["report_truncated"] = bool(result is not None and result.report_truncated)
     window = image.default_preset()
     display = DisplayRenderer(image).render(window)
     return GroundedStudy(record, result, display, image, window)
@@ -254,10 +266,10 @@ def ground_study(
 
 def frontal_image(study: Study) -> tuple[int, RadiographImage]:
     """The image to ground: the first one (a folder lists frontal films first, by their
-    headers), or, when that one turns out to be a lateral, the first later image that is
-    not. A study of laterals only gives its first image (not grounded, and said so)."""
+    headers), or, when that one turns out to be a lateral or oblique, the first later image
+    that is not. A study of laterals only gives its first image (not grounded, and said so)."""
     first = study.image(0)
-    if not first.view.is_lateral:
+    if first.view.groundable:
         return 0, first
     for index in range(1, len(study.images)):
         try:
@@ -265,7 +277,7 @@ def frontal_image(study: Study) -> tuple[int, RadiographImage]:
         except StudyError as exc:
             log.info("%s", exc)
             continue
-        if not image.view.is_lateral:
+        if image.view.groundable:
             return index, image
     return 0, first
 
@@ -426,6 +438,13 @@ def _summary_csv(rows: list[tuple]) -> bytes:
 
 # -- single outputs ---------------------------------------------------------------------
 def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: bool) -> bool:
+    """A film that was not grounded (a lateral) is written unannotated, and a stderr line
+    says why, as for the SR and GSPS."""
+    if grounded.skipped is not None:
+        print(
+            f"{grounded.record['image']}: {grounded.skipped} (the PNG is the film, unannotated)",
+            file=sys.stderr,
+        )
     return _write(out, grounded.annotated_png(model_name), overwrite)
 
 

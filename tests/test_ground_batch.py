@@ -295,3 +295,16 @@ def test_ground_sr_of_a_lateral_says_why_and_writes_nothing(
         f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film (no SR written)"
     )
     assert not out.exists()
+
+
+def test_ground_png_of_a_lateral_is_the_film_and_says_why(
+    model_dir, pa_and_lateral, tmp_path, capsys
+):
+    _, one = pa_and_lateral
+    out = tmp_path / "lat.png"
+    assert _ground(model_dir, one, "--png", out) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film "
+        "(the PNG is the film, unannotated)"
+    )
+    assert out.exists()

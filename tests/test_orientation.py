@@ -8,7 +8,7 @@ import numpy as np
 import pydicom
 import pytest
 
-from knowmvg_viewer.grounding import SKIPPED_LATERAL, ground_radiograph
+from knowmvg_viewer.grounding import ground_radiograph
 from knowmvg_viewer.study import FilmView, load_image, model_input
 from model_core.box_geometry import Letterbox
 from model_core.results import GroundedFinding, GroundingResult
@@ -131,19 +131,27 @@ def test_a_film_stored_flipped_or_turned_is_grounded_upright_and_mapped_back(
     assert turned.skipped is None
 
 
-def test_a_lateral_film_is_not_grounded(chest_film_raw, tmp_path):
+@pytest.mark.parametrize(
+    ("position", "kind", "reason"),
+    [
+        ("LL", "lateral", "lateral view: grounding runs on the frontal film"),
+        ("RAO", "oblique", "oblique view: grounding runs on the frontal film"),
+    ],
+)
+def test_a_lateral_or_oblique_film_is_not_grounded(
+    chest_film_raw, tmp_path, position, kind, reason
+):
     ds = pydicom.dcmread(chest_film_raw)
-    ds.ViewPosition = "LL"
-    ds.save_as(tmp_path / "lateral.dcm")
-    image = load_image(tmp_path / "lateral.dcm")
+    ds.ViewPosition = position
+    ds.save_as(tmp_path / "film.dcm")
+    image = load_image(tmp_path / "film.dcm")
 
     class NoEngine:
         def ground(self, *args):
-            raise AssertionError("a lateral film reached the engine")
+            raise AssertionError(f"a {kind} film reached the engine")
 
         ground_phrase = ground
 
     grounded = ground_radiograph(NoEngine(), image, "Left effusion.")
-    assert grounded.result is None and grounded.skipped == SKIPPED_LATERAL
-    assert grounded.view == FilmView("lateral", "LL", "ViewPosition")
-    assert SKIPPED_LATERAL == "lateral view: grounding runs on the frontal film"
+    assert grounded.result is None and grounded.skipped == reason
+    assert grounded.view == FilmView(kind, position, "ViewPosition")

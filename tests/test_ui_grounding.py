@@ -148,6 +148,9 @@ def test_export_native_size_png_and_matching_json(window, qtbot, tmp_path):
     ]
     boxed = [f for f in record["findings"] if f["box"] is not None]
     assert all("box_mm" in f for f in boxed)  # the demo has detector spacing
+    # the ground --json schema: what the film is, and whether it was grounded
+    assert record["view"] == image.view.to_json() and record["view"]["kind"] == "frontal"
+    assert record["skipped"] is None and record["report_truncated"] is False
     with pytest.raises(FileExistsError):
         window.exports.export_to(tmp_path / "export.png")
 
@@ -293,6 +296,10 @@ def test_a_pa_and_lateral_study_grounds_the_frontal_and_says_why_not_the_lateral
     assert session.note in window.view_label.text()
     notes = [window.findings_panel.item(i).text() for i in range(window.findings_panel.count())]
     assert notes == [session.note]
+    _, sidecar = window.exports.export_to(tmp_path / "lateral.png")
+    record = json.loads(sidecar.read_text())["results"][0]
+    assert record["view"]["kind"] == "lateral" and record["findings"] == []
+    assert record["skipped"] == session.note
 
 
 def test_the_confidence_threshold_hides_weaker_boxes_and_keeps_them_listed(window, qtbot):

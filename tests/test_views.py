@@ -36,7 +36,9 @@ def rewritten(source: Path, out: Path, **tags) -> Path:
         ({"ViewPosition": "AP", "PatientOrientation": ["R", "F"]}, "frontal AP", "ViewPosition", 1),
         ({"ViewPosition": "LL", "PatientOrientation": ["P", "F"]}, "lateral", "ViewPosition", 0),
         ({"ViewPosition": "LATERAL"}, "lateral", "ViewPosition", 0),
-        ({"ViewPosition": "LLO"}, "unknown", "ViewPosition", 0),
+        ({"ViewPosition": "LLO"}, "oblique LLO", "ViewPosition", 0),
+        ({"SeriesDescription": "CHEST RAO"}, "oblique RAO", "description", 0),
+        ({"SeriesDescription": "PA oblique"}, "oblique", "description", 0),
         ({"SeriesDescription": "CHEST LAT"}, "lateral", "description", 0),
         ({"SeriesDescription": "Chest AP portable"}, "frontal AP", "description", 0),
         ({"ProtocolName": "Thorax p.a."}, "frontal", "PatientOrientation", 0),  # no word

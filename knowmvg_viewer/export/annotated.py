@@ -16,6 +16,7 @@ from ..measurement import Measurement
 from ..render.annotate import annotate, annotations_for
 from ..render.colormap import blend
 from ..study.image import PixelSpacing
+from ..study.views import FilmView
 from .atomic import encode_png, write_bytes_atomic
 
 
@@ -29,8 +30,13 @@ def study_record(
     spacing: PixelSpacing | None = None,
     error: str | None = None,
     review: dict | None = None,
+    view: FilmView | None = None,
+    skipped: str | None = None,
+    report_truncated: bool = False,
 ) -> dict:
     """One study of `ground --json`; boxes also in mm (`box_mm`) when spacing is known.
+    `view` is None only when the study could not be opened; `skipped` says why the film was
+    not grounded (a lateral); `report_truncated`: the model read only the report's start.
     `review` (`export.verification.review_record`): the radiologist's review of the findings,
     written as the record's "review" only when given."""
     records = []
@@ -54,6 +60,9 @@ def study_record(
         "findings": records,
         "timing_ms": timing_ms or {},
         "error": error,
+        "view": None if view is None else view.to_json(),
+        "skipped": skipped,
+        "report_truncated": report_truncated,
     }
     if review is not None:
         record["review"] = review

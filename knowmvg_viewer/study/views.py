@@ -5,6 +5,9 @@ The engine grounds frontal chest films. `detect_view` decides from the header, i
 order: ViewPosition, the series/image description (SeriesDescription, ImageComments,
 ProtocolName), PatientOrientation's row direction (A or P along the rows is a lateral, L or
 R a frontal); where all of these are missing or silent, from the pixels (`image_view`).
+An oblique (ViewPosition RAO, LPO..., or an "oblique" description) is neither: it is not
+grounded either. ImageLaterality is not read: a chest film is "U" (unpaired) or "B", which
+says nothing about the projection.
 
 Orientation. PatientOrientation's first value is the patient direction of increasing column
 index. A frontal chest film is displayed with the patient's right on the viewer's left, so
@@ -30,7 +33,7 @@ from pydicom.multival import MultiValue
 
 from model_core.midline import film_midline
 
-FRONTAL, LATERAL, UNKNOWN = "frontal", "lateral", "unknown"
+FRONTAL, LATERAL, OBLIQUE, UNKNOWN = "frontal", "lateral", "oblique", "unknown"
 
 # ViewPosition defined terms (PS3.3 C.8.11.5.1.1) and the values found in the wild.
 VIEW_POSITIONS = {
@@ -49,6 +52,7 @@ OBLIQUE_POSITIONS = {"LLO", "RLO", "LAO", "RAO", "LPO", "RPO"}
 DESCRIPTION_KEYS = ("SeriesDescription", "ImageComments", "ProtocolName")
 FRONTAL_WORDS = {"PA": "PA", "AP": "AP", "PORTABLE": "AP", "PORT": "AP", "FRONTAL": ""}
 LATERAL_WORDS = {"LAT", "LATERAL", "LL", "RL", "LLAT", "RLAT"}
+OBLIQUE_WORDS = {"OBLIQUE", "OBL", *OBLIQUE_POSITIONS}
 DECUBITUS_WORDS = {"DECUBITUS", "DECUB"}
 
 # The image check (see `image_view`): the mediastinal ridge, in contrast-normalised units.
@@ -63,12 +67,13 @@ MIN_PROFILE_CONTRAST = 0.45  # lungs against the body wall, across the chest ban
 class FilmView:
     """What a radiograph shows and how that was decided.
 
-    kind: "frontal", "lateral" or "unknown"; position: the detail ("PA", "AP", "LL"...) or
-    ""; source: "ViewPosition", "description", "PatientOrientation", "image" or "" (nothing
-    said); mirrored: the rows run towards the patient's right (PatientOrientation "R\\...");
-    upside_down: the columns run towards the head (PatientOrientation "...\\H");
-    transposed: the rows run along the body axis (a film turned by 90 degrees). The model
-    sees the film transposed first (when `transposed`), then flipped as the other two say.
+    kind: "frontal", "lateral", "oblique" or "unknown"; position: the detail ("PA", "AP",
+    "LL", "RAO"...) or ""; source: "ViewPosition", "description", "PatientOrientation",
+    "image" or "" (nothing said); mirrored: the rows run towards the patient's right
+    (PatientOrientation "R\\..."); upside_down: the columns run towards the head
+    (PatientOrientation "...\\H"); transposed: the rows run along the body axis (a film
+    turned by 90 degrees). The model sees the film transposed first (when `transposed`),
+    then flipped as the other two say.
     """
 
     kind: str = UNKNOWN
@@ -80,14 +85,21 @@ class FilmView:
 
     @property
     def label(self) -> str:
-        """ "frontal PA", "frontal AP", "frontal", "lateral" or "unknown"."""
+        """ "frontal PA", "frontal AP", "frontal", "lateral", "oblique RAO", "oblique"..."""
         if self.kind == FRONTAL and self.position in ("PA", "AP"):
             return f"frontal {self.position}"
+        if self.kind == OBLIQUE and self.position:
+            return f"oblique {self.position}"
         return self.kind
 
     @property
     def is_lateral(self) -> bool:
         return self.kind == LATERAL
+
+    @property
+    def groundable(self) -> bool:
+        """A frontal film, or one nothing said otherwise of: the engine grounds it."""
+        return self.kind in (FRONTAL, UNKNOWN)
 
     def describe(self) -> str:
         """One line: "frontal PA (ViewPosition)", "lateral (image), mirrored"..."""
@@ -117,7 +129,7 @@ class FilmView:
     @property
     def order(self) -> int:
         """Where a study lists this image: frontal films first, laterals last."""
-        return {FRONTAL: 0, UNKNOWN: 1, LATERAL: 2}[self.kind]
+        return {FRONTAL: 0, UNKNOWN: 1, OBLIQUE: 2, LATERAL: 3}[self.kind]
 
 
 def upright_pixels(
@@ -154,7 +166,7 @@ def header_view(header: Dataset | None) -> FilmView | None:
         kind, detail = VIEW_POSITIONS[position]
         return FilmView(kind, detail, "ViewPosition")
     if position in OBLIQUE_POSITIONS:
-        return FilmView(UNKNOWN, position, "ViewPosition")
+        return FilmView(OBLIQUE, position, "ViewPosition")
     for key in DESCRIPTION_KEYS:
         view = description_view(_text(header.get(key)))
         if view is not None:
@@ -170,10 +182,14 @@ def header_view(header: Dataset | None) -> FilmView | None:
 
 def description_view(text: str) -> FilmView | None:
     """ "CHEST PA", "AP PORTABLE", "LAT", "Lateral view": a view when the words name exactly
-    one kind; "PA AND LAT" names both and says nothing about this image."""
+    one kind; "PA AND LAT" names both and says nothing about this image. "RAO", "Oblique"
+    name an oblique whatever else is said ("PA oblique")."""
     words = set(re.findall(r"[A-Z]+", text.upper()))
     if words & DECUBITUS_WORDS:  # "left lateral decubitus" is a frontal projection
         return FilmView(FRONTAL, "", "description")
+    oblique = sorted(words & OBLIQUE_POSITIONS)
+    if words & OBLIQUE_WORDS:
+        return FilmView(OBLIQUE, oblique[0] if len(oblique) == 1 else "", "description")
     frontal = [FRONTAL_WORDS[w] for w in sorted(words) if w in FRONTAL_WORDS]
     lateral = words & LATERAL_WORDS
     if frontal and not lateral:

@@ -56,7 +56,7 @@ class ExportFlows:
     # -- annotated PNG + JSON ------------------------------------------------------------
     def export_to(self, path: Path, overwrite: bool = False) -> tuple[Path, Path]:
         session, image = self.session, self.session.image
-        review = session.review
+        review, result = session.review, session.findings.result
         record = study_record(
             image.path,
             image.width,
@@ -65,6 +65,9 @@ class ExportFlows:
             session.export_findings(),
             spacing=image.spacing,
             review=None if review is None else review_record(review, session.verification()),
+            view=image.view,
+            skipped=session.note,
+            report_truncated=bool(result is not None and result.report_truncated),
         )
         record["measurements"] = [m.to_json() for m in session.measurements]
         anonymise = anonymise_exports(self.settings)
