@@ -83,7 +83,7 @@ class FindingsState:
         finding = self.findings[index]
         if finding.box is None or finding.negated:
             return False
-        value = finding.confidence if finding.confidence is not None else finding.score
+        value = finding.shown_confidence
         return value is not None and value < self.min_confidence
 
     def colour(self, index: int) -> tuple[int, int, int]:

@@ -60,6 +60,12 @@ class GroundedFinding:
     def uncertain(self) -> bool:
         return self.assertion == "uncertain"
 
+    @property
+    def shown_confidence(self) -> float | None:
+        """The number a reader sees and the viewer's threshold compares: the calibrated
+        confidence, else (no calibration) the raw score."""
+        return self.confidence if self.confidence is not None else self.score
+
     def to_json(self) -> dict:
         return {
             "phrase": self.phrase,

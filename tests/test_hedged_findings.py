@@ -189,12 +189,12 @@ def test_the_export_label_and_caption_mark_a_box_on_the_wrong_side():
     from knowmvg_viewer.render.annotate import SIDE_MARKER, _caption
 
     findings = wrong_side().findings
-    assert finding_label(findings[0]) == f"right effusion (0.90) {SIDE_MARKER}"
+    assert finding_label(findings[0]) == f"right effusion (0.95) {SIDE_MARKER}"  # calibrated
     assert SIDE_MARKER == "[SIDE?]" and SIDE_MARKER.isascii()  # Hershey fonts: ASCII only
     assert SIDE_MARKER not in finding_label(findings[1])
     annotations = annotations_for(findings)
     caption = _caption(annotations, "test-model", date(2024, 1, 2))
-    assert caption[1] == f"right effusion (0.90) {SIDE_MARKER}"
+    assert caption[1] == f"right effusion (0.95) {SIDE_MARKER}"
     plain = annotate(np.zeros((200, 200), np.uint8), annotations_for(findings[1:]), "m")
     marked = annotate(np.zeros((200, 200), np.uint8), annotations, "m")
     assert marked.shape[0] > plain.shape[0]  # one more caption line, with the marker
@@ -238,6 +238,9 @@ def test_findings_list_marks_the_wrong_side_and_greys_hidden_boxes(qtbot):
     assert "0.95" in items[0].toolTip()  # the calibrated confidence
     assert SIDE_MARKER not in items[1].text() and SIDE_TOOLTIP not in items[1].toolTip()
     assert [("(below threshold)" in item.text()) for item in items] == [False, True, True, False]
+    # the number shown is the one the threshold compares: the confidence, else the score
+    assert "(0.40)" in items[1].text() and "(0.30)" in items[2].text()
+    assert "score 0.80" in items[1].toolTip()
     shown, hidden = items[0].foreground().color(), items[1].foreground().color()
     assert hidden.getRgb()[:3] == (130, 130, 130) and shown != hidden
     assert items[1].flags() & Qt.ItemFlag.ItemIsSelectable  # still selectable

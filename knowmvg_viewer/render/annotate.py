@@ -38,10 +38,12 @@ class Annotation:
 
 
 def finding_label(finding: GroundedFinding) -> str:
-    """'phrase (score)', with a leading '?' for a finding the report hedges, REVIEWER_MARKER
-    in place of the score for a box the reviewer drew or edited, and a trailing SIDE_MARKER
-    for one whose box lies on the other side from the one its phrase names."""
-    score = f" ({finding.score:.2f})" if finding.score is not None else ""
+    """'phrase (confidence)' (the calibrated one, else the score: what the viewer's threshold
+    compares), with a leading '?' for a finding the report hedges, REVIEWER_MARKER in place of
+    the number for a box the reviewer drew or edited, and a trailing SIDE_MARKER for one whose
+    box lies on the other side from the one its phrase names."""
+    value = finding.shown_confidence
+    score = f" ({value:.2f})" if value is not None else ""
     if finding.source == "reviewer":
         score = f" {REVIEWER_MARKER}"
     hedge = "? " if finding.uncertain else ""

@@ -54,7 +54,8 @@ class FindingsPanel(QListWidget):
         if finding.negated:
             text = f"{finding.phrase}   (negated)"
         else:
-            score = f"{finding.score:.2f}" if finding.score is not None else "-"
+            value = finding.shown_confidence
+            score = f"{value:.2f}" if value is not None else "-"
             spread = uncertainty_text(finding)
             spread = f"  {spread}" if spread else ""
             prefix = "query: " if finding.source == "query" else ""
@@ -91,6 +92,8 @@ class FindingsPanel(QListWidget):
             tips.append(SIDE_TOOLTIP)
         if finding.confidence is not None:
             tips.append(f"confidence {finding.confidence:.2f} (calibrated P(IoU >= 0.5))")
+        if finding.score is not None:
+            tips.append(f"score {finding.score:.2f} (the model's predicted IoU)")
         if finding.priors:
             tips.append("location priors: " + ", ".join(f"{r} {w:.2f}" for r, w in finding.priors))
         if tips:

@@ -141,10 +141,11 @@ class ReportPanel(QTextEdit):
         if finding.located_by is not None:
             start, end = finding.located_by
             lines.append(f"located at: {self.toPlainText()[start:end]}")
-        if finding.score is not None:
+        if finding.shown_confidence is not None:
             spread = uncertainty_text(finding)
             spread = f", uncertainty {spread}" if spread else ""
-            lines.append(f"score {finding.score:.2f}{spread}")
+            kind = "confidence" if finding.confidence is not None else "score"
+            lines.append(f"{kind} {finding.shown_confidence:.2f}{spread}")
         if priors:
             lines.append(f"location priors: {priors}")
         return "\n".join(lines)
