@@ -37,6 +37,9 @@ STYLES = (
     "lowercase",
     "comparison",
     "normal",
+    "structured",
+    "trauma",
+    "oncology",
 )
 PER_STYLE = 22
 

@@ -125,6 +125,8 @@ def test_a_film_stored_flipped_or_turned_is_grounded_upright_and_mapped_back(
             y0, y1 = height - y1, height - y0
         expected = (y0, x0, y1, x1) if transposed else (x0, y0, x1, y1)
         assert np.allclose(b.box, expected, atol=1.0), (a.box, b.box)
+        # the wrong-side check works in the patient frame: a mirrored film is not flagged
+        assert not a.laterality_conflict and not b.laterality_conflict
         assert np.allclose(b.heatmap, _stored(a.heatmap, rows, columns, transposed))
         on_stored = turned.result.heatmap_in_image(b)
         assert on_stored.shape == (stored.height, stored.width)
