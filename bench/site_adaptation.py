@@ -55,6 +55,7 @@ import torch
 from knowmvg_viewer import __version__
 from knowmvg_viewer.export.anonymise import masked_text, patient_identifiers
 from knowmvg_viewer.export.atomic import encode_png
+from knowmvg_viewer.grounding import ground_radiograph
 from knowmvg_viewer.review import ReviewStore, StudyReview
 from knowmvg_viewer.site_dataset import export_site_dataset, film_pixels
 from knowmvg_viewer.study import load_image, model_input
@@ -190,7 +191,10 @@ def review_study(
     engine: GroundingEngine, store: ReviewStore, site: SiteStudy, counts: dict
 ) -> None:
     image = load_image(site.film_path)
-    result = engine.ground(model_input(image), site.report)
+    grounded = ground_radiograph(engine, image, site.report)  # as the viewer grounds
+    if grounded.result is None:
+        raise SystemExit(f"{site.film_path}: {grounded.skipped}")
+    result = grounded.result
     study_uid, image_uid = site.uids
     model = {"name": engine.name, "version": __version__}
     report = masked_text(result.report, patient_identifiers(image.header))  # as the session
