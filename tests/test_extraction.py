@@ -202,6 +202,63 @@ def test_findings_with_their_own_place_or_sentence_are_not_relocated(extract):
     assert [p.located_by for p in found] == [None, None, None, None]
 
 
+# ---- structured (template) reports -------------------------------------------------
+
+
+def test_a_template_field_value_says_whether_its_finding_is_there(extract):
+    report = (
+        "FINDINGS:\nPneumothorax: None.\nNodules/masses: Absent.\nCavitation: Cannot be "
+        "excluded.\nMediastinal clips: Present.\nPleural effusion: Small, left, with meniscus."
+        "\nConsolidation: Left lower lobe, unchanged."
+    )
+    assert phrases(extract, report) == [
+        ("Pneumothorax: None", "pneumothorax", "negated"),
+        ("Nodules", "nodule", "negated"),
+        ("masses: Absent", "mass", "negated"),
+        ("Cavitation", "cavity", "uncertain"),
+        ("Mediastinal clips", "surgical clips", "positive"),
+        ("Pleural effusion: Small, left", "effusion", "positive"),
+        ("Consolidation: Left lower lobe", "consolidation", "positive"),
+    ]
+    assert [p.side for p in extract(report)][-2:] == ["left", "left"]
+
+
+def test_a_value_on_the_next_line_reads_with_its_label(extract):
+    report = "FINDINGS:\nPNEUMOTHORAX:\nNone.\nPLEURAL EFFUSIONS:\nModerate right, small left."
+    assert phrases(extract, report) == [
+        ("PNEUMOTHORAX", "pneumothorax", "negated"),
+        ("PLEURAL EFFUSIONS", "effusion", "positive"),
+    ]
+
+
+def test_an_organ_field_reads_as_a_copular_sentence(extract):
+    report = "Heart size: Moderately enlarged, unchanged.\nAorta: Unfolded.\nHeart: Normal size."
+    assert phrases(extract, report) == [
+        ("Heart size: Moderately enlarged", "cardiomegaly", "positive"),
+        ("Aorta: Unfolded", "tortuous aorta", "positive"),
+    ]
+    below = phrases(extract, "HEART SIZE:\nMildly enlarged.")
+    assert below == [("Mildly enlarged", "cardiomegaly", "positive")]
+
+
+def test_a_label_over_a_sentence_of_findings_is_a_heading(extract):
+    report = (
+        "LINES AND TUBES:\nEndotracheal tube in good position.\n"
+        "Support devices: Right IJ central venous catheter.\nLines/tubes: None."
+    )
+    assert phrases(extract, report) == [
+        ("Endotracheal tube", "endotracheal tube", "positive"),
+        ("Right IJ central venous catheter", "central venous catheter", "positive"),
+        ("Lines/tubes: None", "support device", "negated"),
+    ]
+
+
+def test_a_participle_finding_takes_its_anatomical_subject(extract):
+    found = phrases(extract, "The left hemithorax is completely opacified. The lungs are clear.")
+    assert found == [("left hemithorax is completely opacified", "opacity", "positive")]
+    assert phrases(extract, "Opacified left lower zone.")[0][0] == "Opacified left lower zone"
+
+
 # ---- bad input -----------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from model_core.knowledge import KnowledgeBase
 from model_core.knowledge._terms import side_of
 
+from .fields import Field, field_of, template_fields
 from .negation import Assertion, scope_mentions
 from .sections import Section, split_sections
 
@@ -60,6 +61,7 @@ _MODIFIERS = frozenset(
     x by cm mm lobe lobes zone zones lung lungs field fields segment segmental region
     lg sm l r b tortuous ectatic unfolded elongated atherosclerotic elevated based chest wall
     rounded bulky expansile displaced nondisplaced non-displaced comminuted angulated
+    undisplaced predominant predominantly multilevel lead leads
     """.split()
 )
 # Words a location phrase on the right may hold after its preposition.
@@ -75,7 +77,7 @@ _LOCATION_WORDS = frozenset(
     arch trachea carina clavicle clavicles axilla axillary rib ribs space spaces third
     fourth fifth sixth seventh eighth ninth tenth upper-zone mid-zone lower-zone r l b
     anterolaterally posterolaterally laterally medially posteriorly anteriorly inferiorly
-    superiorly apically basally peripherally centrally
+    superiorly apically basally peripherally centrally arc arcs spine neck pectoral knuckle
     """.split()
 )
 _LOCATION_PREPOSITIONS = (
@@ -125,6 +127,11 @@ _EXTENT_PARTICIPLES = frozenset(
     "tracking extending occupying involving spanning abutting layering projecting".split()
 )
 _CLAUSE_WORDS = frozenset("and or with which that but is are was were has have may".split())
+# Words that compare with a prior film; after a comma in a field's value, a predicate.
+_COMPARED = frozenset(
+    "unchanged stable increased increasing decreased decreasing improved improving worsened "
+    "worsening persistent".split()
+)
 # Nouns that continue a finding's head ("fracture deformity of the left clavicle").
 _HEAD_EXTENSIONS = frozenset({"deformity", "deformities"})
 
@@ -173,6 +180,18 @@ class _Word:
     lower: str
 
 
+@dataclass(frozen=True)
+class _FieldReading:
+    """How a template field reads a mention (see `fields`): its assertion, the phrase's
+    bounds (`left`: where the label starts; `right`: the label's colon, or the end of the
+    value that joins the phrase) and the value that decided it."""
+
+    assertion: Assertion
+    left: int
+    right: int
+    cue: str
+
+
 class PhraseExtractor:
     """Finds a report's finding phrases with one knowledge base (thread-safe, stateless)."""
 
@@ -182,24 +201,35 @@ class PhraseExtractor:
     def extract(self, report: str) -> list[ReportPhrase]:
         """Every finding phrase of the film-describing sections, in report order."""
         sections = [s for s in split_sections(report) if s.describes_film]
-        mentions = self._mentions(report, sections)
+        words = [_Word(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(report)]
+        mentions = self._mentions(report, sections, words)
         if not mentions:
             return []
-        words = [_Word(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(report)]
-        scoped = scope_mentions(report, [(s, e, f) for s, e, f, _ in mentions])
-        occupied = [(s, e) for s, e, _, _ in mentions]
+        scoped = scope_mentions(report, [(s, e, f) for s, e, f, _, _ in mentions])
+        occupied = [(s, e) for s, e, _, _, _ in mentions]
         phrases: list[ReportPhrase] = []
-        for index, ((start, end, finding, section), scope) in enumerate(
+        for index, ((start, end, finding, section, reading), scope) in enumerate(
             zip(mentions, scoped, strict=True)
         ):
             # between the previous phrase (which holds the previous mention) and the next mention
             low = max(phrases[-1].end if phrases else 0, section.body_start)
             high = occupied[index + 1][0] if index + 1 < len(occupied) else section.end
             high = min(high, section.end)
+            assertion, cue = scope.assertion, scope.cue
+            if reading is not None:  # a template field: "Pneumothorax: None."
+                low, assertion, cue = max(low, reading.left), reading.assertion, reading.cue
             left = self._grow_left(report, words, start, low)
+            if left == start and reading is None:
+                left = self._copular_subject(report, words, start, end, low)
             followed = index + 1 < len(occupied) and occupied[index + 1][0] <= section.end
-            right = self._grow_right(report, words, end, high, followed)
-            if scope.assertion is Assertion.NEGATED:  # "No pneumothorax": the cue reads with it
+            if reading is not None:  # up to the next finding of the label ("Nodules/masses")
+                right = max(end, min(reading.right, high))
+                while right > end and not report[right - 1].isalnum():
+                    right -= 1
+            else:
+                right = self._grow_right(report, words, end, high, followed)
+            if reading is None and assertion is Assertion.NEGATED:
+                # "No pneumothorax": the cue reads with it
                 left, right = min(left, scope.phrase_start), max(right, scope.phrase_end)
             text = report[left:right]
             phrases.append(
@@ -208,8 +238,8 @@ class PhraseExtractor:
                     end=right,
                     text=text,
                     finding=self._finding_of(text, finding),
-                    assertion=scope.assertion,
-                    cue=scope.cue,
+                    assertion=assertion,
+                    cue=cue,
                     mention=(start, end),
                     section=section.kind,
                 )
@@ -246,16 +276,72 @@ class PhraseExtractor:
 
     # ---- mentions ----------------------------------------------------------------------
 
-    def _mentions(self, report: str, sections: list[Section]) -> list[tuple]:
+    def _mentions(self, report: str, sections: list[Section], words: list[_Word]) -> list[tuple]:
+        """(start, end, finding, section, field reading or None), in report order."""
         found = []
         for section in sections:
+            fields = template_fields(report, section.body_start, section.end)
             body = report[section.body_start : section.end]
+            labelled: set[Field] = set()
             for mention in self.knowledge.find_mentions(body):
-                if body[mention.end : mention.end + 1] == ":":
-                    continue  # a sub-heading ("Lines: ..."), not a finding
                 start = section.body_start + mention.start
-                found.append((start, section.body_start + mention.end, mention.finding, section))
-        return found
+                end = section.body_start + mention.end
+                field = field_of(fields, start, end)
+                reading = None
+                if field is not None:
+                    labelled.add(field)
+                    reading = self._read_field(report, field, words)
+                    if reading is None:
+                        continue  # a heading ("Lines/tubes: ETT ..."), not a finding
+                elif body[mention.end : mention.end + 1] == ":":
+                    continue  # a sub-heading ("Lines: ..."), not a finding
+                found.append((start, end, mention.finding, section, reading))
+            for field in fields:
+                if field not in labelled:
+                    organ = self._organ_field(report, field, words)
+                    if organ is not None:
+                        found.append((*organ, section, None))
+        return sorted(found, key=lambda m: m[0])
+
+    def _read_field(self, report: str, field: Field, words: list[_Word]) -> _FieldReading | None:
+        """A finding named by a field's label: "Pneumothorax: None." (negated, the value is
+        its cue), "Cavitation: Cannot be excluded." (uncertain), "Pleural effusion: Small,
+        left." (the description joins the phrase); None when the value is a sentence with
+        findings of its own, which makes the label a heading."""
+        value = field.value(report)
+        if self.knowledge.find_mentions(value):
+            return None
+        presence = field.presence(report)
+        cue = " ".join(value.lower().split())
+        if presence is Assertion.NEGATED:  # "Pneumothorax: None": the cue reads with it
+            right = field.colon if field.next_line else field.value_end
+            return _FieldReading(presence, field.label_start, right, cue)
+        if presence is not None:
+            return _FieldReading(presence, field.label_start, field.colon, cue)
+        described = _described_end(report, words, field)
+        right = field.colon if field.next_line or described is None else described
+        return _FieldReading(Assertion.POSITIVE, field.label_start, right, cue)
+
+    def _organ_field(
+        self, report: str, field: Field, words: list[_Word]
+    ) -> tuple[int, int, str] | None:
+        """An organ's field read as a copular sentence: "Aorta: Unfolded." is "aorta is
+        unfolded", "HEART SIZE:" above "Moderately enlarged." is "heart size is moderately
+        enlarged". (start, end, finding) of its phrase: label and value on one line, the
+        value alone on the next."""
+        if field.presence(report) is not None or self.knowledge.find_mentions(field.value(report)):
+            return None
+        described = _described_end(report, words, field)
+        if described is None:
+            return None
+        label = field.label(report)
+        for verb in ("is", "are"):
+            sentence = f"{label} {verb} {report[field.value_start : described]}"
+            for mention in self.knowledge.find_mentions(sentence):
+                if mention.start == 0 and mention.end > len(label) + len(verb) + 1:
+                    start = field.value_start if field.next_line else field.label_start
+                    return start, described, mention.finding
+        return None
 
     def _finding_of(self, text: str, default: str) -> str:
         """The first-named finding of a coordinated phrase ("Tortuous and calcified aorta")."""
@@ -294,6 +380,35 @@ class PhraseExtractor:
                 break
             left = joined = word.start
         return left
+
+    def _copular_subject(
+        self, report: str, words: list[_Word], start: int, end: int, low: int
+    ) -> int:
+        """A finding stated as the predicate of an anatomical subject takes the subject,
+        without its article: "left hemithorax is completely |opacified|", "5th to 7th ribs
+        are |fractured|". Only one-word participles ("...ed") are predicates here."""
+        if not re.fullmatch(r"[a-z]+ed", report[start:end].lower()):
+            return start
+        before = _words_between(words, low, start)
+        position = len(before) - 1
+        while position >= 0 and before[position].lower.endswith("ly"):  # "completely"
+            position -= 1
+        if position < 0 or before[position].lower not in ("is", "are"):
+            return start
+        joined = start
+        for word in before[position + 1 :][::-1] + [before[position]]:
+            if report[word.end : joined].strip(" \t"):
+                return start  # punctuation between: not one clause
+            joined = word.start
+        subject = None
+        for word in reversed(before[:position]):
+            known = word.lower in _LOCATION_WORDS or _NUMBER.fullmatch(word.lower)
+            if report[word.end : joined].strip(" \t-") or word.lower in _DETERMINERS:
+                break
+            if not (known or self._is_anatomy(word)):
+                break
+            subject = joined = word.start
+        return start if subject is None else subject
 
     def _opens_with_modifier(self, report: str, words: list[_Word], start: int) -> bool:
         """Whether the mention itself starts with a modifier ("lower zone shadowing"), so a
@@ -381,6 +496,22 @@ def _words_between(words: list[_Word], low: int, high: int) -> list[_Word]:
     first = bisect.bisect_left(words, low, key=lambda w: w.start)
     last = bisect.bisect_right(words, high, key=lambda w: w.end)
     return words[first:last]
+
+
+def _described_end(report: str, words: list[_Word], field: Field) -> int | None:
+    """Where a field value's description ends ("Small, left" of "Small, left, with
+    meniscus"): its leading run of modifier, location and measurement words."""
+    end = None
+    previous = field.value_start
+    for word in _words_between(words, field.value_start, field.value_end):
+        descriptive = (
+            _is_modifier(word) or word.lower in _LOCATION_WORDS or word.lower in _UNITS
+        ) and word.lower not in _CLAUSE_WORDS
+        gap = report[previous : word.start]
+        if not descriptive or not _joins(gap) or ("," in gap and word.lower in _COMPARED):
+            break  # ", unchanged" compares with the prior film: a predicate
+        end = previous = word.end
+    return end
 
 
 def _measurement_after(report: str, after: list[_Word], index: int, right: int):
