@@ -185,6 +185,18 @@ def wrong_side() -> GroundingResult:
     return GroundingResult(200, 200, "", findings, Letterbox(200, 200, 64))
 
 
+def test_a_confidence_under_one_never_reads_certain():
+    from knowmvg_viewer.render.annotate import confidence_text
+
+    def text(**values):
+        return confidence_text(GroundedFinding("x", (0, 1), box=(0, 0, 1, 1), **values))
+
+    assert text(score=0.8, confidence=0.9990530303) == "0.99"  # the shipped top calibration
+    assert text(score=0.8, confidence=0.576) == "0.58"  # the confidence, not the score
+    assert text(score=0.456) == "0.46" and text(score=1.0) == "1.00"
+    assert text() == ""
+
+
 def test_the_export_label_and_caption_mark_a_box_on_the_wrong_side():
     from knowmvg_viewer.render.annotate import SIDE_MARKER, _caption
 

@@ -42,13 +42,24 @@ def finding_label(finding: GroundedFinding) -> str:
     compares), with a leading '?' for a finding the report hedges, REVIEWER_MARKER in place of
     the number for a box the reviewer drew or edited, and a trailing SIDE_MARKER for one whose
     box lies on the other side from the one its phrase names."""
-    value = finding.shown_confidence
-    score = f" ({value:.2f})" if value is not None else ""
+    value = confidence_text(finding)
+    score = f" ({value})" if value else ""
     if finding.source == "reviewer":
         score = f" {REVIEWER_MARKER}"
     hedge = "? " if finding.uncertain else ""
     side = f" {SIDE_MARKER}" if finding.laterality_conflict else ""
     return f"{hedge}{finding.phrase}{score}{side}"
+
+
+def confidence_text(finding: GroundedFinding) -> str:
+    """The confidence shown (`GroundedFinding.shown_confidence`), '' when there is none.
+
+    Two decimals, but a value under 1 never reads "1.00" (a calibrated 0.999 reads 0.99):
+    that would claim a certainty no finite validation set shows."""
+    value = finding.shown_confidence
+    if value is None:
+        return ""
+    return f"{min(value, 0.99) if value < 1.0 else value:.2f}"
 
 
 def uncertainty_text(finding: GroundedFinding) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from ..findings import FindingsState
-from ..render.annotate import uncertainty_text
+from ..render.annotate import confidence_text, uncertainty_text
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 SIDE_MARKER = "\N{WARNING SIGN} side?"
@@ -54,8 +54,7 @@ class FindingsPanel(QListWidget):
         if finding.negated:
             text = f"{finding.phrase}   (negated)"
         else:
-            value = finding.shown_confidence
-            score = f"{value:.2f}" if value is not None else "-"
+            score = confidence_text(finding) or "-"
             spread = uncertainty_text(finding)
             spread = f"  {spread}" if spread else ""
             prefix = "query: " if finding.source == "query" else ""

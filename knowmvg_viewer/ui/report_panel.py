@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip
 
 from ..findings import FindingsState
-from ..render.annotate import uncertainty_text
+from ..render.annotate import confidence_text, uncertainty_text
 from ..study import Report
 
 NO_REPORT_TEXT = "No report found for this study. Choose Edit report to type or paste one."
@@ -145,7 +145,7 @@ class ReportPanel(QTextEdit):
             spread = uncertainty_text(finding)
             spread = f", uncertainty {spread}" if spread else ""
             kind = "confidence" if finding.confidence is not None else "score"
-            lines.append(f"{kind} {finding.shown_confidence:.2f}{spread}")
+            lines.append(f"{kind} {confidence_text(finding)}{spread}")
         if priors:
             lines.append(f"location priors: {priors}")
         return "\n".join(lines)
