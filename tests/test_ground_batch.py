@@ -285,26 +285,21 @@ def test_batch_summary_says_each_view_and_why_a_study_was_skipped(
     ]
 
 
-def test_ground_sr_of_a_lateral_says_why_and_writes_nothing(
-    model_dir, pa_and_lateral, tmp_path, capsys
+@pytest.mark.parametrize(
+    ("flag", "name", "written", "why"),
+    [
+        ("--sr", "lat.sr.dcm", False, "(no SR written)"),
+        ("--gsps", "lat.pr.dcm", False, "(no GSPS written)"),
+        ("--png", "lat.png", True, "(the PNG is the film, unannotated)"),
+    ],
+)
+def test_an_export_of_a_lateral_says_why_it_holds_no_findings(
+    model_dir, pa_and_lateral, tmp_path, capsys, flag, name, written, why
 ):
     _, one = pa_and_lateral
-    out = tmp_path / "lat.sr.dcm"
-    assert _ground(model_dir, one, "--sr", out) == 0
+    out = tmp_path / name
+    assert _ground(model_dir, one, flag, out) == 0
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film (no SR written)"
+        f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film {why}"
     )
-    assert not out.exists()
-
-
-def test_ground_png_of_a_lateral_is_the_film_and_says_why(
-    model_dir, pa_and_lateral, tmp_path, capsys
-):
-    _, one = pa_and_lateral
-    out = tmp_path / "lat.png"
-    assert _ground(model_dir, one, "--png", out) == 0
-    assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        f"{one / 'lat.dcm'}: lateral view: grounding runs on the frontal film "
-        "(the PNG is the film, unannotated)"
-    )
-    assert out.exists()
+    assert out.exists() == written
