@@ -438,7 +438,7 @@ def _summary_csv(rows: list[tuple]) -> bytes:
 
 # -- single outputs ---------------------------------------------------------------------
 def _write_png(out: Path, grounded: GroundedStudy, model_name: str, overwrite: bool) -> bool:
-    """A film that was not grounded (a lateral) is written unannotated, and a stderr line
+    """A film that was not grounded (a lateral or oblique) is written unannotated, and a stderr line
     says why, as for the SR and GSPS."""
     if grounded.skipped is not None:
         print(

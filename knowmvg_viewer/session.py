@@ -92,7 +92,7 @@ class Session:
         self.model_info: dict | None = None
         self.model_error: str | None = None
         self.busy = False
-        self.note: str | None = None  # why the image on screen has no findings (a lateral)
+        self.note: str | None = None  # why the film on screen has no findings (lateral, oblique)
         self.load_id = 0  # the study/image load whose result is wanted
         self._study_load = 0  # the load that opened the current study (its thumbnails)
         self._query_request: int | None = None
@@ -259,7 +259,7 @@ class Session:
         return True
 
     def skip_grounding(self, request_id: int, reason: str) -> bool:
-        """The film is not grounded (a lateral): no findings, and `note` says why."""
+        """The film is not grounded (a lateral or oblique): no findings, and `note` says why."""
         if not self.findings.is_current(request_id):
             return False
         self.findings.clear()

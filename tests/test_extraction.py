@@ -223,6 +223,45 @@ def test_a_template_field_value_says_whether_its_finding_is_there(extract):
     assert [p.side for p in extract(report)][-2:] == ["left", "left"]
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Not visualised.", ("Pneumothorax: Not visualised", "negated")),
+        ("Absent bilaterally.", ("Pneumothorax: Absent bilaterally", "negated")),
+        ("N/A", ("Pneumothorax: N/A", "negated")),
+        ("Cannot exclude.", ("Pneumothorax", "uncertain")),
+        ("? small apical.", ("Pneumothorax", "uncertain")),
+        ("No change.", ("Pneumothorax", "positive")),
+        ("Small on the right.", ("Pneumothorax: Small on the right", "positive")),
+        ("In the right apex.", ("Pneumothorax: In the right apex", "positive")),
+    ],
+)
+def test_a_field_value_is_read_from_its_first_words(extract, value, expected):
+    found = extract(f"FINDINGS:\nPneumothorax: {value}")
+    assert [(p.text, p.assertion.value) for p in found] == [expected]
+
+
+def test_a_field_says_nothing_when_its_value_says_nothing_of_it(extract):
+    """A value that is no presence, absence, hedge or description makes the label a
+    heading: a blank field over the next sentence, or "see impression"."""
+    assert extract("FINDINGS:\nPneumothorax:\nNormal heart size.") == []
+    report = (
+        "FINDINGS:\nConsolidation: see impression.\nIMPRESSION:\nRight lower lobe consolidation."
+    )
+    found = phrases(extract, report)
+    assert found == [("Right lower lobe consolidation", "consolidation", "positive")]
+
+
+def test_a_field_and_a_second_finding_in_its_value_are_both_read(extract):
+    report = "FINDINGS:\nPleural effusion: Small left, with adjacent atelectasis."
+    assert phrases(extract, report) == [
+        ("Pleural effusion: Small left", "effusion", "positive"),
+        ("atelectasis", "atelectasis", "positive"),
+    ]
+    device = phrases(extract, "FINDINGS:\nLines/tubes: Left chest wall dual-lead pacemaker.")
+    assert device == [("Left chest wall dual-lead pacemaker", "pacemaker", "positive")]
+
+
 def test_a_value_on_the_next_line_reads_with_its_label(extract):
     report = "FINDINGS:\nPNEUMOTHORAX:\nNone.\nPLEURAL EFFUSIONS:\nModerate right, small left."
     assert phrases(extract, report) == [
@@ -241,6 +280,11 @@ def test_an_organ_field_reads_as_a_copular_sentence(extract):
     assert below == [("Mildly enlarged", "cardiomegaly", "positive")]
 
 
+def test_a_label_over_a_list_of_fields_is_a_heading(extract):
+    report = "FINDINGS:\nLines/tubes:\n- Endotracheal tube: tip 4 cm above the carina.\n"
+    assert phrases(extract, report) == [("Endotracheal tube", "endotracheal tube", "positive")]
+
+
 def test_a_label_over_a_sentence_of_findings_is_a_heading(extract):
     report = (
         "LINES AND TUBES:\nEndotracheal tube in good position.\n"
@@ -256,6 +300,13 @@ def test_a_label_over_a_sentence_of_findings_is_a_heading(extract):
 def test_a_participle_finding_takes_its_anatomical_subject(extract):
     found = phrases(extract, "The left hemithorax is completely opacified. The lungs are clear.")
     assert found == [("left hemithorax is completely opacified", "opacity", "positive")]
+    ribs = extract(
+        "Left 5th to 7th ribs are fractured. The right lower lobe is partially collapsed."
+    )
+    assert [(p.text, p.side) for p in ribs] == [
+        ("Left 5th to 7th ribs are fractured", "left"),
+        ("right lower lobe is partially collapsed", "right"),
+    ]
     assert phrases(extract, "Opacified left lower zone.")[0][0] == "Opacified left lower zone"
 
 

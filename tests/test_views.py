@@ -38,7 +38,8 @@ def rewritten(source: Path, out: Path, **tags) -> Path:
         ({"ViewPosition": "LATERAL"}, "lateral", "ViewPosition", 0),
         ({"ViewPosition": "LLO"}, "oblique LLO", "ViewPosition", 0),
         ({"SeriesDescription": "CHEST RAO"}, "oblique RAO", "description", 0),
-        ({"SeriesDescription": "PA oblique"}, "oblique", "description", 0),
+        ({"SeriesDescription": "Chest oblique"}, "oblique", "description", 0),
+        ({"SeriesDescription": "CHEST PA AND OBL"}, "frontal", "PatientOrientation", 0),
         ({"SeriesDescription": "CHEST LAT"}, "lateral", "description", 0),
         ({"SeriesDescription": "Chest AP portable"}, "frontal AP", "description", 0),
         ({"ProtocolName": "Thorax p.a."}, "frontal", "PatientOrientation", 0),  # no word

@@ -36,7 +36,7 @@ def study_record(
 ) -> dict:
     """One study of `ground --json`; boxes also in mm (`box_mm`) when spacing is known.
     `view` is None only when the study could not be opened; `skipped` says why the film was
-    not grounded (a lateral); `report_truncated`: the model read only the report's start.
+    not grounded (a lateral or oblique); `report_truncated`: the model read only the report's start.
     `review` (`export.verification.review_record`): the radiologist's review of the findings,
     written as the record's "review" only when given."""
     records = []

@@ -52,7 +52,7 @@ OBLIQUE_POSITIONS = {"LLO", "RLO", "LAO", "RAO", "LPO", "RPO"}
 DESCRIPTION_KEYS = ("SeriesDescription", "ImageComments", "ProtocolName")
 FRONTAL_WORDS = {"PA": "PA", "AP": "AP", "PORTABLE": "AP", "PORT": "AP", "FRONTAL": ""}
 LATERAL_WORDS = {"LAT", "LATERAL", "LL", "RL", "LLAT", "RLAT"}
-OBLIQUE_WORDS = {"OBLIQUE", "OBL", *OBLIQUE_POSITIONS}
+OBLIQUE_WORDS = {"OBLIQUE", "OBLIQUES", "OBL", *OBLIQUE_POSITIONS}
 DECUBITUS_WORDS = {"DECUBITUS", "DECUB"}
 
 # The image check (see `image_view`): the mediastinal ridge, in contrast-normalised units.
@@ -182,16 +182,18 @@ def header_view(header: Dataset | None) -> FilmView | None:
 
 def description_view(text: str) -> FilmView | None:
     """ "CHEST PA", "AP PORTABLE", "LAT", "Lateral view": a view when the words name exactly
-    one kind; "PA AND LAT" names both and says nothing about this image. "RAO", "Oblique"
-    name an oblique whatever else is said ("PA oblique")."""
+    one kind; "PA AND LAT" names both and says nothing about this image, and so does
+    "PA AND OBL"; "RAO" or "Oblique" alone names an oblique."""
     words = set(re.findall(r"[A-Z]+", text.upper()))
     if words & DECUBITUS_WORDS:  # "left lateral decubitus" is a frontal projection
         return FilmView(FRONTAL, "", "description")
     oblique = sorted(words & OBLIQUE_POSITIONS)
-    if words & OBLIQUE_WORDS:
-        return FilmView(OBLIQUE, oblique[0] if len(oblique) == 1 else "", "description")
     frontal = [FRONTAL_WORDS[w] for w in sorted(words) if w in FRONTAL_WORDS]
     lateral = words & LATERAL_WORDS
+    if words & OBLIQUE_WORDS:  # "PA AND OBL" names several views: nothing about this one
+        if frontal or lateral:
+            return None
+        return FilmView(OBLIQUE, oblique[0] if len(oblique) == 1 else "", "description")
     if frontal and not lateral:
         detail = "AP" if "AP" in frontal else ("PA" if "PA" in frontal else "")
         return FilmView(FRONTAL, detail, "description")

@@ -43,7 +43,7 @@ class FindingsPanel(QListWidget):
         self.select(state.selected)
 
     def show_note(self, text: str) -> None:
-        """A line in place of findings, saying why there are none (a lateral film)."""
+        """A line in place of findings, saying why there are none (a lateral or oblique film)."""
         item = QListWidgetItem(text)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         item.setForeground(GREY)
@@ -90,7 +90,7 @@ class FindingsPanel(QListWidget):
         if finding.laterality_conflict:
             tips.append(SIDE_TOOLTIP)
         if finding.confidence is not None:
-            tips.append(f"confidence {finding.confidence:.2f} (calibrated P(IoU >= 0.5))")
+            tips.append(f"confidence {confidence_text(finding)} (calibrated P(IoU >= 0.5))")
         if finding.score is not None:
             tips.append(f"score {finding.score:.2f} (the model's predicted IoU)")
         if finding.priors:

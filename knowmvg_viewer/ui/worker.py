@@ -36,7 +36,7 @@ class GroundingWorker(QObject):
     model_loaded = Signal(dict)  # engine.describe()
     model_failed = Signal(str)
     grounded = Signal(int, object)  # request id, GroundingResult
-    skipped = Signal(int, str)  # request id, why the film is not grounded (a lateral)
+    skipped = Signal(int, str)  # request id, why the film is not grounded (a lateral or oblique)
     failed = Signal(int, str)  # request id, message
 
     def __init__(self) -> None:

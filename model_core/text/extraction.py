@@ -219,8 +219,8 @@ class PhraseExtractor:
             if reading is not None:  # a template field: "Pneumothorax: None."
                 low, assertion, cue = max(low, reading.left), reading.assertion, reading.cue
             left = self._grow_left(report, words, start, low)
-            if left == start and reading is None:
-                left = self._copular_subject(report, words, start, end, low)
+            if reading is None:
+                left = self._copular_subject(report, words, left, end, low)
             followed = index + 1 < len(occupied) and occupied[index + 1][0] <= section.end
             if reading is not None:  # up to the next finding of the label ("Nodules/masses")
                 right = max(end, min(reading.right, high))
@@ -305,12 +305,14 @@ class PhraseExtractor:
 
     def _read_field(self, report: str, field: Field, words: list[_Word]) -> _FieldReading | None:
         """A finding named by a field's label: "Pneumothorax: None." (negated, the value is
-        its cue), "Cavitation: Cannot be excluded." (uncertain), "Pleural effusion: Small,
-        left." (the description joins the phrase); None when the value is a sentence with
-        findings of its own, which makes the label a heading."""
-        value = field.value(report)
-        if self.knowledge.find_mentions(value):
+        its cue), "Cavitation: Cannot be excluded." (uncertain), "Pleural effusion: Small
+        on the left." (the description joins the phrase), "Endotracheal tube: tip 4 cm
+        above the carina." (present: the value says where). None, the label being a
+        heading, when the value names its own finding ("Lines: ETT ..."), points elsewhere
+        ("see impression"), or is the next line's sentence under a blank field."""
+        if field.refers_elsewhere(report):
             return None
+        value = field.value(report)
         presence = field.presence(report)
         cue = " ".join(value.lower().split())
         if presence is Assertion.NEGATED:  # "Pneumothorax: None": the cue reads with it
@@ -319,7 +321,19 @@ class PhraseExtractor:
         if presence is not None:
             return _FieldReading(presence, field.label_start, field.colon, cue)
         described = _described_end(report, words, field)
-        right = field.colon if field.next_line or described is None else described
+        if described is None:  # no description: read as a location ("In the left lower lobe")
+            located = self._grow_right(report, words, field.value_start, field.value_end, False)
+            described = located if located > field.value_start else None
+        else:  # and its location ("Small on the left")
+            described = self._grow_right(report, words, described, field.value_end, False)
+        mentions = self.knowledge.find_mentions(value)
+        if described is None:  # "tip 4 cm above the carina", "intact": present
+            if field.next_line or mentions:
+                return None
+            return _FieldReading(Assertion.POSITIVE, field.label_start, field.colon, cue)
+        if mentions and not report[described : field.value_start + mentions[0].start].strip():
+            return None  # the description is the value's own finding's ("Right IJ CVC")
+        right = field.colon if field.next_line else described
         return _FieldReading(Assertion.POSITIVE, field.label_start, right, cue)
 
     def _organ_field(
@@ -386,8 +400,9 @@ class PhraseExtractor:
     ) -> int:
         """A finding stated as the predicate of an anatomical subject takes the subject,
         without its article: "left hemithorax is completely |opacified|", "5th to 7th ribs
-        are |fractured|". Only one-word participles ("...ed") are predicates here."""
-        if not re.fullmatch(r"[a-z]+ed", report[start:end].lower()):
+        are |fractured|", "right lower lobe is |partially collapsed|". Only participles
+        ("...ed", with an adverb) are predicates here."""
+        if not re.fullmatch(r"(?:[a-z]+ly )?[a-z]+ed", report[start:end].lower()):
             return start
         before = _words_between(words, low, start)
         position = len(before) - 1
@@ -405,6 +420,9 @@ class PhraseExtractor:
             known = word.lower in _LOCATION_WORDS or _NUMBER.fullmatch(word.lower)
             if report[word.end : joined].strip(" \t-") or word.lower in _DETERMINERS:
                 break
+            if word.lower == "to" and subject is not None:  # "5th to 7th ribs"
+                joined = word.start
+                continue
             if not (known or self._is_anatomy(word)):
                 break
             subject = joined = word.start

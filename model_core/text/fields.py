@@ -18,23 +18,34 @@ from dataclasses import dataclass
 from .negation import Assertion
 from .sections import section_kind
 
-# A label: at a line start (after an optional bullet or list number), up to five words, a colon.
+# A label: at a line start (after an optional bullet or list number), or after a sentence
+# end or another label on the same line ("Pleura: Pleural effusion: None. Pneumothorax:
+# None."), up to five words, a colon.
 _LABEL = re.compile(
-    r"^[ \t]*(?:[-*\u2022][ \t]*|\d{1,2}[.)][ \t]*)?"
+    r"(?:^|(?<=[.;:])[ \t]+)[ \t]*(?:[-*\u2022][ \t]*|\d{1,2}[.)][ \t]*)?"
     r"(?P<label>[A-Za-z][A-Za-z'-]*(?:[ \t]*(?:/|&|[ \t])[ \t]*[A-Za-z][A-Za-z'-]*){0,4})"
     r"[ \t]*:",
     re.MULTILINE,
 )
-# The value's first clause ends at a sentence end, a semicolon or the line's end.
-_CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|\r?\n|$")
-_ABSENT = re.compile(
-    r"(?i)(?:none|absent|nil|negative|no|resolved|not (?:seen|identified|present|visible"
-    r"|demonstrated)|none (?:seen|identified|visible))\.?"
+# The value's first clause ends at a sentence end, a semicolon or the line's end ("?" does
+# not: "Effusion: ? small left").
+_CLAUSE_END = re.compile(r"[.;!](?=\s|$)|\r?\n|$")
+# What a value's first words say of the label's finding. Values are read from their start:
+# "Absent bilaterally", "Not visualised", "Cannot exclude", "Removed".
+_COMPARISON = re.compile(
+    r"(?i)(?:no (?:significant |interval |appreciable )?change|not changed|unchanged)\b"
 )
-_PRESENT = re.compile(r"(?i)(?:present|yes|seen|identified|noted)\.?")
+_ABSENT = re.compile(
+    r"(?i)(?:none|absent|nil|negative|resolved|removed|no\b|not\b(?! excluded| ruled out)"
+    r"|n/?a\b|-+\s*$)"
+)
+_PRESENT = re.compile(r"(?i)(?:present|yes|seen|identified|noted)\b")
+# A value that points elsewhere says nothing here: "see impression", "as above".
+_REFERENCE = re.compile(r"(?i)(?:see|as|refer to) (?:above|below|impression|conclusion|report)\b")
 _HEDGED = re.compile(
-    r"(?i)(?:cannot be (?:excluded|ruled out)|not (?:excluded|ruled out)|equivocal|possible"
-    r"|possibly|indeterminate|questionable|suspected|uncertain|\?)\b"
+    r"(?i)(?:cannot (?:be )?(?:excluded|exclude[ds]?|ruled out|rule out)|unable to exclude"
+    r"|not (?:excluded|ruled out)|equivocal|possibl[ey]|probabl[ey]|likely|indeterminate"
+    r"|questionable|suspected|suspicious|uncertain|\?)"
 )
 
 
@@ -59,16 +70,23 @@ class Field:
         """Whether [start, end) lies inside the label."""
         return self.label_start <= start and end <= self.colon
 
+    def refers_elsewhere(self, report: str) -> bool:
+        return bool(_REFERENCE.match(self.value(report).strip()))
+
     def presence(self, report: str) -> Assertion | None:
-        """What a one-word value says of the label's finding ("None": negated, "Present":
-        positive, "Cannot be excluded": uncertain); None when the value says more."""
+        """What the value's first words say of the label's finding ("None", "Not
+        visualised": negated; "Present", "No change": positive; "Cannot be excluded",
+        "? small": uncertain); None when they describe it ("Small, left") or say something
+        else."""
         value = self.value(report).strip()
-        if _ABSENT.fullmatch(value):
-            return Assertion.NEGATED
-        if _PRESENT.fullmatch(value):
+        if _COMPARISON.match(value):  # "No change": still there, not an absence
             return Assertion.POSITIVE
+        if _ABSENT.match(value):
+            return Assertion.NEGATED
         if _HEDGED.match(value):
             return Assertion.UNCERTAIN
+        if _PRESENT.match(value):
+            return Assertion.POSITIVE
         return None
 
 
@@ -88,7 +106,10 @@ def template_fields(report: str, start: int, end: int) -> list[Field]:
             while value_start < end and report[value_start] in " \t\r\n":
                 value_start += 1
             if value_start >= end or _LABEL.match(report, _line_start(report, value_start)):
-                continue  # no value, or the next line is a field of its own
+                # no value, or a heading over fields of its own ("Lines/tubes:" above
+                # "- Endotracheal tube: tip ..."): an empty value, which says nothing
+                fields.append(Field(match.start("label"), colon, colon + 1, colon + 1, True))
+                continue
         clause = _CLAUSE_END.search(report, value_start, end)
         value_end = clause.start() if clause else end
         fields.append(Field(match.start("label"), colon, value_start, value_end, next_line))

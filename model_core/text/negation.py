@@ -254,12 +254,10 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # Uncertainty after the mention: adjectives only at the end of the clause, so that "the
     # opacity is likely atelectasis" hedges atelectasis (pre "likely"), not the opacity.
-    # The window reaches over the phrase's location ("fracture of the left 2nd rib posteriorly
-    # is likely").
     *_rules(
         _Kind.UNCERTAINTY,
         _POST,
-        8,
+        4,
         rf"{_BE} (?:(?:also|still|most|more|less) )?(?:possible|probable|suspected|likely"
         r"|unlikely|questionable|questioned|favored|considered)(?=\s*(?:[.,;:)]|$))",
         r"(?:may|might|could) (?:also )?be (?:present|seen)",
