@@ -10,8 +10,10 @@ report set (`tests/data/reports/`). Definitions:
   count as phrases on both sides: annotated ones as written, predicted ones as the linked
   spans of their finding.
 - A fragment is a grounded predicted phrase that cuts a word, names no finding of the
-  knowledge base ("broken"), or covers less than half of the expected phrase it overlaps
-  ("partial": "subcutaneous emphysema" for "subcutaneous emphysema tracking into the neck").
+  knowledge base ("broken"; a template field such as "Aorta: Unfolded" names one only as a
+  field, and is whole when it covers the annotated phrase of its finding), or covers less
+  than half of the expected phrase it overlaps ("partial": "subcutaneous emphysema" for
+  "subcutaneous emphysema tracking into the neck").
 - Assertion accuracy is over the expected phrases (negated ones included) that a predicted
   phrase of the same finding overlaps: the share whose assertion is right.
 """
