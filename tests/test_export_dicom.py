@@ -38,6 +38,7 @@ FINDINGS = [
         (10, 37),
         box=(612.5, 1400.0, 1010.25, 1720.0),
         score=0.875,
+        confidence=0.92,
         finding="effusion",
         code=Code("SCT", "60046008", "Pleural effusion"),
     ),
@@ -120,7 +121,9 @@ def test_sr_references_the_source_and_carries_every_finding(demo_study, tmp_path
     assert referenced.ReferencedSOPInstanceUID == original.SOPInstanceUID
     (certainty,) = effusion.get_measurements()
     assert certainty.name.meaning == "Certainty of Finding"
-    assert (certainty.value, certainty.unit.value) == (87.5, "%")
+    assert (certainty.value, certainty.unit.value) == (92.0, "%")  # the calibrated confidence
+    (uncalibrated,) = groups["odd faint smudge"].get_measurements()
+    assert uncalibrated.value == 40.0  # no confidence: the score
 
     uncoded = groups["odd faint smudge"]
     assert uncoded.finding_type.value == "121071"  # the generic "Finding"

@@ -296,11 +296,11 @@ def _finding_group(
     sites = _finding_sites(finding)
     model_made = from_model(finding)
     measurements = []
-    if model_made:
+    if model_made:  # the likelihood that the finding is right: the calibrated confidence
         measurements.append(
             hd.sr.Measurement(
                 name=codes.DCM.CertaintyOfFinding,
-                value=round(100.0 * finding.score, 2),
+                value=round(100.0 * finding.shown_confidence, 2),
                 unit=PERCENT,
                 algorithm_id=algorithm,
             )
