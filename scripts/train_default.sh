@@ -10,7 +10,8 @@
 # Knobs (environment): BUDGET_MIN (training minutes, default 5), BATCH (default 32),
 # LR (default 8e-4), N_TRAIN (default 14000), WORKERS (data processes, default all cores),
 # THREADS (torch CPU threads), INIT_FROM (a model directory to warm-start from: its weights,
-# with token embeddings mapped onto the new tokenizer), PYTHON.
+# with token embeddings mapped onto the new tokenizer), IMAGE_SIZE (the model's input, default
+# 256: the splits are prepared at it and the model takes it from them), PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-runs/default}"
@@ -20,7 +21,8 @@ DATA="${DATA:-$OUT/data}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$OUT" "$DATA"
 prepare() {
-    "$PYTHON" -m model_core.data.prepare --split "$1" --n "$2" --out "$DATA/$1" --workers "$WORKERS"
+    "$PYTHON" -m model_core.data.prepare --split "$1" --n "$2" --out "$DATA/$1" --workers "$WORKERS" \
+        --image-size "${IMAGE_SIZE:-256}"
 }
 prepare train "${N_TRAIN:-14000}"
 prepare val 300
