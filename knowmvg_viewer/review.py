@@ -116,8 +116,9 @@ class ReviewedFinding:
     def as_grounded(self) -> GroundedFinding:
         """The finding for the exporters (SR, GSPS, PNG): the reviewer's box and assertion.
         A model box keeps its score, confidence and wrong-side flag (accepted with a flag, it
-        may be the report's side that is wrong); a reviewer's box (drawn or edited) has none,
-        and its source is "reviewer", so exports can tell it from the model's."""
+        may be the report's side that is wrong); a reviewer's box (drawn or edited) has none
+        here, and its source is "reviewer", so exports can tell it from the model's (the
+        session puts it through the wrong-side check on its film: `Session._reviewed`)."""
         model_box = not self.box_edited
         return GroundedFinding(
             phrase=self.phrase,

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 from psygnal import Signal
 
+from model_core.knowledge import side_of
+from model_core.midline import film_midline, side_conflict
 from model_core.results import GroundedFinding, GroundingResult
 
 from .export.annotated import annotated_image
@@ -43,10 +45,11 @@ from .review import (
     StudyReview,
 )
 from .site_dataset import film_pixels
-from .study import RadiographImage, Report, Study, StudyError
+from .study import RadiographImage, Report, Study, StudyError, model_input, upright_pixels
 from .study.dicom import read_dicom
 from .study.presentation_state import LayerDrawing, PresentationState
 from .study.viewing import ViewingState
+from .study.views import upright_box
 
 log = logging.getLogger(__name__)
 NO_REVIEWER = "set the reviewer's name first (File > Settings > Reviewer)"
@@ -104,6 +107,7 @@ class Session:
         self._film_saved = False  # the reviewed film kept beside the review (site dataset)
         self._ai_findings: list[GroundedFinding] = []  # the model's, as they came this run
         self._shown_review = 0  # how many of the findings shown are the review's
+        self._midline: tuple[RadiographImage, float, int] | None = None  # film, x, width
 
     # -- the study and the image on screen ---------------------------------------------
     def new_load(self) -> int:
@@ -389,7 +393,9 @@ class Session:
         """The findings shown become the review's (a query's findings stay after them)."""
         findings, review = self.findings, self.review
         queries = findings.findings[self._shown_review :]
-        shown = [display_finding(f, self._ai_finding(f)) for f in review.findings]
+        shown = [
+            display_finding(self._reviewed(f), f, self._ai_finding(f)) for f in review.findings
+        ]
         if findings.selected is not None and findings.selected >= self._shown_review:
             findings.selected += len(shown) - self._shown_review
         findings.findings = shown + queries
@@ -397,6 +403,30 @@ class Session:
         self._shown_review = len(shown)
         if findings.selected is not None and findings.selected >= len(findings.findings):
             findings.selected = None
+
+    def _reviewed(self, reviewed: ReviewedFinding) -> GroundedFinding:
+        """A reviewed finding for the views and exports: a box the reviewer drew or moved is
+        put through the engine's wrong-side check too (a left phrase boxed on the right)."""
+        shown = reviewed.as_grounded()
+        if shown.source != "reviewer" or shown.box is None or shown.negated:
+            return shown
+        return replace(shown, laterality_conflict=self._side_conflict(shown.phrase, shown.box))
+
+    def _side_conflict(self, phrase: str, box: Box) -> bool:
+        """`model_core.midline.side_conflict` on the film as the model sees it: upright
+        (`upright_box`), against the midline found on its pixels (once per film)."""
+        image = self.image
+        if image is None:
+            return False
+        view = image.view
+        if self._midline is None or self._midline[0] is not image:
+            pixels = upright_pixels(
+                model_input(image), view.transposed, view.mirrored, view.upside_down
+            )
+            self._midline = (image, film_midline(pixels), pixels.shape[1])
+        _, midline, width = self._midline
+        upright = upright_box(box, image.width, image.height, view)
+        return side_conflict(side_of(phrase), upright, midline, width)
 
     def _ai_finding(self, reviewed: ReviewedFinding) -> GroundedFinding | None:
         """The model's finding as it came in this run, when it is the one reviewed (for its
@@ -521,7 +551,7 @@ class Session:
         if self.review is None:
             return [f for i, f in enumerate(state.findings) if not hidden(i)]
         kept = [
-            finding.as_grounded()
+            self._reviewed(finding)
             for i, finding in enumerate(self.review.findings)
             if finding.kept and (finding.reviewed or not hidden(i))
         ]
@@ -623,12 +653,13 @@ class Session:
         )
 
 
-def display_finding(reviewed: ReviewedFinding, ai: GroundedFinding | None) -> GroundedFinding:
-    """A reviewed finding as the views show it: the reviewer's phrase, box and assertion; the
-    model's heatmap, priors and restatements while they still apply. A box the reviewer drew
-    or moved has no model score (`ReviewedFinding.as_grounded`); a rejected finding keeps
-    its box (drawn grey)."""
-    shown = reviewed.as_grounded()
+def display_finding(
+    shown: GroundedFinding, reviewed: ReviewedFinding, ai: GroundedFinding | None
+) -> GroundedFinding:
+    """A reviewed finding (`shown`: `reviewed` as the exports take it) as the views show it:
+    the reviewer's phrase, box and assertion; the model's heatmap, priors and restatements
+    while they still apply. A box the reviewer drew or moved has no model score
+    (`ReviewedFinding.as_grounded`); a rejected finding keeps its box (drawn grey)."""
     if ai is None:
         return shown
     return replace(

@@ -1,7 +1,8 @@
 """The patient's midline on a frontal chest film, from the pixels alone.
 
 Torch-free, so the viewer's view check (`knowmvg_viewer.study.views`) and the engine's
-wrong-side check (`postprocess`) share one search without the viewer importing torch.
+wrong-side check (`postprocess`) share one search without the viewer importing torch, and
+the viewer checks the boxes a reviewer draws with the engine's rule (`side_conflict`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import numpy as np
 
 # The midline is searched this fraction of the width either side of the image's centre.
 MIDLINE_SEARCH = 0.15
+# A box centred within this fraction of the image width from the midline is on neither side.
+MIDLINE_DEAD_ZONE = 0.05
 
 
 def film_midline(image: np.ndarray) -> float:
@@ -41,3 +44,18 @@ def film_midline(image: np.ndarray) -> float:
         if error < best_error:
             best_error, best_axis = error, axis
     return (best_axis + 0.5) * step
+
+
+def side_conflict(
+    side: str | None, box: tuple[float, float, float, float], midline: float, width: int
+) -> bool:
+    """Whether `box` (x0, y0, x1, y1 on an upright frontal film) has its centre in the other
+    hemithorax from `side` ("right" or "left"), by more than the dead zone. Patient frame:
+    the patient's right is on the image's left."""
+    if side not in ("right", "left"):
+        return False
+    offset = (box[0] + box[2]) / 2.0 - midline
+    if abs(offset) <= MIDLINE_DEAD_ZONE * width:
+        return False
+    image_side = "right" if offset < 0 else "left"  # image left = patient right
+    return image_side != side

@@ -16,7 +16,7 @@ from .box_ops import Letterbox, box_cxcywh_to_xyxy
 from .calibration import ScoreCalibration
 from .knowledge import KnowledgeBase
 from .knowledge.records import Code
-from .midline import film_midline
+from .midline import film_midline, side_conflict
 from .modeling.knowmvg import KnowMVGOutput
 from .phrase_selection import PhraseRequest, PhraseSelection
 from .results import GroundedFinding
@@ -24,9 +24,6 @@ from .text.extraction import ReportPhrase
 from .text.negation import normal_statements
 
 Span = tuple[int, int]
-
-# A box centred within this fraction of the image width from the midline is on neither side.
-MIDLINE_DEAD_ZONE = 0.05
 
 
 class FindingPostprocessor:
@@ -72,14 +69,7 @@ class FindingPostprocessor:
         than the dead zone. Patient frame: the patient's right is on the image's left."""
         if finding.negated or finding.box is None:
             return False
-        side = self.knowledge.side_of(finding.phrase)
-        if side not in ("right", "left"):
-            return False
-        offset = (finding.box[0] + finding.box[2]) / 2.0 - midline
-        if abs(offset) <= MIDLINE_DEAD_ZONE * width:
-            return False
-        image_side = "right" if offset < 0 else "left"  # image left = patient right
-        return image_side != side
+        return side_conflict(self.knowledge.side_of(finding.phrase), finding.box, midline, width)
 
     def boxed(
         self,

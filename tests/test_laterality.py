@@ -10,10 +10,10 @@ import torch
 from model_core.box_geometry import Letterbox
 from model_core.data.synthetic.generator import display_image, generate_study, split_seeds
 from model_core.knowledge import KnowledgeBase
-from model_core.midline import film_midline
+from model_core.midline import MIDLINE_DEAD_ZONE, film_midline
 from model_core.modeling.knowmvg import KnowMVGOutput
 from model_core.phrase_selection import report_phrases
-from model_core.postprocess import MIDLINE_DEAD_ZONE, FindingPostprocessor
+from model_core.postprocess import FindingPostprocessor
 from model_core.results import GroundedFinding
 from model_core.text.extraction import PhraseExtractor
 

@@ -479,3 +479,53 @@ def test_the_presentation_state_leaves_out_hidden_boxes_unless_reviewed(reviewin
     reviewing.accept_finding(1)
     reviewing.reject_finding(2)
     assert [f.phrase for f in reviewing.export_findings(threshold=True)] == ["finding 1"]
+
+
+def _mirrored_copy(demo_study, folder):
+    """The demo study with its film stored mirrored: pixels flipped left-right and
+    PatientOrientation R\\F (the patient's right on the image right)."""
+    import pydicom
+
+    folder.mkdir()
+    ds = pydicom.dcmread(demo_study / "image.dcm")
+    ds.PixelData = np.ascontiguousarray(ds.pixel_array[:, ::-1]).tobytes()
+    ds.PatientOrientation = ["R", "F"]
+    ds.save_as(folder / "image.dcm")
+    (folder / "report.txt").write_text((demo_study / "report.txt").read_text())
+    return folder
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_a_reviewers_box_on_the_other_side_from_its_phrase_is_flagged(
+    demo_study, tmp_path, mirrored
+):
+    """The engine's wrong-side check, for the boxes the reviewer draws or moves, in the
+    patient frame: on a film stored mirrored the patient's left is on the image left."""
+    folder = _mirrored_copy(demo_study, tmp_path / "m") if mirrored else demo_study
+    session = Session(ReviewStore(tmp_path / "reviews"))
+    session.reviewer = "Dr A"
+    study = open_study(folder)
+    assert session.show_study(session.new_load(), study, ViewingState(study.first_image))
+    assert session.image.view.mirrored is mirrored
+    _ground(session, *BOXES)
+    width, height = session.image.width, session.image.height
+    image_left = (0.1 * width, 0.4 * height, 0.3 * width, 0.6 * height)
+    image_right = (0.7 * width, 0.4 * height, 0.9 * width, 0.6 * height)
+    patient_left, patient_right = (
+        (image_left, image_right) if mirrored else (image_right, image_left)
+    )
+    session.add_finding("small left pleural effusion", None, patient_right)
+    session.add_finding("right apical pneumothorax", None, patient_right)
+    session.move_finding_box(0, patient_left)  # "finding 0" names no side
+    flags = {f.phrase: f.laterality_conflict for f in session.export_findings()}
+    assert flags == {
+        "finding 0": False,
+        "finding 1": False,
+        "finding 2": False,
+        "small left pleural effusion": True,
+        "right apical pneumothorax": False,
+    }
+    shown = {f.phrase: f.laterality_conflict for f in session.findings.findings}
+    assert shown["small left pleural effusion"] and not shown["right apical pneumothorax"]
+    session.move_finding_box(len(BOXES), patient_left)  # the reviewer puts it right
+    assert not any(f.laterality_conflict for f in session.export_findings())

@@ -31,6 +31,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
+from model_core.box_geometry import box_xyxy_flipped, box_xyxy_transposed
 from model_core.midline import film_midline
 
 FRONTAL, LATERAL, OBLIQUE, UNKNOWN = "frontal", "lateral", "oblique", "unknown"
@@ -140,6 +141,16 @@ def upright_pixels(
         pixels = pixels.T
     rows, columns = (-1 if upside_down else 1), (-1 if mirrored else 1)
     return np.ascontiguousarray(pixels[::rows, ::columns])
+
+
+def upright_box(
+    box: tuple[float, float, float, float], width: int, height: int, view: FilmView
+) -> tuple[float, float, float, float]:
+    """A box on the film as stored (`width` x `height`), in the frame the model sees it
+    (`upright_pixels`: transposed first, then flipped)."""
+    if view.transposed:
+        box, width, height = box_xyxy_transposed(box), height, width
+    return box_xyxy_flipped(box, width, height, view.mirrored, view.upside_down)
 
 
 def detect_view(header: Dataset | None, pixels: Callable[[], np.ndarray] | None) -> FilmView:

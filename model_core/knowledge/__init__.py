@@ -3,6 +3,7 @@
 Qt-free and torch-free. `KnowledgeBase.load()` reads the bundled `resources/knowledge`.
 """
 
+from ._terms import side_of
 from .base import KnowledgeBase
 from .records import (
     BoxCXCYWH,
@@ -25,4 +26,5 @@ __all__ = [
     "Mention",
     "PhraseSide",
     "Region",
+    "side_of",
 ]
