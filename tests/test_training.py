@@ -120,18 +120,21 @@ def test_a_train_config_validates_its_fields(tmp_path):
 # units of the box's size joined (issue 16, small findings; every other term unchanged), then
 # when the knowledge-prompted model's first box got its query correction (issue 16, the
 # ablation): it starts at zero, so every box term stayed; building it moved the random
-# initialisation of the modules after it, which moved the mask and confidence terms.
+# initialisation of the modules after it, which moved the mask and confidence terms; then
+# when the knowledge base learnt new wordings ("flail segment", "calcification of the aortic
+# knuckle"): the test's tokenizer is trained on them too, which moved the lm term and, through
+# the hidden state, the confidence term (every box term unchanged).
 # A change here is a change to what training optimises: re-record only on purpose.
 FIRST_STEP_LOSSES = {
     "l1": 0.0764,
     "l1_relative": 0.42782,
     "giou": 1.07622,
     "wta": 1.32136,
-    "lm": 5.0356,
+    "lm": 5.01985,
     "mask": 1.58776,
     "location": 3.33613,
-    "confidence": 0.79328,
-    "loss": 14.68969,
+    "confidence": 0.79302,
+    "loss": 14.67387,
 }
 
 
