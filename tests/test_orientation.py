@@ -157,3 +157,19 @@ def test_a_lateral_or_oblique_film_is_not_grounded(
     grounded = ground_radiograph(NoEngine(), image, "Left effusion.")
     assert grounded.result is None and grounded.skipped == reason
     assert grounded.view == FilmView(kind, position, "ViewPosition")
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("upside_down", [False, True])
+def test_a_box_on_the_stored_film_lands_where_the_model_sees_its_pixels(
+    transposed, mirrored, upside_down
+):
+    from knowmvg_viewer.study.views import upright_box, upright_pixels
+
+    stored = np.zeros((60, 90), np.float32)
+    stored[10:20, 50:80] = 1.0  # a patch: rows 10-20, columns 50-80
+    view = FilmView("frontal", "PA", "", mirrored, upside_down, transposed)
+    upright = upright_pixels(stored, transposed, mirrored, upside_down)
+    x0, y0, x1, y1 = (int(v) for v in upright_box((50, 10, 80, 20), 90, 60, view))
+    assert upright[y0:y1, x0:x1].min() == 1.0 and upright.sum() == (x1 - x0) * (y1 - y0)
