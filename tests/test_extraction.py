@@ -262,6 +262,20 @@ def test_a_field_and_a_second_finding_in_its_value_are_both_read(extract):
     assert device == [("Left chest wall dual-lead pacemaker", "pacemaker", "positive")]
 
 
+def test_a_sided_label_is_the_subject_of_the_finding_its_value_names(extract):
+    """ "Left lung: Pneumothorax" names a left pneumothorax; "Lungs:" names no side and stays
+    a heading."""
+    report = (
+        "FINDINGS:\nLeft lower lobe: Collapsed.\nRight lung: No pneumothorax.\n"
+        "Lungs: Patchy consolidation."
+    )
+    assert [(p.text, p.side, p.assertion.value) for p in extract(report)] == [
+        ("Left lower lobe: Collapsed", "left", "positive"),
+        ("Right lung: No pneumothorax", "right", "negated"),
+        ("Patchy consolidation", None, "positive"),
+    ]
+
+
 def test_a_value_on_the_next_line_reads_with_its_label(extract):
     report = "FINDINGS:\nPNEUMOTHORAX:\nNone.\nPLEURAL EFFUSIONS:\nModerate right, small left."
     assert phrases(extract, report) == [

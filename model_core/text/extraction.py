@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from model_core.knowledge import KnowledgeBase
 from model_core.knowledge._terms import side_of
 
-from .fields import Field, field_of, template_fields
+from .fields import Field, field_of, template_fields, valued_by
 from .negation import Assertion, scope_mentions
 from .sections import Section, split_sections
 
@@ -205,10 +205,10 @@ class PhraseExtractor:
         mentions = self._mentions(report, sections, words)
         if not mentions:
             return []
-        scoped = scope_mentions(report, [(s, e, f) for s, e, f, _, _ in mentions])
-        occupied = [(s, e) for s, e, _, _, _ in mentions]
+        scoped = scope_mentions(report, [(s, e, f) for s, e, f, _, _, _ in mentions])
+        occupied = [(s, e) for s, e, _, _, _, _ in mentions]
         phrases: list[ReportPhrase] = []
-        for index, ((start, end, finding, section, reading), scope) in enumerate(
+        for index, ((start, end, finding, section, reading, subject), scope) in enumerate(
             zip(mentions, scoped, strict=True)
         ):
             # between the previous phrase (which holds the previous mention) and the next mention
@@ -231,6 +231,8 @@ class PhraseExtractor:
             if reading is None and assertion is Assertion.NEGATED:
                 # "No pneumothorax": the cue reads with it
                 left, right = min(left, scope.phrase_start), max(right, scope.phrase_end)
+            if subject is not None and left == subject.value_start:
+                left = subject.label_start  # "Left lung: Pneumothorax": the side is the label's
             text = report[left:right]
             phrases.append(
                 ReportPhrase(
@@ -277,7 +279,9 @@ class PhraseExtractor:
     # ---- mentions ----------------------------------------------------------------------
 
     def _mentions(self, report: str, sections: list[Section], words: list[_Word]) -> list[tuple]:
-        """(start, end, finding, section, field reading or None), in report order."""
+        """(start, end, finding, section, field reading or None, subject field or None), in
+        report order. The subject field: a mention at the start of a field's value whose
+        label names a side and no finding ("Left lower lobe: Collapsed") takes the label."""
         found = []
         for section in sections:
             fields = template_fields(report, section.body_start, section.end)
@@ -295,12 +299,17 @@ class PhraseExtractor:
                         continue  # a heading ("Lines/tubes: ETT ..."), not a finding
                 elif body[mention.end : mention.end + 1] == ":":
                     continue  # a sub-heading ("Lines: ..."), not a finding
-                found.append((start, end, mention.finding, section, reading))
+                subject = valued_by(fields, start)
+                if subject is not None and (
+                    subject in labelled or side_of(subject.label(report)) is None
+                ):
+                    subject = None
+                found.append((start, end, mention.finding, section, reading, subject))
             for field in fields:
                 if field not in labelled:
                     organ = self._organ_field(report, field, words)
                     if organ is not None:
-                        found.append((*organ, section, None))
+                        found.append((*organ, section, None, None))
         return sorted(found, key=lambda m: m[0])
 
     def _read_field(self, report: str, field: Field, words: list[_Word]) -> _FieldReading | None:

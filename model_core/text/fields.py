@@ -121,5 +121,12 @@ def field_of(fields: list[Field], start: int, end: int) -> Field | None:
     return next((f for f in fields if f.holds(start, end)), None)
 
 
+def valued_by(fields: list[Field], start: int) -> Field | None:
+    """The field on whose line `start` lies in the value ("Left lung: |Pneumothorax|")."""
+    return next(
+        (f for f in fields if not f.next_line and f.value_start <= start < f.value_end), None
+    )
+
+
 def _line_start(report: str, offset: int) -> int:
     return report.rfind("\n", 0, offset) + 1
