@@ -135,6 +135,7 @@ class Session:
 
     def _show(self, index: int, viewing: ViewingState) -> None:
         self.image_index, self.viewing = index, viewing
+        self._midline = None  # the last film's, found for its reviewer's boxes
         self.measurements = []
         self.clear_findings()
         self.image_shown.emit()  # a new image's display state comes with it
@@ -419,7 +420,7 @@ class Session:
         if image is None:
             return False
         view = image.view
-        if self._midline is None or self._midline[0] is not image:
+        if self._midline is None or self._midline[0] is not image:  # once per film shown
             pixels = upright_pixels(
                 model_input(image), view.transposed, view.mirrored, view.upside_down
             )
