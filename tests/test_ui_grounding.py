@@ -291,7 +291,7 @@ def test_a_pa_and_lateral_study_grounds_the_frontal_and_says_why_not_the_lateral
     assert window.thumbnails.count() == 2 and window.thumbnails.isVisible()
     with qtbot.waitSignal(window.grounding_finished, timeout=WAIT_MS):
         window.thumbnails.setCurrentRow(1)  # the lateral, for reference
-    assert session.image.view.is_lateral and session.findings.findings == []
+    assert session.image.view.kind == "lateral" and session.findings.findings == []
     assert session.note == "lateral view: grounding runs on the frontal film"
     assert session.note in window.view_label.text()
     notes = [window.findings_panel.item(i).text() for i in range(window.findings_panel.count())]

@@ -94,10 +94,6 @@ class FilmView:
         return self.kind
 
     @property
-    def is_lateral(self) -> bool:
-        return self.kind == LATERAL
-
-    @property
     def groundable(self) -> bool:
         """A frontal film, or one nothing said otherwise of: the engine grounds it."""
         return self.kind in (FRONTAL, UNKNOWN)

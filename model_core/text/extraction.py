@@ -286,27 +286,28 @@ class PhraseExtractor:
         for section in sections:
             fields = template_fields(report, section.body_start, section.end)
             body = report[section.body_start : section.end]
-            labelled: set[Field] = set()
+            readings: dict[Field, _FieldReading | None] = {}  # each labelled field, read once
             for mention in self.knowledge.find_mentions(body):
                 start = section.body_start + mention.start
                 end = section.body_start + mention.end
                 field = field_of(fields, start, end)
                 reading = None
                 if field is not None:
-                    labelled.add(field)
-                    reading = self._read_field(report, field, words)
+                    if field not in readings:
+                        readings[field] = self._read_field(report, field, words)
+                    reading = readings[field]
                     if reading is None:
                         continue  # a heading ("Lines/tubes: ETT ..."), not a finding
                 elif body[mention.end : mention.end + 1] == ":":
                     continue  # a sub-heading ("Lines: ..."), not a finding
                 subject = valued_by(fields, start)
                 if subject is not None and (
-                    subject in labelled or side_of(subject.label(report)) is None
+                    subject in readings or side_of(subject.label(report)) is None
                 ):
                     subject = None
                 found.append((start, end, mention.finding, section, reading, subject))
             for field in fields:
-                if field not in labelled:
+                if field not in readings:
                     organ = self._organ_field(report, field, words)
                     if organ is not None:
                         found.append((*organ, section, None, None))
