@@ -65,4 +65,4 @@ def decode(
     """The BOX decoder over every phrase's [BOX] state; None when there is no phrase."""
     if states is None:
         return None
-    return model.decode_boxes(context.features, states, inputs.phrases)
+    return model.decode_boxes(context.features, states, inputs.phrases, inputs.pixels)

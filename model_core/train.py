@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-knowledge-prompts", action="store_true")
     p.add_argument("--no-global-local", action="store_true")
     p.add_argument(
+        "--fine-box",
+        action="store_true",
+        help="add the fine box stage (a correction of each box from the pixels around it)",
+    )
+    p.add_argument(
         "--knowledge-noise",
         type=float,
         default=0.0,
@@ -195,6 +200,7 @@ class Trainer:
             vocab_size=self.tokenizer.vocab_size,
             knowledge_prompts=self.train_config.knowledge_prompts,
             global_local=self.train_config.global_local,
+            fine_box=self.train_config.fine_box,
             region_ids=[r.id for r in regions],
             region_boxes=[list(r.box) for r in regions],
             image_size=self.train_split.image_size,

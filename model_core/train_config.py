@@ -16,17 +16,17 @@ SIZES = ("tiny", "base")
 @dataclass
 class TrainConfig:
     """Paths: prepared train/val split folders; `out` the run folder (best/, last/,
-    metrics.jsonl). Model: `size`, the base's local checkpoints (`mllm_path`, `sam_path`),
-    the two ablation switches, `knowledge_noise` (the fraction of training phrases whose
-    knowledge prompt is mirrored or withheld, so the query learns to overrule a wrong
-    prior), the tokenizer folder to reuse (else one of `vocab_size` is
-    trained). Optimisation: AdamW (`lr`, `weight_decay`), `warmup_steps` then cosine decay,
-    `grad_clip`; `batch_size` is per process. Stopping: `epochs`, or `time_budget_min`
-    minutes, or `max_steps` optimiser steps (an ablation's rows get equal steps, not equal
-    wall-clock; the learning rate then decays over those steps). `val_limit`: validate on
-    the first N samples (None or 0: all). `resume` from out/last; `init_from` a model
-    directory's weights. `threads`: torch CPU threads (None: torch's default). `log_every`
-    steps a metrics line."""
+    metrics.jsonl). Model: `size`, the base's local checkpoints (`mllm_path`, `sam_path`), the
+    two ablation switches, `fine_box` (the last box stage, which reads pixels),
+    `knowledge_noise` (the fraction of training phrases whose knowledge prompt is mirrored or
+    withheld, so the query learns to overrule a wrong prior), the tokenizer folder to reuse
+    (else one of `vocab_size` is trained). Optimisation: AdamW (`lr`, `weight_decay`),
+    `warmup_steps` then cosine decay, `grad_clip`; `batch_size` is per process. Stopping:
+    `epochs`, or `time_budget_min` minutes, or `max_steps` optimiser steps (an ablation's rows
+    get equal steps, not equal wall-clock; the learning rate then decays over those steps).
+    `val_limit`: validate on the first N samples (None or 0: all). `resume` from out/last;
+    `init_from` a model directory's weights. `threads`: torch CPU threads (None: torch's
+    default). `log_every` steps a metrics line."""
 
     train_data: Path
     val_data: Path
@@ -36,6 +36,7 @@ class TrainConfig:
     sam_path: str | None = None
     knowledge_prompts: bool = True
     global_local: bool = True
+    fine_box: bool = False
     knowledge_noise: float = 0.0
     tokenizer: Path | None = None
     vocab_size: int = 2048

@@ -127,6 +127,9 @@ class KnowMVGConfig:
     decoder_heads: int = 4
     num_hypotheses: int = 4
     local_margin: float = 0.08
+    # a last stage that corrects each box from the film's pixels around it (fine_box.py):
+    # small findings are placed to a pixel, not to a stride-8 cell
+    fine_box: bool = False
     dropout: float = 0.0
     loss_weights: dict = field(default_factory=lambda: dict(DEFAULT_LOSS_WEIGHTS))
 

@@ -15,6 +15,7 @@ from ..box_ops import box_xyxy_to_cxcywh, hypothesis_spread, image_to_model_cxcy
 from ..inputs import GroundingInputs, PhraseInputs
 from .box_decoder import BoxDecoder, mlp
 from .configuration import KnowMVGConfig
+from .fine_box import FineBoxStage
 from .knowledge_prompts import KnowledgeEncoder, LocationPromptBank, PromptSelection
 from .language import build_multimodal_lm
 from .position import BoxEncoding
@@ -34,7 +35,8 @@ class KnowMVGOutput:
     """Shapes: N phrases, L decoder layers, H hypotheses, R regions, k selected, h x w grid.
 
     lm_logits (B, T, V): lm_logits[:, i] predicts text token i (None in box-only calls).
-    boxes (N, 4) cxcywh mean of the last layer's hypotheses; hypotheses (L, N, H, 4);
+    boxes (N, 4) cxcywh mean of the last layer's hypotheses; hypotheses (L, N, H, 4), with
+    the fine box stage's correction as one more layer after the decoder's;
     confidence (N,) predicted IoU; uncertainty (N,) the hypotheses' spread relative to the
     box's size (`box_ops.hypothesis_spread`);
     mask_logits (N, h, w) or None; attention (N, h, w) softmax cross-attention;
@@ -63,7 +65,7 @@ class KnowMVGOutput:
         zeros = features.new_zeros
         return cls(
             boxes=zeros((0, 4)),
-            hypotheses=zeros((config.decoder_layers, 0, config.num_hypotheses, 4)),
+            hypotheses=zeros((box_layers(config), 0, config.num_hypotheses, 4)),
             confidence_logits=zeros((0,)),
             uncertainty=zeros((0,)),
             attention=zeros((0, *grid)),
@@ -102,6 +104,7 @@ class KnowMVGModel(nn.Module):
             config.local_margin,
             uses_box_cue=config.knowledge_prompts,
         )
+        self.fine_box = FineBoxStage(dim) if config.fine_box else None
 
     # -- the two halves ------------------------------------------------------------
     def encode_image(self, pixels: Tensor) -> Tensor:
@@ -128,16 +131,20 @@ class KnowMVGModel(nn.Module):
         if inputs.num_phrases == 0:  # reports with no phrase to ground: LM targets only
             return KnowMVGOutput.empty(features, self.config, logits[:, offset - 1 : -1])
         row, text_index = inputs.box_positions.unbind(-1)
-        output = self.decode_boxes(features, hidden[row, offset + text_index], inputs.phrases)
+        output = self.decode_boxes(
+            features, hidden[row, offset + text_index], inputs.phrases, inputs.pixels
+        )
         output.lm_logits = logits[:, offset - 1 : -1]
         return output
 
     def decode_boxes(
-        self, features: Tensor, box_hidden: Tensor, phrases: PhraseInputs
+        self, features: Tensor, box_hidden: Tensor, phrases: PhraseInputs, pixels: Tensor
     ) -> KnowMVGOutput:
-        """The BOX decoder, batched over all phrases (of one or several images).
+        """The BOX decoder, batched over all phrases (of one or several images), then the
+        fine box stage where the config has it.
 
-        features (B, C, h, w); box_hidden (N, D_lm), the LM state at each phrase's [BOX].
+        features (B, C, h, w); box_hidden (N, D_lm), the LM state at each phrase's [BOX];
+        pixels (B, 1, S, S) the letterboxed images the features came from.
         """
         if box_hidden.shape[0] != phrases.image_index.shape[0]:
             raise ValueError(
@@ -149,11 +156,15 @@ class KnowMVGModel(nn.Module):
             selection, context = self._knowledge_context(query, phrases)
             box_cue = selection.box_cue
         decoded = self.box_decoder(query, features, phrases.image_index, context, box_cue)
-        last = decoded.boxes[-1]  # (N, H, 4)
+        hypotheses = decoded.boxes
+        if self.fine_box is not None:
+            fine = self.fine_box(pixels, phrases.image_index, query, hypotheses[-1])
+            hypotheses = torch.cat((hypotheses, fine[None]))
+        last = hypotheses[-1]  # (N, H, 4)
         grid = features.shape[-2:]
         return KnowMVGOutput(
             boxes=last.mean(dim=1),
-            hypotheses=decoded.boxes,
+            hypotheses=hypotheses,
             confidence_logits=decoded.confidence_logits,
             uncertainty=hypothesis_spread(last),
             attention=decoded.attention.view(-1, *grid),
@@ -280,6 +291,12 @@ def _check_inputs(inputs: GroundingInputs) -> None:
     phrases = inputs.phrases.image_index.shape[0]
     if inputs.num_phrases != phrases:
         raise ValueError(f"[BOX] positions: {inputs.num_phrases}, phrases: {phrases}")
+
+
+def box_layers(config: KnowMVGConfig) -> int:
+    """How many layers of box hypotheses a model outputs: the decoder's, and the fine box
+    stage's."""
+    return config.decoder_layers + int(config.fine_box)
 
 
 def build_model(config: KnowMVGConfig, *, load_pretrained: bool = True) -> KnowMVGModel:
