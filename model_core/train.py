@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="start from this model directory's weights (token embeddings mapped when the "
         "tokenizer differs)",
     )
+    p.add_argument(
+        "--train-only",
+        nargs="+",
+        metavar="PREFIX",
+        help="train only the parameters whose names start with these (e.g. fine_box.)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, help="CPU threads")
     p.add_argument("--log-every", type=int, default=25)
@@ -141,6 +147,31 @@ def _setup_distributed() -> tuple[int, int, torch.device]:
     return dist.get_rank(), world, torch.device("cpu")
 
 
+def freeze_all_but(model: torch.nn.Module, prefixes: list[str] | None) -> None:
+    """Only parameters whose names start with one of `prefixes` stay trainable (None: all
+    do). A prefix that names no parameter is a ValueError, not a run that trains nothing."""
+    if not prefixes:
+        return
+    names = [name for name, _ in model.named_parameters()]
+    unknown = [p for p in prefixes if not any(name.startswith(p) for name in names)]
+    if unknown:
+        raise ValueError(f"--train-only {' '.join(unknown)}: no parameter of this model")
+    for name, parameter in model.named_parameters():
+        parameter.requires_grad_(name.startswith(tuple(prefixes)))
+    trained = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log.info("training only %s: %d parameters", ", ".join(prefixes), trained)
+
+
+def keep_frozen_statistics(model: torch.nn.Module) -> None:
+    """Batch norms whose parameters are frozen run in eval mode: their running statistics
+    are part of the model kept as it was, and training would otherwise move them."""
+    for module in model.modules():
+        parameters = list(module.parameters(recurse=False))
+        is_norm = isinstance(module, torch.nn.modules.batchnorm._BatchNorm)
+        if is_norm and parameters and not any(p.requires_grad for p in parameters):
+            module.eval()
+
+
 class Trainer:
     def __init__(
         self,
@@ -165,6 +196,7 @@ class Trainer:
         self.collator = GroundingCollator(self.tokenizer, self.knowledge, self.config)
         region_boxes = torch.tensor(self.config.region_boxes) if self.config.region_boxes else None
         self.criterion = GroundingCriterion(self.config.loss_weights, region_boxes)
+        freeze_all_but(self.model, config.train_only)
         params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
         self.started = time.monotonic()
@@ -267,6 +299,7 @@ class Trainer:
 
     def _train_epoch(self, epoch: int, log_file) -> bool:
         self.model.train()
+        keep_frozen_statistics(self.model)
         indices = self._epoch_indices(epoch)
         size = self.train_config.batch_size
         batches = [indices[i : i + size] for i in range(0, len(indices), size)]

@@ -25,8 +25,9 @@ class TrainConfig:
     `epochs`, or `time_budget_min` minutes, or `max_steps` optimiser steps (an ablation's rows
     get equal steps, not equal wall-clock; the learning rate then decays over those steps).
     `val_limit`: validate on the first N samples (None or 0: all). `resume` from out/last;
-    `init_from` a model directory's weights. `threads`: torch CPU threads (None: torch's
-    default). `log_every` steps a metrics line."""
+    `init_from` a model directory's weights; `train_only` parameter-name prefixes, the only
+    parameters trained (a new stage on a model kept as it was). `threads`: torch CPU threads
+    (None: torch's default). `log_every` steps a metrics line."""
 
     train_data: Path
     val_data: Path
@@ -52,6 +53,7 @@ class TrainConfig:
     gradient_checkpointing: bool = False
     resume: bool = False
     init_from: Path | None = None
+    train_only: list[str] | None = None
     seed: int = 0
     threads: int | None = None
     log_every: int = 25

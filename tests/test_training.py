@@ -252,3 +252,28 @@ def test_knowledge_noise_changes_the_priors_the_same_way_at_the_same_step(splits
     assert trainer._knowledge_noise().rng.random() != draw_now
     off = TrainConfig(train, val, tmp_path / "p", batch_size=4, vocab_size=150)
     assert Trainer(off, device=torch.device("cpu"))._knowledge_noise() is None
+
+
+def test_a_new_stage_trains_alone_on_a_warm_started_model_left_as_it_was(splits, tmp_path, capsys):
+    """--fine-box --train-only fine_box.: the warm-start source's weights come back unchanged,
+    only the stage moves; a prefix naming nothing is refused before any step."""
+    train, val = splits
+    base = tmp_path / "base"
+    args = ["--train-data", str(train), "--val-data", str(val), *FAST]
+    assert train_main([*args, "--out", str(base), "--epochs", "1", "--max-steps", "2"]) == 0
+    source = base / "best"
+    out = tmp_path / "stage"
+    stage_args = [*args, "--out", str(out), "--tokenizer", str(source), "--init-from", str(source)]
+    stage_args += ["--fine-box", "--epochs", "1", "--max-steps", "3", "--lr", "1e-2"]
+    assert train_main([*stage_args, "--train-only", "fine_box."]) == 0
+    before = load_file(str(source / "model.safetensors"))
+    after = load_file(str(out / "last" / "model.safetensors"))
+    assert set(after) - set(before) and all(
+        k.startswith("fine_box.") for k in set(after) - set(before)
+    )
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert any(after[k].abs().sum() > 0 for k in after if k.startswith("fine_box.correction.2"))
+    bad = [*stage_args, "--out", str(tmp_path / "bad"), "--train-only", "fine_boxes"]
+    capsys.readouterr()
+    assert train_main(bad) == 2
+    assert "--train-only fine_boxes: no parameter" in capsys.readouterr().err
