@@ -6,9 +6,12 @@ import pytest
 import torch
 
 from model_core.box_ops import hypothesis_spread
+from model_core.modeling import fine_box
 from model_core.modeling.criterion import GroundingCriterion
 from model_core.modeling.fine_box import (
     MIN_CROP,
+    PATCH,
+    FineBoxStage,
     apply_correction,
     crop_windows,
     sample_patches,
@@ -71,11 +74,14 @@ def test_a_model_given_the_stage_starts_where_the_model_without_it_was(tokenizer
 
 def test_the_stage_learns_from_its_own_layer_and_leaves_the_decoder_to_its_own(
     tokenizer,  # noqa: F811
+    monkeypatch,
 ):
+    monkeypatch.setattr(fine_box, "SMALL_BOX", 1.0)  # every box of the random model is small
     torch.manual_seed(0)
     model = KnowMVGModel(tiny_config(tokenizer, fine_box=True))
     with torch.no_grad():  # a stage that already corrects, so every layer of it is reached
-        model.fine_box.correction[-1].weight.normal_(std=0.01)
+        for layer in (model.fine_box.heatmap, model.fine_box.log_scale[-1]):
+            layer.weight.normal_(std=0.01)
     inputs = batch(model.config, tokenizer)
     output = model(inputs)
     losses = GroundingCriterion(model.config.loss_weights, torch.tensor(REGIONS))(
@@ -89,6 +95,38 @@ def test_the_stage_learns_from_its_own_layer_and_leaves_the_decoder_to_its_own(
     output.hypotheses[-1].sum().backward()  # the stage's layer alone
     decoder = [p.grad for p in model.box_decoder.layers.parameters() if p.grad is not None]
     assert all(not g.any() for g in decoder)  # it reads the decoder's boxes, detached
+
+
+class OneHotHeatmap(torch.nn.Module):
+    """A heatmap that is sure of one cell (row, column) of the crop."""
+
+    def __init__(self, row: int, column: int) -> None:
+        super().__init__()
+        self.row, self.column = row, column
+
+    def forward(self, maps):
+        logits = torch.zeros(maps.shape[0], 1, *maps.shape[-2:])
+        logits[:, :, self.row, self.column] = 50.0
+        return logits
+
+
+def test_a_small_box_moves_to_the_heatmap_peak_and_a_large_box_stays():
+    torch.manual_seed(0)
+    stage = FineBoxStage(8).eval()
+    stage.heatmap = OneHotHeatmap(row=12, column=4)  # left of centre, below it
+    small = torch.tensor([[0.5, 0.5, 0.03, 0.03]])
+    large = torch.tensor([[0.5, 0.5, 0.30, 0.20]])
+    hypotheses = torch.stack((small, large)).expand(2, 3, 4).clone()
+    with torch.no_grad():
+        moved = stage(torch.rand(1, 1, 64, 64), torch.tensor([0, 0]), torch.zeros(2, 8), hypotheses)
+    cells = PATCH // 2
+    side = float(crop_windows(small)[0, 2])
+    expected_x = 0.5 + ((4 + 0.5) / cells - 0.5) * side
+    expected_y = 0.5 + ((12 + 0.5) / cells - 0.5) * side
+    assert moved[0, :, 0] == pytest.approx([expected_x] * 3, abs=1e-5)
+    assert moved[0, :, 1] == pytest.approx([expected_y] * 3, abs=1e-5)
+    assert torch.allclose(moved[0, :, 2:], hypotheses[0, :, 2:])  # the scale head is at zero
+    assert torch.equal(moved[1], hypotheses[1])
 
 
 def test_the_fine_box_switch_reaches_the_config_and_old_configs_load_without_it(tmp_path):
