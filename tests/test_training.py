@@ -282,3 +282,31 @@ def test_a_new_stage_trains_alone_on_a_warm_started_model_left_as_it_was(
     capsys.readouterr()
     assert train_main(bad) == 2
     assert "--train-only fine_boxes: no parameter" in capsys.readouterr().err
+
+
+def test_the_stage_trains_alone_on_cached_small_boxes_and_the_rest_is_kept(
+    splits, tmp_path, capsys, monkeypatch
+):
+    from model_core.modeling import fine_box
+    from model_core.modeling.knowmvg import KnowMVGModel
+    from model_core.train_fine_box import main as train_fine_box
+
+    monkeypatch.setattr(fine_box, "SMALL_BOX", 1.0)  # the toy boxes are large: correct them all
+    train, val = splits
+    args = ["--train-data", str(train), "--val-data", str(val), *FAST]
+    assert train_main([*args, "--out", str(tmp_path / "base"), "--epochs", "1"]) == 0
+    base = tmp_path / "base" / "best"
+    out = tmp_path / "fine"
+    stage_args = ["--model", str(base), "--train-data", str(train), "--val-data", str(val)]
+    stage_args += ["--steps", "6", "--batch-size", "8", "--validate-every", "3", "--lr", "1e-2"]
+    assert train_fine_box([*stage_args, "--out", str(out), "--threads", "1"]) == 0
+    model = KnowMVGModel.from_pretrained(out)
+    assert model.config.fine_box
+    before, after = load_file(str(base / "model.safetensors")), model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    report = json.loads((out / "fine_box_training.json").read_text())
+    assert [h["step"] for h in report["history"]] == [0, 3, 6]
+    assert report["best"]["n"] > 0 and "before_AP50" in report["best"]
+    capsys.readouterr()
+    assert train_fine_box([*stage_args, "--model", str(out), "--out", str(tmp_path / "x")]) == 2
+    assert "already has a fine box stage" in capsys.readouterr().err
