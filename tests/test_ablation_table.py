@@ -196,3 +196,18 @@ def test_the_breakdown_groups_by_finding_then_by_whether_a_location_is_named():
     assert summary["nodule"]["a"] == {"AP50": 33.3, "mIoU": 40.0}
     assert summary["(names a location)"]["b"] == {"AP50": 50.0, "mIoU": 30.0}
     assert summary["(no location word)"]["a"] == {"AP50": 50.0, "mIoU": 65.0}
+
+
+def test_the_breakdown_by_width_bands_one_findings_phrases_at_the_model_input():
+    record = ablation_breakdown.PhraseRecord
+    records = [
+        record("nodule", True, 0.0, 0.0, 4.0),
+        record("nodule", True, 0.0, 0.0, 6.0),  # a band's lower edge belongs to it
+        record("nodule", False, 0.0, 0.0, 13.0),
+        record("mass", True, 0.0, 0.0, 5.0),  # another finding: not banded
+    ]
+    columns = {"m": [0.2, 0.6, 0.8, 0.9]}
+    summary = ablation_breakdown.by_width("nodule", records, columns)
+    assert list(summary) == ["nodule <6 px", "nodule 6-9 px", "nodule >=12 px"]
+    assert summary["nodule <6 px"] == {"n": 1, "m": {"AP50": 0.0, "mIoU": 20.0}}
+    assert summary["nodule 6-9 px"]["m"]["AP50"] == 100.0
