@@ -112,8 +112,9 @@ def test_query_inputs_chunk_phrases_and_read_past_the_window_as_free_text(model_
 
 
 # -- the shipped model gives its recorded boxes: recorded from the code before the engine
-# split (issue 12), and again when the default model was retrained (issue 16, stride-8); a
-# change here without a new model is a change in what the engine computes -----------------
+# split (issue 12), and again when the default model was retrained (issue 16: stride 8, then
+# the fine box stage, which moved the small boxes); a change here without a new model is a
+# change in what the engine computes ----------------------------------------------------
 HEDGED = (
     "Right basilar opacity, likely atelectasis. Left pleural effusion. No pneumothorax. "
     "Heart size is normal.\nIMPRESSION: Left effusion."
